@@ -1,0 +1,99 @@
+"""The command line: ``python -m analysis COMMAND EVENT_DIR ...``."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+from .errors import DataError
+
+
+def _print_table(frame: pd.DataFrame, out=sys.stdout) -> None:
+    with pd.option_context("display.max_rows", None, "display.max_columns", None, "display.width", 200,
+                           "display.max_colwidth", 60):
+        print(frame.to_string(index=False), file=out)
+
+
+def cmd_validate(args) -> int:
+    from .events import summary, validate_event
+
+    event, problems = validate_event(args.event_dir)
+    if event is not None:
+        print(f"Event: {event.meta.get('id')} ({event.meta.get('title')})")
+        _print_table(summary(event))
+        if event.counts:
+            print("\nRows per coding sheet:")
+            counts = pd.DataFrame.from_dict(event.counts, orient="index").rename_axis("file").reset_index()
+            _print_table(counts)
+    if len(problems):
+        print(f"\n{len(problems)} problem(s):")
+        for p in problems.head(args.max_problems).itertuples(index=False):
+            where = p.file
+            if pd.notna(p.row):
+                unit = "line" if str(p.file).endswith((".yaml", ".yml", ".json")) else "row"
+                where += f", {unit} {p.row}"
+            if isinstance(p.column, str):
+                where += f", column {p.column}"
+            text = f"- {where}: {p.message}"
+            if isinstance(p.accepted, str) and p.accepted:
+                text += f"; {p.accepted}"
+            print(text)
+        if len(problems) > args.max_problems:
+            print(f"... and {len(problems) - args.max_problems} more")
+        return 1
+    print("\nNo problems found.")
+    return 0
+
+
+def cmd_sheet(args) -> int:
+    from .events import load_event
+    from .sheets import write_blank_sheet
+
+    event = load_event(args.event_dir)
+    write_blank_sheet(event.reports, event.codebook, coder=args.coder, path=args.out)
+    print(f"Wrote a blank sheet for {args.coder}: {len(event.reports)} reports x {len(event.codebook)} variables.")
+    return 0
+
+
+def cmd_datapackage(args) -> int:
+    from ._yaml import read_yaml
+    from .datapackage import build_datapackage
+    from .sheets import atomic_write_bytes
+
+    folder = Path(args.event_dir)
+    meta = read_yaml(folder / "event.yaml", "event.yaml")
+    desc = build_datapackage(folder, name=str(meta.get("id", folder.name)), title=str(meta.get("title", "")))
+    atomic_write_bytes(folder / "datapackage.json", (json.dumps(desc, indent=2, ensure_ascii=False) + "\n").encode())
+    print(f"Wrote datapackage.json with {len(desc['resources'])} resources.")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m analysis", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("validate", help="check an event folder and print a summary; exit 1 on any problem")
+    p.add_argument("event_dir")
+    p.add_argument("--max-problems", type=int, default=50)
+    p.set_defaults(func=cmd_validate)
+    p = sub.add_parser("sheet", help="write a blank XLSX coding sheet with drop-downs")
+    p.add_argument("event_dir")
+    p.add_argument("--coder", required=True)
+    p.add_argument("--out", required=True)
+    p.set_defaults(func=cmd_sheet)
+    p = sub.add_parser("datapackage", help="write datapackage.json describing the folder's tables")
+    p.add_argument("event_dir")
+    p.set_defaults(func=cmd_datapackage)
+    return parser
+
+
+def main(argv=None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except DataError as exc:
+        print(str(exc), file=sys.stderr)
+        return 1

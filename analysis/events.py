@@ -1,0 +1,638 @@
+"""Event folders: read reports, codebook, coding sheets and term counts; validate all of it.
+
+The folder format is documented in ``data/README.md``. :func:`load_event` gathers every problem
+of a folder before it raises, so that one run tells the user all that is wrong.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from . import sheets
+from ._yaml import read_yaml
+from .codebook import Codebook, parse_codebook
+from .errors import DataError, Problem, problems_frame
+
+REPORT_REQUIRED = ["report_id", "outlet", "published", "url"]
+REPORT_OPTIONAL = ["headline", "outlet_country", "language", "outlet_type", "wire", "derived_from"]
+CODE_COLUMNS = ["report_id", "coder", "variable", "value", "evidence"]
+TERM_COLUMNS = ["report_id", "term", "count"]
+REJECTED_COLUMNS = ["file", "row", "column", "value", "reason"]
+EVIDENCE_SUFFIX = "__evidence"
+MAX_EVIDENCE_WORDS = 12
+ADJUDICATOR = "adjudicated"
+ISO_RE = re.compile(
+    r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$")
+
+
+@dataclass
+class Event:
+    """One event folder, loaded and validated.
+
+    Attributes
+    ----------
+    meta : dict
+        ``id, title, start, end, description`` from event.yaml.
+    reports : DataFrame
+        One row per report (``REPORT_REQUIRED`` + ``REPORT_OPTIONAL`` + extra columns).
+    codes : DataFrame
+        One row per judgement: ``report_id, coder, variable, value, evidence``.
+    codebook : DataFrame
+        One row per variable (see docs/data-model.md).
+    values : DataFrame
+        Value labels: ``variable, code, label, rank``.
+    frames : DataFrame
+        ``frame, label``.
+    facts : DataFrame
+        ``id, label``.
+    figures : DataFrame
+        ``id, label, value, unit, as_of, source``.
+    terms : DataFrame or None
+        ``report_id, term, count``.
+    rejected : DataFrame
+        Rows not used, with the reason (empty unless loaded with ``strict=False``).
+    counts : dict
+        Rows read, used, blank and rejected per table file.
+    """
+
+    meta: dict
+    reports: pd.DataFrame
+    codes: pd.DataFrame
+    codebook: pd.DataFrame
+    values: pd.DataFrame
+    frames: pd.DataFrame
+    facts: pd.DataFrame
+    figures: pd.DataFrame
+    terms: pd.DataFrame | None = None
+    rejected: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=REJECTED_COLUMNS))
+    counts: dict = field(default_factory=dict)
+    path: str = ""
+
+    @property
+    def coders(self) -> list:
+        """Coder names, sorted."""
+        return sorted(self.codes["coder"].unique())
+
+    def variables(self, role: str | None = None, *, level: str | None = None) -> list:
+        """Names of the codebook's variables, optionally of one role and level, in codebook order."""
+        cb = self.codebook
+        keep = np.ones(len(cb), dtype=bool)
+        if role is not None:
+            keep &= (cb["role"] == role).to_numpy()
+        if level is not None:
+            keep &= (cb["level"] == level).to_numpy()
+        return cb.loc[keep, "variable"].tolist()
+
+    def with_codes(self, extra: pd.DataFrame) -> "Event":
+        """A new Event whose codes are these codes plus ``extra`` (e.g. a machine coder's)."""
+        codes = pd.concat([self.codes, extra[CODE_COLUMNS]], ignore_index=True)
+        dup = codes.duplicated(["report_id", "coder", "variable"], keep=False)
+        if dup.any():
+            first = codes[dup].iloc[0]
+            raise DataError(Problem("(added codes)", "a judgement is already in the event",
+                                    column="coder", value=first["coder"],
+                                    accepted="a coder name not yet used, e.g. model:<name>"))
+        codes = codes.sort_values(["report_id", "coder", "variable"], kind="stable").reset_index(drop=True)
+        return Event(**{**self.__dict__, "codes": codes})
+
+
+# --- event.yaml -------------------------------------------------------------------------------
+
+def _as_date(value, name: str, key: str, problems: list):
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    problems.append(Problem(name, f"'{key}' is {value!r}, not a date", column=key, value=value,
+                            accepted="an ISO 8601 date such as 2024-04-05"))
+    return None
+
+
+def _parse_event_yaml(doc, problems: list, name: str = "event.yaml"):
+    if not isinstance(doc, dict):
+        problems.append(Problem(name, "event.yaml must be a mapping",
+                                accepted="id, title, start, end, description, facts, figures"))
+        return None, pd.DataFrame(columns=["id", "label"]), pd.DataFrame(
+            columns=["id", "label", "value", "unit", "as_of", "source"])
+    for key in ("id", "title", "start", "end"):
+        if doc.get(key) in (None, ""):
+            problems.append(Problem(name, f"'{key}' is missing", column=key,
+                                    accepted="id, title, start, end (dates), description"))
+    meta = {"id": str(doc.get("id", "")), "title": str(doc.get("title", "")),
+            "start": _as_date(doc.get("start"), name, "start", problems) if doc.get("start") else None,
+            "end": _as_date(doc.get("end"), name, "end", problems) if doc.get("end") else None,
+            "description": str(doc.get("description") or "").strip()}
+    if meta["start"] and meta["end"] and meta["end"] < meta["start"]:
+        problems.append(Problem(name, f"end {meta['end']} is before start {meta['start']}", column="end",
+                                value=meta["end"], accepted="an end date on or after the start"))
+    facts, seen = [], set()
+    for i, f in enumerate(doc.get("facts") or [], start=1):
+        if not isinstance(f, dict) or not isinstance(f.get("id"), str) or not f.get("label"):
+            problems.append(Problem(name, f"fact #{i} needs an 'id' (a word) and a 'label'", column="facts",
+                                    value=f, accepted="- {id: burns_present, label: ...}"))
+            continue
+        if f["id"] in seen:
+            problems.append(Problem(name, f"fact '{f['id']}' is defined twice", column="facts", value=f["id"],
+                                    accepted="each fact id once"))
+            continue
+        seen.add(f["id"])
+        facts.append({"id": f["id"], "label": str(f["label"])})
+    figures, seen = [], set()
+    for i, f in enumerate(doc.get("figures") or [], start=1):
+        if not isinstance(f, dict) or not isinstance(f.get("id"), str):
+            problems.append(Problem(name, f"figure #{i} needs an 'id'", column="figures", value=f,
+                                    accepted="- {id: ..., label: ..., value: 123, unit: ..., as_of: date, source: ...}"))
+            continue
+        value = f.get("value")
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            problems.append(Problem(name, f"figure '{f['id']}': value {value!r} is not a number",
+                                    column="value", value=value, accepted="a number such as 33175"))
+            continue
+        if f["id"] in seen:
+            problems.append(Problem(name, f"figure '{f['id']}' is defined twice", column="figures",
+                                    value=f["id"], accepted="each figure id once"))
+            continue
+        seen.add(f["id"])
+        as_of = _as_date(f.get("as_of"), name, "as_of", problems) if f.get("as_of") else None
+        figures.append({"id": f["id"], "label": str(f.get("label") or f["id"]), "value": float(value),
+                        "unit": str(f.get("unit") or ""), "as_of": as_of, "source": str(f.get("source") or "")})
+    unknown = sorted(set(doc) - {"id", "title", "start", "end", "description", "facts", "figures", "max_evidence_words"}, key=str)
+    for key in unknown:
+        problems.append(Problem(name, f"unknown key '{key}'",
+                                accepted="id, title, start, end, description, facts, figures"))
+    return (meta, pd.DataFrame(facts, columns=["id", "label"]),
+            pd.DataFrame(figures, columns=["id", "label", "value", "unit", "as_of", "source"]))
+
+
+# --- reports ------------------------------------------------------------------------------------
+
+def _parse_reports(table: sheets.Table, meta: dict | None, problems: list) -> pd.DataFrame:
+    f, name = table.frame, table.file
+    missing = [c for c in REPORT_REQUIRED if c not in f.columns]
+    if missing:
+        problems.append(Problem(name, f"missing column(s) {', '.join(missing)}", row=1,
+                                accepted="report_id, outlet, published, url; optional " + ", ".join(REPORT_OPTIONAL)))
+        return pd.DataFrame(columns=REPORT_REQUIRED + REPORT_OPTIONAL)
+    problems.extend(table.problems)
+    rows = table.rows
+    rid = f["report_id"]
+    for i in np.flatnonzero((rid.str.strip() == "").to_numpy()):
+        problems.append(Problem(name, "report_id is empty", row=int(rows[i]), column="report_id",
+                                accepted="a unique id for every report"))
+    for i in np.flatnonzero((rid != rid.str.strip()).to_numpy()):
+        problems.append(Problem(name, f"report_id '{rid.iloc[i]}' has leading or trailing spaces", row=int(rows[i]),
+                                column="report_id", value=rid.iloc[i], accepted=f"'{rid.iloc[i].strip()}'"))
+    dup = rid.duplicated(keep="first") & (rid != "")
+    for i in np.flatnonzero(dup.to_numpy()):
+        first = int(rows[np.flatnonzero((rid == rid.iloc[i]).to_numpy())[0]])
+        problems.append(Problem(name, f"report_id '{rid.iloc[i]}' is used again (first at row {first})",
+                                row=int(rows[i]), column="report_id", value=rid.iloc[i], accepted="each report_id once"))
+    for i in np.flatnonzero((f["outlet"].str.strip() == "").to_numpy()):
+        problems.append(Problem(name, "outlet is empty", row=int(rows[i]), column="outlet",
+                                accepted="the outlet's name"))
+    url = f["url"]
+    for i in np.flatnonzero(~url.str.match(r"^https?://\S+$").to_numpy()):
+        problems.append(Problem(name, f"url {url.iloc[i]!r} is not a web address", row=int(rows[i]), column="url",
+                                value=url.iloc[i], accepted="an address starting with http:// or https://"))
+    pub = f["published"].str.strip()
+    ok = pub.str.match(ISO_RE.pattern).to_numpy()
+    parsed = pd.Series(pd.NaT, index=f.index, dtype="datetime64[ns, UTC]")
+    if ok.any():
+        parsed[ok] = pd.to_datetime(pub[ok], format="ISO8601", utc=True, errors="coerce")
+    for i in np.flatnonzero(~ok | parsed.isna().to_numpy()):
+        v = pub.iloc[i]
+        hint = "an ISO 8601 date (2024-04-08) or date and time (2024-04-08T14:42+05:30)"
+        msg = f"published {v!r} is not a date"
+        if re.fullmatch(r"\d{5}(\.\d+)?", v):
+            day = dt.date(1899, 12, 30) + dt.timedelta(days=int(float(v)))
+            msg = f"published {v!r} looks like an Excel serial date ({day.isoformat()})"
+            hint = "format the column as text in ISO 8601 (YYYY-MM-DD) before saving"
+        problems.append(Problem(name, msg, row=int(rows[i]), column="published", value=v, accepted=hint))
+    if meta and meta.get("start") and meta.get("end"):
+        local_day = pub.str.slice(0, 10)
+        start, end = meta["start"].isoformat(), meta["end"].isoformat()
+        outside = ok & parsed.notna().to_numpy() & ((local_day < start) | (local_day > end)).to_numpy()
+        for i in np.flatnonzero(outside):
+            problems.append(Problem(name, f"published {pub.iloc[i]} is outside the event's window {start} to {end}",
+                                    row=int(rows[i]), column="published", value=pub.iloc[i],
+                                    accepted="a date inside start..end of event.yaml (or widen the window)"))
+    out = f.copy()
+    for c in REPORT_OPTIONAL:
+        if c not in out.columns:
+            out[c] = ""
+    out["published"] = parsed
+    if "derived_from" in out.columns:
+        self_ref = (out["derived_from"] == out["report_id"]) & (out["derived_from"] != "")
+        for i in np.flatnonzero(self_ref.to_numpy()):
+            problems.append(Problem(name, "derived_from names the report itself", row=int(rows[i]),
+                                    column="derived_from", value=out["derived_from"].iloc[i],
+                                    accepted="the report_id of another report, or a wire story id"))
+    order = REPORT_REQUIRED + REPORT_OPTIONAL + [c for c in out.columns if c not in REPORT_REQUIRED + REPORT_OPTIONAL]
+    out = out[order].replace({"": np.nan}).infer_objects(copy=False) if len(out) else out[order]
+    out["published"] = parsed
+    return out.sort_values("report_id", kind="stable").reset_index(drop=True)
+
+
+# --- codes --------------------------------------------------------------------------------------
+
+def _code_files(folder: Path) -> list:
+    single = [folder / f"codes{s}" for s in sheets.TABLE_SUFFIXES if (folder / f"codes{s}").is_file()]
+    sub = folder / "codes"
+    many = []
+    if sub.is_dir():
+        many = sorted(p for p in sub.iterdir() if p.is_file() and p.suffix.lower() in sheets.TABLE_SUFFIXES
+                      and not p.name.startswith((".", "~$")))
+    return single + many
+
+
+def _sheet_to_long(table: sheets.Table, codebook: pd.DataFrame, problems: list):
+    """Turn one sheet (long or wide) into long rows with their (file, row, column) origin."""
+    f, name = table.frame, table.file
+    cols = list(f.columns)
+    for c in ("report_id", "coder"):
+        if c not in cols:
+            problems.append(Problem(name, f"missing column {c}", row=1,
+                                    accepted="long form: report_id, coder, variable, value[, evidence]; "
+                                    "wide form: report_id, coder, then one column per variable"))
+            return None
+    known = set(codebook["variable"])
+    if "variable" in cols and "value" in cols:
+        extra = [c for c in cols if c not in CODE_COLUMNS]
+        for c in extra:
+            problems.append(Problem(name, f"column '{c}' is not read in a long sheet", row=1, column=c,
+                                    accepted="report_id, coder, variable, value, evidence"))
+        if extra:
+            return None
+        long = pd.DataFrame({
+            "report_id": f["report_id"], "coder": f["coder"], "variable": f["variable"],
+            "value": f["value"], "evidence": f["evidence"] if "evidence" in cols else "",
+            "_row": table.rows, "_col": "value",
+        })
+        long["_vcol"] = "value"
+        return long
+    bad = []
+    var_cols, ev_cols = [], {}
+    for c in cols:
+        if c in ("report_id", "coder"):
+            continue
+        if c.endswith(EVIDENCE_SUFFIX) and c[: -len(EVIDENCE_SUFFIX)] in known:
+            ev_cols[c[: -len(EVIDENCE_SUFFIX)]] = c
+        elif c in known:
+            var_cols.append(c)
+        else:
+            bad.append(c)
+    for c in bad:
+        sugg = _closest(c.removesuffix(EVIDENCE_SUFFIX), known)
+        problems.append(Problem(name, f"column '{c}' is not a variable of the codebook", row=1, column=c, value=c,
+                                accepted=(f"did you mean '{sugg}'? " if sugg else "") +
+                                "columns are report_id, coder, a codebook variable, or <variable>__evidence"))
+    if bad:
+        return None
+    parts = []
+    for v in var_cols + [v for v in ev_cols if v not in var_cols]:
+        vals = f[v] if v in f.columns else pd.Series("", index=f.index, dtype=object)
+        ev = f[ev_cols[v]] if v in ev_cols else pd.Series("", index=f.index, dtype=object)
+        parts.append(pd.DataFrame({"report_id": f["report_id"], "coder": f["coder"], "variable": v,
+                                   "value": vals, "evidence": ev, "_row": table.rows, "_col": v,
+                                   "_vcol": v}))
+    if not parts:
+        return pd.DataFrame(columns=["report_id", "coder", "variable", "value", "evidence", "_row", "_col", "_vcol"])
+    return pd.concat(parts, ignore_index=True)
+
+
+def _closest(word: str, options) -> str | None:
+    import difflib
+    hit = difflib.get_close_matches(word, sorted(map(str, options)), n=1, cutoff=0.75)
+    return hit[0] if hit else None
+
+
+def _fmt_codes(codes) -> str:
+    shown = ", ".join(map(str, codes[:12]))
+    return shown + (f", ... ({len(codes)} codes)" if len(codes) > 12 else "")
+
+
+def _validate_codes(long: pd.DataFrame, codebook: pd.DataFrame, report_ids: set, max_words: int):
+    """Type and check long judgements. Returns (codes, bad_mask, problems)."""
+    problems = []
+    n = len(long)
+    bad = np.zeros(n, dtype=bool)
+    files = long["_file"].to_numpy()
+    rows = long["_row"].to_numpy()
+
+    def report(mask, message_fn, column_fn, accepted_fn, value_fn):
+        idx = np.flatnonzero(mask & ~bad)
+        for i in idx[:200]:
+            problems.append(Problem(files[i], message_fn(i), row=int(rows[i]), column=column_fn(i),
+                                    value=value_fn(i), accepted=accepted_fn(i)))
+        if len(idx) > 200:
+            problems.append(Problem(files[idx[0]], f"... {len(idx) - 200} more rows with the same kind of problem"))
+        bad[idx] = True
+
+    rid = long["report_id"].to_numpy(dtype=object)
+    coder = long["coder"].to_numpy(dtype=object)
+    var = long["variable"].to_numpy(dtype=object)
+    raw = long["value"].to_numpy(dtype=object)
+    vcol = long["_vcol"].to_numpy(dtype=object)
+
+    report((long["report_id"].str.strip() == "").to_numpy(), lambda i: "report_id is empty",
+           lambda i: "report_id", lambda i: "the report_id of a report in reports.csv", lambda i: "")
+    coder_s = long["coder"]
+    report((coder_s.str.strip() == "").to_numpy(), lambda i: "coder is empty", lambda i: "coder",
+           lambda i: "the coder's name", lambda i: "")
+    report((coder_s != coder_s.str.strip()).to_numpy(), lambda i: f"coder '{coder[i]}' has leading or trailing spaces",
+           lambda i: "coder", lambda i: f"'{coder[i].strip()}'", lambda i: coder[i])
+    known_reports = np.array(sorted(report_ids), dtype=object)
+    in_reports = pd.Series(rid).isin(known_reports).to_numpy()
+    report(~in_reports, lambda i: f"report_id '{rid[i]}' is not in reports.csv", lambda i: "report_id",
+           lambda i: (f"did you mean '{_closest(rid[i], report_ids)}'? " if _closest(rid[i], report_ids) else "")
+           + "add the report to reports.csv or correct the id", lambda i: rid[i])
+    known = codebook.set_index("variable")
+    in_cb = pd.Series(var).isin(known.index).to_numpy()
+    report(~in_cb, lambda i: f"variable '{var[i]}' is not in the codebook", lambda i: "variable",
+           lambda i: (f"did you mean '{_closest(var[i], known.index)}'? " if _closest(var[i], known.index) else "")
+           + "a variable name of codebook.yaml", lambda i: var[i])
+
+    value = np.full(n, np.nan, dtype=object)
+    blank = pd.Series(raw).str.strip().eq("").to_numpy()
+    levels = known["level"]
+    lvl = pd.Series(var).map(levels).to_numpy(dtype=object)
+    categorical = np.isin(lvl, ["nominal", "ordinal"])
+    numeric = np.isin(lvl, ["interval", "ratio"])
+    # Codes are matched as written: 'Yes ' or 'YES' for 'yes' is refused, with the exact code in the
+    # message, because a silent normalisation could merge codes that a codebook keeps apart.
+    cat_idx = np.flatnonzero(categorical & ~blank & ~bad)
+    if len(cat_idx):
+        sub = pd.DataFrame({"variable": var[cat_idx], "text": raw[cat_idx]})
+        lookup = {(v, str(c)): c for v, codes in zip(codebook["variable"], codebook["codes"]) for c in codes}
+        keys = pd.MultiIndex.from_frame(sub).unique()
+        mapped = {k: lookup.get(k, _MISSING) for k in keys}
+        codes_of = pd.Series(sub.itertuples(index=False, name=None)).map(mapped).to_numpy(dtype=object) \
+            if len(sub) < 50_000 else _map_pairs(sub, mapped)
+        ok = np.array([c is not _MISSING for c in codes_of], dtype=bool)
+        value[cat_idx[ok]] = codes_of[ok]
+        notok = np.zeros(n, dtype=bool)
+        notok[cat_idx[~ok]] = True
+        cb_codes = dict(zip(codebook["variable"], codebook["codes"]))
+
+        def accepted(i):
+            codes = cb_codes[var[i]]
+            hint = [c for c in codes if str(c).strip().lower() == str(raw[i]).strip().lower()]
+            pre = f"did you mean '{hint[0]}'? codes are matched exactly; " if hint else ""
+            return pre + f"codes are {_fmt_codes(codes)}"
+
+        report(notok, lambda i: f"'{raw[i]}' is not a code of {var[i]}", lambda i: vcol[i], accepted,
+               lambda i: raw[i])
+    num_idx = np.flatnonzero(numeric & ~blank & ~bad)
+    if len(num_idx):
+        nums = pd.to_numeric(pd.Series(raw[num_idx]).str.strip(), errors="coerce").to_numpy(dtype=float)
+        finite = np.isfinite(nums)
+        notnum = np.zeros(n, dtype=bool)
+        notnum[num_idx[~finite]] = True
+        report(notnum, lambda i: f"'{raw[i]}' is not a number ({var[i]} is {lvl[i]})", lambda i: vcol[i],
+               lambda i: "a number written with digits and a decimal point, without thousands separators",
+               lambda i: raw[i])
+        value[num_idx[finite]] = nums[finite]
+        neg = np.zeros(n, dtype=bool)
+        neg[num_idx[finite & (nums < 0)]] = lvl[num_idx[finite & (nums < 0)]] == "ratio"
+        report(neg, lambda i: f"{raw[i]} is negative, and {var[i]} is a ratio variable", lambda i: vcol[i],
+               lambda i: "zero or a positive number", lambda i: raw[i])
+    value[numeric & blank] = np.nan
+
+    evidence = long["evidence"].astype(str).str.strip()
+    has_ev = (evidence != "").to_numpy()
+    if has_ev.any():
+        words = np.zeros(n, dtype=np.int64)
+        words[has_ev] = evidence[has_ev].str.split().str.len().to_numpy()
+        report(words > max_words, lambda i: f"evidence has {words[i]} words", lambda i: vcol[i] + EVIDENCE_SUFFIX
+               if vcol[i] != "value" else "evidence",
+               lambda i: f"at most {max_words} words quoted from the report (no article text is stored)",
+               lambda i: evidence.iloc[i][:60])
+
+    codes = pd.DataFrame({"report_id": rid, "coder": coder, "variable": var, "value": value,
+                          "evidence": np.where(has_ev, evidence.to_numpy(dtype=object), np.nan)})
+    key = long[["report_id", "coder", "variable"]]
+    judged = ~(blank & ~has_ev)
+    dup = key.duplicated(keep=False).to_numpy() & judged
+    if dup.any():
+        dd = long.loc[dup, ["report_id", "coder", "variable", "_file", "_row"]]
+        first = dd.groupby(["report_id", "coder", "variable"], sort=False)[["_file", "_row"]].transform("first")
+        firsts = {}
+        for j, i in enumerate(np.flatnonzero(dup)):
+            firsts[i] = (first["_file"].iloc[j], int(first["_row"].iloc[j]))
+        again = np.zeros(n, dtype=bool)
+        for i, (ff, fr) in firsts.items():
+            if (ff, fr) != (files[i], int(rows[i])):
+                again[i] = True
+        report(again, lambda i: f"{coder[i]} coded {var[i]} of report {rid[i]} again (first at {firsts[i][0]}, row {firsts[i][1]})",
+               lambda i: vcol[i], lambda i: "one judgement per report, coder and variable; delete one of them",
+               lambda i: raw[i])
+    return codes, bad, judged, problems
+
+
+_MISSING = object()
+
+
+def _map_pairs(sub: pd.DataFrame, mapped: dict) -> np.ndarray:
+    vcodes, vuniq = pd.factorize(sub["variable"])
+    tcodes, tuniq = pd.factorize(sub["text"])
+    pair = vcodes.astype(np.int64) * (len(tuniq) + 1) + tcodes
+    upair, inv = np.unique(pair, return_inverse=True)
+    vals = np.empty(len(upair), dtype=object)
+    for j, p in enumerate(upair):
+        vals[j] = mapped[(vuniq[p // (len(tuniq) + 1)], tuniq[p % (len(tuniq) + 1)])]
+    return vals[inv]
+
+
+# --- terms --------------------------------------------------------------------------------------
+
+def _parse_terms(table: sheets.Table, report_ids: set, problems: list):
+    f, name = table.frame, table.file
+    missing = [c for c in TERM_COLUMNS if c not in f.columns]
+    if missing or len(f.columns) != 3:
+        problems.append(Problem(name, f"columns are {list(f.columns)}", row=1,
+                                accepted="exactly report_id, term, count"))
+        return None
+    problems.extend(table.problems)
+    rows = table.rows
+    count = pd.to_numeric(f["count"], errors="coerce")
+    badc = ~(count.notna() & (count >= 0) & (count == count.round())).to_numpy()
+    for i in np.flatnonzero(badc)[:50]:
+        problems.append(Problem(name, f"count {f['count'].iloc[i]!r} is not a whole number >= 0", row=int(rows[i]),
+                                column="count", value=f["count"].iloc[i], accepted="0, 1, 2, ..."))
+    unknown = ~f["report_id"].isin(report_ids).to_numpy()
+    for i in np.flatnonzero(unknown)[:50]:
+        problems.append(Problem(name, f"report_id '{f['report_id'].iloc[i]}' is not in reports.csv", row=int(rows[i]),
+                                column="report_id", value=f["report_id"].iloc[i], accepted="a report_id of reports.csv"))
+    emptyterm = (f["term"].str.strip() == "").to_numpy()
+    for i in np.flatnonzero(emptyterm)[:50]:
+        problems.append(Problem(name, "term is empty", row=int(rows[i]), column="term", accepted="a word"))
+    dup = f.duplicated(["report_id", "term"]).to_numpy()
+    for i in np.flatnonzero(dup)[:50]:
+        problems.append(Problem(name, f"term '{f['term'].iloc[i]}' of report {f['report_id'].iloc[i]} is counted twice",
+                                row=int(rows[i]), column="term", value=f["term"].iloc[i], accepted="one row per report and term"))
+    ok = ~(badc | unknown | emptyterm | dup)
+    terms = pd.DataFrame({"report_id": f["report_id"][ok], "term": f["term"][ok],
+                          "count": count[ok].astype(np.int64)})
+    return terms.sort_values(["report_id", "term"], kind="stable").reset_index(drop=True)
+
+
+# --- the folder ---------------------------------------------------------------------------------
+
+def _find_table(folder: Path, stem: str) -> Path | None:
+    for s in sheets.TABLE_SUFFIXES:
+        p = folder / f"{stem}{s}"
+        if p.is_file():
+            return p
+    return None
+
+
+def _guard(fn, problems: list, *args, **kwargs):
+    try:
+        return fn(*args, **kwargs)
+    except DataError as exc:
+        problems.extend(exc.problems)
+        return None
+
+
+def load_event(path, *, strict: bool = True, max_bytes: int = sheets.MAX_FILE_BYTES) -> Event:
+    """Load and validate an event folder.
+
+    Parameters
+    ----------
+    path : str or Path
+        The event folder (see data/README.md for its format).
+    strict : bool
+        If True (default), any problem raises :class:`DataError` listing every problem found.
+        If False, rows with problems are left out and listed in ``Event.rejected``; problems with a
+        whole file still raise.
+    max_bytes : int
+        Files larger than this are refused before reading.
+
+    Returns
+    -------
+    Event
+
+    Raises
+    ------
+    DataError
+    """
+    folder = Path(path)
+    if not folder.is_dir():
+        raise DataError(Problem(str(path), "is not a folder",
+                                accepted="an event folder with event.yaml, codebook.yaml, reports.csv and codes"))
+    problems: list[Problem] = []
+    fatal: list[Problem] = []
+    doc = _guard(read_yaml, fatal, folder / "event.yaml", "event.yaml")
+    meta, facts, figures = _parse_event_yaml(doc, problems) if doc is not None else (None, None, None)
+    max_words = MAX_EVIDENCE_WORDS
+    if isinstance(doc, dict) and isinstance(doc.get("max_evidence_words"), int):
+        max_words = doc["max_evidence_words"]
+    cbdoc = _guard(read_yaml, fatal, folder / "codebook.yaml", "codebook.yaml")
+    cb = None
+    if cbdoc is not None:
+        cb, cbp = parse_codebook(cbdoc, facts=set(facts["id"]) if facts is not None else set(),
+                                 figures=set(figures["id"]) if figures is not None else set())
+        problems.extend(cbp)
+    rpath = _find_table(folder, "reports")
+    reports = None
+    if rpath is None:
+        fatal.append(Problem("reports.csv", "file not found", accepted="reports.csv with report_id, outlet, published, url"))
+    else:
+        rt = _guard(sheets.read_table, fatal, rpath, rpath.name, max_bytes=max_bytes)
+        if rt is not None:
+            reports = _parse_reports(rt, meta, problems)
+    files = _code_files(folder)
+    if not files:
+        fatal.append(Problem("codes/", "no coding sheets found",
+                             accepted="codes.csv, or a codes/ folder of .csv, .xlsx or .parquet sheets"))
+    if fatal or cb is None or reports is None:
+        raise DataError(fatal + problems)
+
+    counts = {}
+    longs = []
+    for p in files:
+        rel = p.relative_to(folder).as_posix()
+        t = _guard(sheets.read_table, fatal, p, rel, max_bytes=max_bytes)
+        if t is None:
+            continue
+        problems.extend(t.problems)
+        long = _sheet_to_long(t, cb.variables, problems)
+        if long is None:
+            continue
+        long["_file"] = t.file
+        longs.append(long)
+        counts[t.file] = {"rows_read": t.n_read, "rows_rejected_on_read": len(t.problems)}
+    if fatal:
+        raise DataError(fatal + problems)
+    if longs:
+        long = pd.concat(longs, ignore_index=True)
+    else:
+        long = pd.DataFrame(columns=["report_id", "coder", "variable", "value", "evidence", "_row", "_col", "_vcol", "_file"])
+    long["evidence"] = long["evidence"].astype(object)
+    codes, bad, judged, cproblems = _validate_codes(long, cb.variables, set(reports["report_id"]), max_words)
+    problems.extend(cproblems)
+
+    terms = None
+    tpath = _find_table(folder, "terms")
+    if tpath is not None:
+        tt = _guard(sheets.read_table, problems, tpath, tpath.name, max_bytes=max_bytes)
+        if tt is not None:
+            terms = _parse_terms(tt, set(reports["report_id"]), problems)
+    if (folder / "datapackage.json").is_file():
+        from .datapackage import check_datapackage
+        problems.extend(check_datapackage(folder))
+
+    if strict and problems:
+        raise DataError(problems)
+    rejected = problems_frame([p for p in problems])
+    rejected = rejected.rename(columns={"message": "reason"})[REJECTED_COLUMNS]
+    used = ~bad & judged
+    for fname in counts:
+        in_file = (long["_file"] == fname).to_numpy()
+        counts[fname]["judgements_used"] = int((used & in_file).sum())
+        counts[fname]["blank"] = int((~judged & in_file & ~bad).sum())
+        counts[fname]["rejected"] = int((bad & in_file).sum())
+    codes = codes[used].sort_values(["report_id", "coder", "variable"], kind="stable").reset_index(drop=True)
+    return Event(meta=meta, reports=reports, codes=codes, codebook=cb.variables, values=cb.values,
+                 frames=cb.frames, facts=facts, figures=figures, terms=terms, rejected=rejected,
+                 counts=counts, path=folder.name)
+
+
+def validate_event(path, *, max_bytes: int = sheets.MAX_FILE_BYTES):
+    """Load an event folder leniently and return ``(event or None, problems table)``."""
+    try:
+        ev = load_event(path, strict=False, max_bytes=max_bytes)
+    except DataError as exc:
+        return None, exc.frame()
+    frame = ev.rejected.rename(columns={"reason": "message"})
+    return ev, frame
+
+
+def summary(event: Event) -> pd.DataFrame:
+    """What an event folder holds: one row per measure (``measure, value``)."""
+    r, c = event.reports, event.codes
+    per_coder = c.groupby("coder").size()
+    n_vars = len(event.codebook)
+    coded_reports = c.groupby("coder")["report_id"].nunique()
+    rows = [("reports", len(r)), ("outlets", r["outlet"].nunique()),
+            ("countries", r["outlet_country"].nunique()), ("variables", n_vars),
+            ("coders", len(per_coder)), ("judgements", len(c))]
+    for coder in sorted(per_coder.index):
+        possible = len(r) * n_vars
+        rows.append((f"judgements by {coder}", int(per_coder[coder])))
+        rows.append((f"reports coded by {coder}", int(coded_reports[coder])))
+        rows.append((f"missing judgements of {coder} (of {possible})", possible - int(c.loc[c["coder"] == coder, "value"].notna().sum())))
+    if event.terms is not None:
+        rows.append(("reports with term counts", event.terms["report_id"].nunique()))
+    rows.append(("problems", len(event.rejected)))
+    return pd.DataFrame(rows, columns=["measure", "value"])

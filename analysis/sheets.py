@@ -1,0 +1,471 @@
+"""Spreadsheets in and out: read CSV, XLSX and Parquet tables as text, write safe sheets.
+
+Every reader returns the cells as strings (``""`` for an empty cell) with the row number a
+spreadsheet user sees (the header is row 1), so that every later message can point at a cell.
+Rows that cannot be read (too short, too long) are returned as problems, never dropped silently.
+"""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import math
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .errors import DataError, Problem
+
+TABLE_SUFFIXES = (".csv", ".xlsx", ".parquet")
+MAX_FILE_BYTES = 4 * 1024**3
+MAX_CELL_CHARS = 10_000
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass
+class Table:
+    """Cells of one sheet as text.
+
+    Attributes
+    ----------
+    frame : DataFrame
+        One column per header cell, all values ``str``.
+    rows : ndarray of int
+        The spreadsheet row of each frame row (header = 1).
+    file : str
+        The file's name relative to the event folder.
+    problems : list of Problem
+        Rows that could not be read, with the reason.
+    """
+
+    frame: pd.DataFrame
+    rows: np.ndarray
+    file: str
+    problems: list = field(default_factory=list)
+    n_read: int = 0
+
+
+def read_table(path: Path, name: str, *, max_bytes: int = MAX_FILE_BYTES) -> Table:
+    """Read a CSV, XLSX or Parquet file as text cells.
+
+    Parameters
+    ----------
+    path : Path
+        The file.
+    name : str
+        How messages name the file (relative to the event folder).
+    max_bytes : int
+        Larger files are refused before they are read.
+
+    Returns
+    -------
+    Table
+
+    Raises
+    ------
+    DataError
+        When the file as a whole cannot be read (missing, empty, wrong encoding or delimiter,
+        bad header, too large).
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise DataError(Problem(name, "file not found"))
+    size = path.stat().st_size
+    if size > max_bytes:
+        raise DataError(Problem(
+            name, f"the file has {size:,} bytes, more than the {max_bytes:,} bytes accepted",
+            accepted="split it, or store large tables as Parquet"))
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        table = _read_csv(path, name)
+    elif suffix == ".xlsx":
+        table = _read_xlsx(path, name)
+    elif suffix == ".parquet":
+        table = _read_parquet(path, name)
+    else:
+        raise DataError(Problem(name, f"'{suffix}' files are not read",
+                                accepted="tables are .csv, .xlsx or .parquet"))
+    _check_cell_lengths(table)
+    return table
+
+
+def _check_header(header: list, name: str) -> list:
+    problems = []
+    seen = {}
+    for i, h in enumerate(header, start=1):
+        col = _column_letter(i)
+        if h is None or str(h).strip() == "":
+            problems.append(Problem(name, f"column {col} of the header is blank", row=1,
+                                    accepted="give every column a name, or delete the column"))
+            continue
+        h = str(h)
+        if h != h.strip():
+            problems.append(Problem(name, f"header '{h}' has leading or trailing spaces", row=1,
+                                    column=h, value=h, accepted=f"write it as '{h.strip()}'"))
+        if h in seen:
+            problems.append(Problem(name, f"header '{h}' appears twice (columns {seen[h]} and {col})",
+                                    row=1, column=h, accepted="each column name once"))
+        seen.setdefault(h, col)
+    if problems:
+        raise DataError(problems)
+    return [str(h) for h in header]
+
+
+def _column_letter(i: int) -> str:
+    letters = ""
+    while i:
+        i, r = divmod(i - 1, 26)
+        letters = chr(65 + r) + letters
+    return letters
+
+
+def _decode(raw: bytes, name: str) -> str:
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        bad = raw[exc.start: exc.start + 1]
+        guess = ""
+        try:
+            raw.decode("cp1252")
+            guess = " It looks like Latin-1 / Windows-1252 (an older Excel export)."
+        except UnicodeDecodeError:
+            pass
+        raise DataError(Problem(
+            name, f"byte {bad!r} at line {line} is not UTF-8.{guess}", row=line,
+            accepted="save the file as 'CSV UTF-8' (Excel) or re-encode it to UTF-8")) from None
+
+
+def _read_csv(path: Path, name: str) -> Table:
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    raw = path.read_bytes()
+    text = _decode(raw, name)
+    if not text.strip():
+        raise DataError(Problem(name, "the file is empty",
+                                accepted="a header row, then one row per record"))
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    first_line = text.split("\n", 1)[0].rstrip("\r")
+    header = next(csv.reader([first_line]))
+    if len(header) == 1:
+        for sep, what in ((";", "semicolons"), ("\t", "tabs"), ("|", "pipes")):
+            if sep in first_line:
+                raise DataError(Problem(
+                    name, f"the header is one column separated by {what}: '{first_line[:80]}'",
+                    row=1, accepted="comma-separated values (in Excel: Save As 'CSV UTF-8 (Comma delimited)')"))
+    header = _check_header(header, name)
+    body = text[len(first_line):].lstrip("\r").lstrip("\n") if "\n" in text or "\r" in text else ""
+    # Python's csv would be simpler, but pyarrow keeps reading 8 million rows near pandas' speed.
+    bad = []
+
+    def on_invalid(row):
+        bad.append(row)
+        return "skip"
+
+    data = body.encode("utf-8")
+    if not data.strip():
+        frame = pd.DataFrame({h: pd.Series([], dtype=object) for h in header})
+        return Table(frame, np.zeros(0, dtype=np.int64), name, [], 0)
+    try:
+        tbl = pacsv.read_csv(
+            io.BytesIO(data),
+            read_options=pacsv.ReadOptions(column_names=header, use_threads=False,
+                                           block_size=1 << 26),
+            parse_options=pacsv.ParseOptions(newlines_in_values=True, invalid_row_handler=on_invalid),
+            convert_options=pacsv.ConvertOptions(
+                column_types={h: pa.string() for h in header}, strings_can_be_null=False,
+                quoted_strings_can_be_null=False),
+        )
+    except (pa.ArrowInvalid, ValueError) as exc:
+        raise DataError(Problem(name, f"the file cannot be parsed as CSV ({exc})",
+                                accepted="comma-separated values with a header row")) from None
+    frame = tbl.to_pandas()
+    for h in header:
+        frame[h] = frame[h].astype(object)
+    bad_lines = np.array(sorted(r.number + 1 for r in bad if r.number is not None), dtype=np.int64)
+    n_total = len(frame) + len(bad)
+    rows = np.setdiff1d(np.arange(2, n_total + 2, dtype=np.int64), bad_lines)[: len(frame)]
+    problems = []
+    for r in bad:
+        kind = "shorter" if r.actual_columns < r.expected_columns else "longer"
+        problems.append(Problem(
+            name, f"the row has {r.actual_columns} cells, {kind} than the header's "
+            f"{r.expected_columns}: '{r.text[:80]}'",
+            row=None if r.number is None else r.number + 1,
+            accepted=f"{r.expected_columns} comma-separated cells per row; quote cells that "
+            "contain commas"))
+    return Table(frame, rows, name, problems, n_total)
+
+
+def _cell_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if math.isnan(value):
+            return ""
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, dt.datetime):
+        if value.time() == dt.time(0):
+            return value.date().isoformat()
+        return value.isoformat()
+    if isinstance(value, (dt.date, dt.time)):
+        return value.isoformat()
+    return str(value)
+
+
+def _read_xlsx(path: Path, name: str) -> Table:
+    import zipfile
+
+    import openpyxl
+
+    try:
+        wb = openpyxl.load_workbook(path, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
+        raise DataError(Problem(name, f"not a readable XLSX workbook ({type(exc).__name__})",
+                                accepted="an .xlsx file saved by Excel, LibreOffice or openpyxl")) from None
+    ws = wb["codes"] if "codes" in wb.sheetnames else wb.worksheets[0]
+    label = name if ws.title == wb.sheetnames[0] else f"{name} (sheet {ws.title})"
+    problems = []
+    for rng in sorted(ws.merged_cells.ranges, key=str):
+        problems.append(Problem(
+            label, f"cells {rng.coord} are merged; a merged cell hides which rows it belongs to",
+            row=rng.min_row, accepted="unmerge the cells and write the value in every row"))
+    if problems:
+        raise DataError(problems)
+    rows_iter = ws.iter_rows(values_only=True)
+    header_cells = next(rows_iter, None)
+    if header_cells is None or all(c is None for c in header_cells):
+        raise DataError(Problem(label, "the sheet is empty",
+                                accepted="a header row, then one row per record"))
+    header_cells = list(header_cells)
+    while header_cells and header_cells[-1] is None:
+        header_cells.pop()
+    header = _check_header(header_cells, label)
+    width = len(header)
+    records, rownums = [], []
+    for i, cells in enumerate(rows_iter, start=2):
+        cells = list(cells)
+        extra = [c for c in cells[width:] if c is not None and str(c).strip() != ""]
+        if extra:
+            problems.append(Problem(label, f"the row has a value beyond the last header column: "
+                                    f"'{_cell_text(extra[0])[:80]}'", row=i,
+                                    accepted="a header for every column with data"))
+            continue
+        if all(c is None for c in cells[:width]):
+            continue
+        records.append([_cell_text(c) for c in (cells + [None] * width)[:width]])
+        rownums.append(i)
+    hidden_rows = sorted(r for r, d in ws.row_dimensions.items() if d.hidden and r > 1)
+    hidden_rows = [r for r in hidden_rows if r in set(rownums)]
+    hidden_cols = sorted(k for k, d in ws.column_dimensions.items() if d.hidden)
+    for r in hidden_rows:
+        problems.append(Problem(label, "the row is hidden; hidden rows are not read", row=r,
+                                accepted="unhide the row, or delete it if it is not meant to count"))
+    for c in hidden_cols:
+        idx = openpyxl.utils.column_index_from_string(c)
+        if idx <= width:
+            problems.append(Problem(label, f"column {c} is hidden; hidden columns are not read",
+                                    column=header[idx - 1], accepted="unhide the column, or delete it"))
+    if any(p.row is None for p in problems):
+        raise DataError(problems)
+    keep = np.array([r not in set(hidden_rows) for r in rownums], dtype=bool)
+    frame = pd.DataFrame(records, columns=header, dtype=object)
+    rows = np.array(rownums, dtype=np.int64)
+    n_read = len(records) + sum(1 for p in problems if "beyond" in p.message)
+    return Table(frame[keep].reset_index(drop=True), rows[keep], label, problems, n_read)
+
+
+def _read_parquet(path: Path, name: str) -> Table:
+    try:
+        frame = pd.read_parquet(path)
+    except Exception as exc:  # pyarrow raises many types for a damaged file
+        raise DataError(Problem(name, f"not a readable Parquet file ({type(exc).__name__})",
+                                accepted="a Parquet file written by pandas or pyarrow")) from None
+    header = _check_header(list(frame.columns), name)
+    out = {}
+    for h in header:
+        col = frame[h]
+        if pd.api.types.is_float_dtype(col):
+            vals = col.to_numpy()
+            text = np.where(np.isnan(vals), "",
+                            np.where(np.mod(vals, 1) == 0, pd.Series(vals).map(
+                                lambda v: str(int(v)) if v == v else ""), col.astype(str)))
+            out[h] = pd.Series(text, dtype=object)
+        else:
+            out[h] = col.astype(object).where(col.notna(), "").astype(str).astype(object)
+    frame = pd.DataFrame(out)
+    rows = np.arange(2, len(frame) + 2, dtype=np.int64)
+    return Table(frame, rows, name, [], len(frame))
+
+
+def _check_cell_lengths(table: Table) -> None:
+    problems = []
+    for col in table.frame.columns:
+        lengths = table.frame[col].str.len()
+        over = np.flatnonzero(lengths.to_numpy() > MAX_CELL_CHARS)
+        for i in over[:5]:
+            problems.append(Problem(
+                table.file, f"a cell of {int(lengths.iloc[i]):,} characters; coding sheets hold "
+                "codes and short evidence, not text", row=int(table.rows[i]), column=col,
+                accepted=f"at most {MAX_CELL_CHARS:,} characters per cell (article text is never stored)"))
+    if problems:
+        raise DataError(problems)
+
+
+def neutralise(value):
+    """Make a cell safe to open in a spreadsheet: prefix formula-like text with a quote.
+
+    Notes
+    -----
+    Cells starting with ``= + - @`` (or tab, carriage return) are run as formulas by Excel and
+    LibreOffice (OWASP, "CSV Injection"). Numbers are left alone: ``-3`` stays a number.
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        try:
+            float(value)
+            return value
+        except ValueError:
+            return "'" + value
+    return value
+
+
+def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``frame`` whose text cells and headers are neutralised for spreadsheets."""
+    out = frame.copy()
+    for col in out.columns:
+        if out[col].dtype == object:
+            out[col] = out[col].map(neutralise)
+    out.columns = [neutralise(str(c)) for c in out.columns]
+    return out
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file and a rename, never half-written."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def write_csv(frame: pd.DataFrame, path: Path) -> None:
+    """Write a table as UTF-8 CSV, neutralising formula-like cells, atomically."""
+    text = safe_frame(frame).to_csv(index=False, lineterminator="\n")
+    atomic_write_bytes(Path(path), text.encode("utf-8"))
+
+
+def write_blank_sheet(reports: pd.DataFrame, codebook: pd.DataFrame, *, coder: str, path) -> None:
+    """Write a blank wide coding sheet (XLSX) whose cells only take the codebook's codes.
+
+    One row per report; per variable a value column with a drop-down of its codes (numbers
+    validated as numbers) and an ``<variable>__evidence`` column; each header carries the
+    variable's question as a comment. The loader reads the sheet back as a wide coding sheet.
+
+    Parameters
+    ----------
+    reports : DataFrame
+        ``report_id`` (and ``outlet``, ``headline`` shown in a side sheet).
+    codebook : DataFrame
+        The event's codebook table.
+    coder : str
+        The coder's name, written in every row.
+    path : str or Path
+        The .xlsx file to write.
+    """
+    import openpyxl
+    from openpyxl.comments import Comment
+    from openpyxl.styles import Font, PatternFill
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    if not coder or coder != coder.strip():
+        raise DataError(Problem("(sheet)", f"coder name {coder!r} is empty or has spaces around it",
+                                accepted="a name such as coder_a"))
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "codes"
+    lists = wb.create_sheet("lists")
+    lists.sheet_state = "hidden"
+    info = wb.create_sheet("reports")
+    header = ["report_id", "coder"]
+    for v in codebook["variable"]:
+        header += [v, v + EVIDENCE_SUFFIX_SHEET]
+    ws.append(header)
+    ids = reports["report_id"].tolist()
+    for rid in ids:
+        ws.append([rid, coder] + [None] * (len(header) - 2))
+    n = len(ids)
+    bold = Font(bold=True)
+    fill = PatternFill("solid", fgColor="DDEBF7")
+    for j, h in enumerate(header, start=1):
+        cell = ws.cell(row=1, column=j)
+        cell.font = bold
+        ws.column_dimensions[get_column_letter(j)].width = max(12, min(40, len(h) + 2))
+    for k, row in enumerate(codebook.itertuples(index=False)):
+        col = 3 + 2 * k
+        letter = get_column_letter(col)
+        cell = ws.cell(row=1, column=col)
+        cell.fill = fill
+        codes = list(row.codes)
+        note = row.question
+        if codes:
+            note += "\nCodes: " + ", ".join(map(str, codes))
+        cell.comment = Comment(note, "codebook", width=360, height=160)
+        if n == 0:
+            continue
+        rng = f"{letter}2:{letter}{n + 1}"
+        if codes:
+            lcol = get_column_letter(k + 1)
+            lists.cell(row=1, column=k + 1, value=row.variable)
+            for i, c in enumerate(codes, start=2):
+                lists.cell(row=i, column=k + 1, value=c)
+            dv = DataValidation(type="list", formula1=f"=lists!${lcol}$2:${lcol}${len(codes) + 1}",
+                                allow_blank=True, showErrorMessage=True, errorTitle="Not a code",
+                                error=f"Choose one of the codes of {row.variable}")
+        else:
+            dv = DataValidation(type="decimal", operator="greaterThanOrEqual" if row.level == "ratio" else "between",
+                                formula1="0" if row.level == "ratio" else "-1E+300",
+                                formula2=None if row.level == "ratio" else "1E+300",
+                                allow_blank=True, showErrorMessage=True, errorTitle="Not a number",
+                                error=f"{row.variable} takes a number" + (" >= 0" if row.level == "ratio" else ""))
+        ws.add_data_validation(dv)
+        dv.add(rng)
+    ws.freeze_panes = "C2"
+    info.append(["report_id", "outlet", "published", "headline", "url"])
+    for r in reports.itertuples(index=False):
+        pub = getattr(r, "published", "")
+        pub = pub.isoformat() if hasattr(pub, "isoformat") else ("" if pd.isna(pub) else str(pub))
+        info.append([neutralise(_plain(getattr(r, c, ""))) if c != "published" else pub
+                     for c in ("report_id", "outlet", "published", "headline", "url")])
+    wb.properties.creator = "analysis"
+    fixed = dt.datetime(2000, 1, 1)
+    wb.properties.created = fixed
+    wb.properties.modified = fixed
+    buf = io.BytesIO()
+    wb.save(buf)
+    atomic_write_bytes(Path(path), buf.getvalue())
+
+
+EVIDENCE_SUFFIX_SHEET = "__evidence"
+
+
+def _plain(value) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return str(value)
