@@ -11,7 +11,8 @@ import pandas as pd
 from .errors import DataError
 
 
-def _print_table(frame: pd.DataFrame, out=sys.stdout) -> None:
+def _print_table(frame: pd.DataFrame, out=None) -> None:
+    out = out or sys.stdout
     with pd.option_context("display.max_rows", None, "display.max_columns", None, "display.width", 200,
                            "display.max_colwidth", 60):
         print(frame.to_string(index=False), file=out)

@@ -1,0 +1,208 @@
+"""The loader: the template folder, equal codes from long/wide/CSV/XLSX/Parquet, the CLI."""
+import shutil
+
+import numpy as np
+import openpyxl
+import pandas as pd
+import pytest
+
+from analysis import DataError, load_event, validate_event
+from analysis.cli import main
+from analysis.events import summary
+
+
+def copy_template(template_dir, tmp_path, name="ev"):
+    dst = tmp_path / name
+    shutil.copytree(template_dir, dst)
+    (dst / "datapackage.json").unlink(missing_ok=True)
+    return dst
+
+
+def test_template_loads(template_dir):
+    ev = load_event(template_dir)
+    assert ev.meta["id"] == "template-event"
+    assert list(ev.reports["report_id"]) == ["ex-1", "ex-2", "ex-3"]
+    assert ev.coders == ["coder_a", "coder_b"]
+    # 24 cells per coder, of which one (ex-3 fig_deaths) is blank
+    assert len(ev.codes) == 46
+    assert list(ev.codes.columns) == ["report_id", "coder", "variable", "value", "evidence"]
+    assert ev.codes.equals(ev.codes.sort_values(["report_id", "coder", "variable"]).reset_index(drop=True))
+
+
+def test_values_are_typed_by_level(template_dir):
+    ev = load_event(template_dir)
+    c = ev.codes.set_index(["report_id", "coder", "variable"])["value"]
+    assert c[("ex-1", "coder_a", "src_ministry")] == 1 and isinstance(c[("ex-1", "coder_a", "src_ministry")], int)
+    assert c[("ex-1", "coder_a", "tone")] == 2
+    assert c[("ex-1", "coder_a", "progress_claim")] == "denied"
+    assert c[("ex-1", "coder_a", "fig_deaths")] == 12.0 and isinstance(c[("ex-1", "coder_a", "fig_deaths")], float)
+    assert ("ex-3", "coder_a", "fig_deaths") not in c.index  # blank: not a judgement
+    cb = ev.codebook.set_index("variable")
+    assert cb.loc["tone", "codes"] == (1, 2, 3)
+    assert cb.loc["src_ministry", "yes_code"] == 1
+    assert bool(cb.loc["conf_consensus", "reverse"]) is True
+    assert cb.loc["progress_claim", "contradicts"] == (("asserted", "denied"),)
+    vals = ev.values[ev.values["variable"] == "tone"]
+    assert vals["rank"].tolist() == [0, 1, 2]
+
+
+def test_published_parsed_to_utc(template_dir):
+    ev = load_event(template_dir)
+    pub = ev.reports.set_index("report_id")["published"]
+    assert pub["ex-3"] == pd.Timestamp("2024-01-03T06:30Z")
+    assert pub["ex-2"] == pd.Timestamp("2024-01-02T00:00Z")
+
+
+def _long_a(template_dir):
+    return pd.read_csv(template_dir / "codes" / "coder_a.csv", dtype=str, keep_default_na=False)
+
+
+def _wide(long):
+    wide = long.pivot(index=["report_id", "coder"], columns="variable", values="value").reset_index()
+    ev = long[long["evidence"] != ""].pivot(index=["report_id", "coder"], columns="variable", values="evidence")
+    ev.columns = [c + "__evidence" for c in ev.columns]
+    wide = wide.merge(ev.reset_index(), on=["report_id", "coder"], how="left").fillna("")
+    return wide
+
+
+@pytest.mark.parametrize("form", ["wide_csv", "wide_xlsx", "long_xlsx", "long_parquet", "single_codes_csv"])
+def test_long_wide_csv_xlsx_give_equal_codes(template_dir, tmp_path, form):
+    ref = load_event(template_dir).codes
+    d = copy_template(template_dir, tmp_path)
+    long = _long_a(template_dir)
+    (d / "codes" / "coder_a.csv").unlink()
+    if form == "wide_csv":
+        _wide(long).to_csv(d / "codes" / "coder_a.csv", index=False)
+    elif form == "wide_xlsx":
+        _wide(long).to_excel(d / "codes" / "coder_a.xlsx", index=False, sheet_name="codes")
+    elif form == "long_xlsx":
+        long.to_excel(d / "codes" / "coder_a.xlsx", index=False)
+    elif form == "long_parquet":
+        long.to_parquet(d / "codes" / "coder_a.parquet", index=False)
+    else:
+        b = pd.read_csv(d / "codes" / "coder_b.csv", dtype=str, keep_default_na=False)
+        b_long = b.melt(id_vars=["report_id", "coder"], var_name="variable", value_name="value")
+        b_long = b_long[~b_long["variable"].str.endswith("__evidence")]
+        evid = b.melt(id_vars=["report_id", "coder"], var_name="variable", value_name="evidence")
+        evid = evid[evid["variable"].str.endswith("__evidence")]
+        evid["variable"] = evid["variable"].str.removesuffix("__evidence")
+        b_long = b_long.merge(evid, on=["report_id", "coder", "variable"], how="left").fillna("")
+        shutil.rmtree(d / "codes")
+        pd.concat([long, b_long]).to_csv(d / "codes.csv", index=False)
+    got = load_event(d).codes
+    pd.testing.assert_frame_equal(got, ref)
+
+
+def test_numeric_cells_from_xlsx_match_integer_codes(template_dir, tmp_path):
+    d = copy_template(template_dir, tmp_path)
+    long = _long_a(template_dir)
+    wide = _wide(long)
+    for col in ("src_ministry", "tone"):
+        wide[col] = wide[col].astype(int)  # Excel stores them as numbers
+    wide["fig_deaths"] = pd.to_numeric(wide["fig_deaths"])
+    (d / "codes" / "coder_a.csv").unlink()
+    wide.to_excel(d / "codes" / "coder_a.xlsx", index=False)
+    pd.testing.assert_frame_equal(load_event(d).codes, load_event(template_dir).codes)
+
+
+def test_blank_sheet_round_trip(template_dir, tmp_path):
+    d = copy_template(template_dir, tmp_path)
+    out = tmp_path / "sheet.xlsx"
+    assert main(["sheet", str(d), "--coder", "coder_c", "--out", str(out)]) == 0
+    wb = openpyxl.load_workbook(out)
+    ws = wb["codes"]
+    header = [c.value for c in ws[1]]
+    assert header[:4] == ["report_id", "coder", "conf_disagreement", "conf_disagreement__evidence"]
+    assert "Does the report describe disagreement" in ws.cell(row=1, column=3).comment.text
+    dvs = ws.data_validations.dataValidation
+    assert any(dv.type == "list" and "C2:C4" in str(dv.sqref) for dv in dvs)
+    assert any(dv.type == "decimal" for dv in dvs)
+    col = header.index("progress_claim") + 1
+    ws.cell(row=2, column=col, value="denied")
+    ws.cell(row=2, column=col + 1, value="no progress was made")
+    wb.save(d / "codes" / "coder_c.xlsx")
+    ev = load_event(d)
+    got = ev.codes[ev.codes["coder"] == "coder_c"]
+    assert got[["report_id", "variable", "value", "evidence"]].values.tolist() == [
+        ["ex-1", "progress_claim", "denied", "no progress was made"]]
+
+
+def test_validate_cli_ok(template_dir, capsys):
+    assert main(["validate", str(template_dir)]) == 0
+    out = capsys.readouterr().out
+    assert "reports" in out and "No problems found." in out
+
+
+def test_validate_cli_reports_problem(template_dir, tmp_path, capsys):
+    d = copy_template(template_dir, tmp_path)
+    p = d / "codes" / "coder_a.csv"
+    p.write_text(p.read_text().replace("ex-1,coder_a,label_victims,civilians", "ex-1,coder_a,label_victims,Civilians"))
+    assert main(["validate", str(d)]) == 1
+    out = capsys.readouterr().out
+    assert ("codes/coder_a.csv, row 5, column value: 'Civilians' is not a code of label_victims; "
+            "did you mean 'civilians'?") in out
+    assert "codes are civilians, people, militants, none" in out
+
+
+def test_lenient_load_accounts_for_every_row(template_dir, tmp_path):
+    d = copy_template(template_dir, tmp_path)
+    p = d / "codes" / "coder_a.csv"
+    text = p.read_text().replace("ex-2,coder_a,tone,3", "ex-2,coder_a,tone,9")
+    text = text.replace("ex-1,coder_a,fig_deaths,12,", "ex-1,coder_a,fig_deaths,twelve,")
+    text += "ex-9,coder_a,tone,1,\nex-1,coder_a\n"
+    p.write_text(text)
+    with pytest.raises(DataError) as err:
+        load_event(d)
+    assert len(err.value.problems) == 4
+    ev = load_event(d, strict=False)
+    c = ev.counts["codes/coder_a.csv"]
+    assert c["rows_read"] == 26
+    assert c["rows_read"] == c["judgements_used"] + c["blank"] + c["rejected"] + c["rows_rejected_on_read"]
+    assert c["rejected"] == 3 and c["rows_rejected_on_read"] == 1
+    assert len(ev.rejected) == 4
+
+
+def test_duplicate_judgement_across_sheets(template_dir, tmp_path):
+    d = copy_template(template_dir, tmp_path)
+    (d / "codes" / "extra.csv").write_text("report_id,coder,variable,value,evidence\nex-2,coder_a,tone,2,\n")
+    with pytest.raises(DataError) as err:
+        load_event(d)
+    msg = str(err.value)
+    assert "codes/extra.csv, row 2, column value: coder_a coded tone of report ex-2 again (first at codes/coder_a.csv, row 17)" in msg
+
+
+def test_problems_are_gathered_not_first_only(template_dir, tmp_path):
+    d = copy_template(template_dir, tmp_path)
+    (d / "reports.csv").write_text((d / "reports.csv").read_text().replace("2024-01-02T10:00Z", "8 Jan")
+                                   .replace("https://example.org/tv/3", "example.org/tv/3"))
+    p = d / "codes" / "coder_b.csv"
+    p.write_text(p.read_text().replace("ex-3,coder_b,no,yes", "ex-3,coder_b,maybe,yes"))
+    ev, problems = validate_event(d)
+    assert ev is not None
+    assert set(problems["column"]) >= {"published", "url", "conf_disagreement"}
+    assert (problems["file"] == "codes/coder_b.csv").any()
+
+
+def test_summary_counts(template_dir):
+    s = summary(load_event(template_dir)).set_index("measure")["value"]
+    assert s["reports"] == 3 and s["outlets"] == 3 and s["coders"] == 2 and s["problems"] == 0
+    assert s["missing judgements of coder_a (of 24)"] == 1
+
+
+def test_with_codes_adds_a_machine_coder(template_dir):
+    ev = load_event(template_dir)
+    extra = pd.DataFrame({"report_id": ["ex-1"], "coder": ["model:x"], "variable": ["tone"],
+                          "value": [2], "evidence": [np.nan]})
+    ev2 = ev.with_codes(extra)
+    assert "model:x" in ev2.coders and len(ev.codes) == 46  # original untouched
+    with pytest.raises(DataError):
+        ev2.with_codes(extra)
+
+
+def test_datapackage_written_and_checked(template_dir, tmp_path):
+    d = copy_template(template_dir, tmp_path)
+    assert main(["datapackage", str(d)]) == 0
+    load_event(d)
+    (d / "codes" / "coder_c.csv").write_text("report_id,coder,variable,value,evidence\nex-1,coder_c,tone,2,\n")
+    with pytest.raises(DataError, match="table 'codes/coder_c.csv' is not listed as a resource"):
+        load_event(d)
