@@ -72,6 +72,42 @@ def cmd_datapackage(args) -> int:
     return 0
 
 
+def cmd_reliability(args) -> int:
+    from .events import load_event
+    from .reliability import reliability
+
+    event = load_event(args.event_dir)
+    exclude = tuple(args.exclude) if args.exclude is not None else ("adjudicated",)
+    table = reliability(event.codes, event.codebook, coders=args.coders or None, exclude=exclude,
+                        n_boot=args.n_boot, seed=args.seed)
+    if args.csv:
+        from .sheets import safe_frame
+        sys.stdout.write(safe_frame(table).to_csv(index=False, lineterminator="\n", float_format="%.4f"))
+    else:
+        shown = table[["variable", "level", "alpha", "ci_low", "ci_high", "n_units", "n_pairable",
+                       "percent_agreement", "verdict", "note"]]
+        with pd.option_context("display.float_format", "{:.3f}".format):
+            _print_table(shown)
+    return 0
+
+
+def cmd_run(args) -> int:
+    from .report import run_report
+
+    pages = run_report(args.event_dir, args.out, seed=args.seed, n_boot=args.n_boot,
+                       notebooks_dir=args.notebooks, progress=not args.quiet)
+    print(f"Wrote {len(pages)} pages; open {Path(args.out) / 'index.html'}")
+    return 0
+
+
+def cmd_refresh(args) -> int:
+    from .report import refresh_notebooks
+
+    done = refresh_notebooks(args.notebooks, progress=not args.quiet)
+    print(f"Refreshed {len(done)} notebooks.")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m analysis", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -87,6 +123,26 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("datapackage", help="write datapackage.json describing the folder's tables")
     p.add_argument("event_dir")
     p.set_defaults(func=cmd_datapackage)
+    p = sub.add_parser("reliability", help="Krippendorff's alpha per variable with bootstrap intervals")
+    p.add_argument("event_dir")
+    p.add_argument("--csv", action="store_true", help="write CSV to standard output")
+    p.add_argument("--coders", nargs="*", help="coders to compare (default: all but --exclude)")
+    p.add_argument("--exclude", nargs="*", help="coders to leave out (default: adjudicated)")
+    p.add_argument("--n-boot", type=int, default=1000)
+    p.add_argument("--seed", type=int, default=0)
+    p.set_defaults(func=cmd_reliability)
+    p = sub.add_parser("run", help="execute every notebook on an event and write the HTML report and charts")
+    p.add_argument("event_dir")
+    p.add_argument("--out", required=True)
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--n-boot", type=int, default=1000)
+    p.add_argument("--notebooks", default=None, help="folder of notebooks (default: the repository's)")
+    p.add_argument("--quiet", action="store_true")
+    p.set_defaults(func=cmd_run)
+    p = sub.add_parser("refresh-notebooks", help="re-execute the stored notebooks in place (refresh nbval outputs)")
+    p.add_argument("--notebooks", default=None)
+    p.add_argument("--quiet", action="store_true")
+    p.set_defaults(func=cmd_refresh)
     return parser
 
 

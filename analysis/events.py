@@ -238,7 +238,10 @@ def _parse_reports(table: sheets.Table, meta: dict | None, problems: list) -> pd
                                     column="derived_from", value=out["derived_from"].iloc[i],
                                     accepted="the report_id of another report, or a wire story id"))
     order = REPORT_REQUIRED + REPORT_OPTIONAL + [c for c in out.columns if c not in REPORT_REQUIRED + REPORT_OPTIONAL]
-    out = out[order].replace({"": np.nan}).infer_objects(copy=False) if len(out) else out[order]
+    out = out[order].copy()
+    for c in out.columns:
+        if out[c].dtype == object:
+            out[c] = out[c].where(out[c] != "", np.nan)
     out["published"] = parsed
     return out.sort_values("report_id", kind="stable").reset_index(drop=True)
 
