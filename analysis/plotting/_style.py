@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import matplotlib as mpl
 import matplotlib.pyplot as plt
+from matplotlib.layout_engine import ConstrainedLayoutEngine
 
 # Okabe and Ito (2008), "Color Universal Design": distinguishable under the common colour-vision
 # deficiencies.
@@ -36,6 +37,10 @@ def finish(ax, *, title: str, xlabel: str = "", ylabel: str = "", source: str = 
         ax.set_ylabel(ylabel)
     if source:
         ax.figure.text(0.01, 0.005, source, fontsize=8, color="#444444", ha="left", va="bottom")
+        # constrained layout does not see figure text: keep 4% of the height free for the line
+        engine = ax.figure.get_layout_engine()
+        if isinstance(engine, ConstrainedLayoutEngine):
+            engine.set(rect=(0, 0.04, 1, 0.96))
     return ax
 
 

@@ -1,0 +1,1084 @@
+"""How outlets framed one event: frames, claims, labels, figures, facts and sources.
+
+Every function takes the consolidated codes ``final`` (one row per report and variable:
+``report_id, variable, value[, evidence]``, as returned by
+:func:`analysis.reliability.consolidate`, value NaN where unresolved or not coded) and the codebook
+table of docs/data-model.md. Variables are chosen by their codebook *role* and role fields
+(``frame``, ``reverse``, ``yes_code``, ``contradicts``, ``referent``, ``fact``, ``figure``,
+``attribution``, ``source``), never by their name, so the functions work on any event's codebook.
+Each returns a new tidy DataFrame with a plain RangeIndex; inputs are never modified, and the
+order of the input rows never changes a result.
+
+The unit of analysis is the report: a group's share or mean is taken over its reports. Reports
+are grouped by any column of ``reports`` (``by="outlet"``, ``"outlet_country"``, ``"wire"``, ...);
+reports whose group value is missing form one group of their own, shown as NaN and sorted last,
+so that no report silently drops out of a comparison.
+
+Missing values (NaN in ``final``) are left out of every mean, share and count: a report counts in
+a denominator only for the variables it was coded on.
+"""
+from __future__ import annotations
+
+import zlib
+from types import SimpleNamespace
+
+import numpy as np
+import pandas as pd
+
+from .errors import DataError, Problem
+
+FRAME_SCORE_COLUMNS = ("report_id", "frame", "score", "n_items")
+# the grouping column (``by``) comes first in every grouped table
+FRAME_PROFILE_COLUMNS = ("frame", "score", "ci_low", "ci_high", "n", "note")
+CLAIM_STANCE_COLUMNS = ("report_id", "outlet", "published", "variable", "value", "evidence")
+CONTRADICTION_COLUMNS = (
+    "variable", "report_a", "outlet_a", "published_a", "value_a", "evidence_a",
+    "report_b", "outlet_b", "published_b", "value_b", "evidence_b",
+)
+TIMELINE_COLUMNS = ("variable", "value", "first_published", "first_report", "first_outlet",
+                    "n_reports", "outlets_in_order")
+LABEL_SHARE_COLUMNS = ("variable", "referent", "code", "n", "share")  # by after referent
+LABEL_DISTRIBUTION_COLUMNS = ("variable", "referent", "code", "n", "share")
+FIGURE_DEVIATION_COLUMNS = ("report_id", "outlet", "variable", "figure", "cited", "reference",
+                            "abs_dev", "rel_dev", "attribution")
+FIGURE_SPREAD_COLUMNS = ("variable", "figure", "reference", "n", "n_outlets", "min", "median",
+                         "max", "iqr", "n_distinct", "n_exact", "n_attributions")
+FACT_MATRIX_COLUMNS = ("fact", "reported", "n")
+COMPLETENESS_COLUMNS = ("completeness", "n_facts", "n")
+SOURCE_MIX_COLUMNS = ("source", "n", "share")
+SOURCE_DIVERSITY_COLUMNS = ("entropy", "n_sources", "n_reports")
+
+ONE_REPORT = "one report: no interval"
+NO_REPORT = "no report scored"
+NO_BOOTSTRAP = "no interval: n_boot=0"
+
+_FINAL_COLUMNS = ("report_id", "variable", "value")
+_CODEBOOK_COLUMNS = ("variable", "level", "role", "codes")
+
+
+# ---------------------------------------------------------------------------------------------
+# 1. frames
+# ---------------------------------------------------------------------------------------------
+
+def frame_scores(final, codebook):
+    """Score every report on every frame: the mean of the frame's coded items, from 0 to 1.
+
+    Parameters
+    ----------
+    final : DataFrame
+        Consolidated codes, one row per report and variable: ``report_id, variable, value``.
+        NaN values (unresolved, not coded) are skipped. Rows of other variables are ignored.
+    codebook : DataFrame
+        ``variable, level, role, codes, frame, reverse, yes_code``. Items are the rows of role
+        ``frame_item``; a nominal item needs its ``yes_code``, an ordinal item two or more codes.
+
+    Returns
+    -------
+    DataFrame
+        ``FRAME_SCORE_COLUMNS``: ``report_id, frame, score, n_items``; one row for every report
+        in ``final`` and every frame that has items, sorted by report_id, then frame in codebook
+        order. ``score`` is in [0, 1], NaN when no item of the frame was coded for the report;
+        ``n_items`` counts the items used.
+
+    Raises
+    ------
+    DataError
+        A value that is not one of the item's codes, or an item that cannot be scored.
+
+    Notes
+    -----
+    Item value :math:`x_{ri}` of report *r* on item *i*:
+
+    - yes/no item: :math:`x = 1` for the ``yes_code``, 0 for any other code;
+    - ordinal item with codes :math:`c_0 < \\dots < c_{k-1}`: :math:`x = \\mathrm{rank}/(k-1)`;
+    - reverse item (``reverse`` true: "yes" means the frame is absent): :math:`1 - x`.
+
+    The frame score is :math:`s_{rf} = \\frac{1}{|I_{rf}|}\\sum_{i \\in I_{rf}} x_{ri}`, where
+    :math:`I_{rf}` are the items of frame *f* coded for report *r*. Semetko and Valkenburg (2000)
+    score each frame as the mean of its yes (1) / no (0) items, which gives a scale from 0 (no
+    item present) to 1 (every item present); ordinal and reverse items extend it in the usual
+    way for summated scales. Skipping missing items, rather than counting them as "no", keeps an
+    unresolved judgement from lowering a score; ``n_items`` shows how many items a score rests on.
+
+    References
+    ----------
+    Semetko, H. A., & Valkenburg, P. M. (2000). Framing European politics: A content analysis of
+    press and television news. *Journal of Communication*, 50(2), 93-109.
+    https://doi.org/10.1111/j.1460-2466.2000.tb02843.x
+    """
+    items = _role_rows(codebook, "frame_item", ("frame", "reverse", "yes_code"))
+    rows = _final_rows(final, items["variable"])
+    reports = _report_ids(final)
+    frames = list(dict.fromkeys(items["frame"]))
+    if not frames or not len(reports):
+        return _empty(FRAME_SCORE_COLUMNS, {"score": float, "n_items": "int64"})
+    parts = []
+    for var in _records(items):
+        sub = rows.get(var.variable)
+        if sub is None:
+            continue
+        x = _item_values(sub, var)
+        parts.append(pd.DataFrame({"report_id": sub["report_id"].to_numpy(), "frame": var.frame, "x": x}))
+    grid = pd.MultiIndex.from_product([reports, frames], names=["report_id", "frame"])
+    if parts:
+        long = pd.concat(parts, ignore_index=True)
+        long = long[long["x"].notna()]
+        agg = long.groupby(["report_id", "frame"], sort=False)["x"].agg(["mean", "size"])
+        agg = agg.reindex(grid)
+    else:
+        agg = pd.DataFrame({"mean": np.nan, "size": np.nan}, index=grid)
+    out = pd.DataFrame({
+        "report_id": grid.get_level_values(0), "frame": grid.get_level_values(1),
+        "score": agg["mean"].to_numpy(dtype=float),
+        "n_items": agg["size"].fillna(0).to_numpy().astype("int64"),
+    })
+    return out[list(FRAME_SCORE_COLUMNS)]
+
+
+def frame_profile(scores, reports, *, by="outlet", n_boot=2000, ci=0.95, seed=0):
+    """Mean frame score per group of reports, with a percentile bootstrap interval.
+
+    Parameters
+    ----------
+    scores : DataFrame
+        ``report_id, frame, score`` (the result of :func:`frame_scores`); NaN scores are left out.
+    reports : DataFrame
+        ``report_id`` and the column named by ``by``; every report of ``scores`` must be in it.
+    by : str, default "outlet"
+        The column of ``reports`` to group by (outlet, outlet_country, outlet_type, wire, ...).
+    n_boot : int, default 2000
+        Bootstrap resamples; 0 gives no interval.
+    ci : float, default 0.95
+        Coverage of the interval, strictly between 0 and 1.
+    seed : int, default 0
+        Seed of the bootstrap. Each (group, frame) draws from its own stream, derived from the
+        seed and the two names, so an interval does not change when other groups are added.
+
+    Returns
+    -------
+    DataFrame
+        ``<by>, frame, score, ci_low, ci_high, n, note``, one row per group and frame, sorted by
+        group (missing last), then frame name. ``score`` is the mean over the group's ``n``
+        scored reports; ``ci_low, ci_high`` the interval (NaN when ``n < 2`` or ``n_boot = 0``);
+        ``note`` says why an interval or score is missing (``ONE_REPORT``, ``NO_REPORT``,
+        ``NO_BOOTSTRAP``), else "".
+
+    Notes
+    -----
+    The report is the resampling unit: each resample draws :math:`n` of the group's :math:`n`
+    scored reports with replacement and takes the mean; the interval is the
+    :math:`(1-\\mathrm{ci})/2` and :math:`(1+\\mathrm{ci})/2` quantiles of the resampled means
+    (percentile interval, Efron & Tibshirani 1993, ch. 13; quantiles by linear interpolation,
+    Hyndman & Fan 1996 type 7). With few reports the interval is narrow and too optimistic; with
+    one report there is nothing to resample.
+
+    References
+    ----------
+    Efron, B., & Tibshirani, R. J. (1993). *An Introduction to the Bootstrap*. Chapman & Hall.
+
+    Hyndman, R. J., & Fan, Y. (1996). Sample quantiles in statistical packages. *The American
+    Statistician*, 50(4), 361-365.
+    """
+    n_boot = _check_count(n_boot, "n_boot")
+    seed = _check_count(seed, "seed")
+    if isinstance(ci, bool) or not isinstance(ci, (int, float)) or not 0 < ci < 1:
+        raise ValueError(f"ci must be a number strictly between 0 and 1, such as 0.95, not {ci!r}")
+    _check_table(scores, ("report_id", "frame", "score"), "scores")
+    group = _group_of(reports, by, reserved=FRAME_PROFILE_COLUMNS)
+    table = scores.assign(report_id=scores["report_id"].astype(str))[["report_id", "frame", "score"]]
+    dup = table.duplicated(["report_id", "frame"])
+    if dup.any():
+        first = table[dup].iloc[0]
+        raise DataError(Problem("scores", f"report {first['report_id']} has two scores for frame "
+                                f"{first['frame']}", column="frame",
+                                accepted="one row per report and frame (the result of frame_scores)"))
+    table = _attach(table, group, "scores")
+    table["score"] = pd.to_numeric(table["score"], errors="coerce").astype(float)
+    columns = (by,) + FRAME_PROFILE_COLUMNS
+    if not len(table):
+        return _empty(columns, {"score": float, "ci_low": float, "ci_high": float, "n": "int64"})
+    levels = _levels(table["_group"])
+    table["_g"] = _positions(table["_group"], levels)
+    frames = sorted(pd.unique(table["frame"]), key=str)
+    out = []
+    # sort so that a resample draws the same reports whatever the input row order
+    table = table.sort_values(["_g", "frame", "report_id"], kind="stable")
+    by_cell = {key: part["score"].to_numpy() for key, part in table.groupby(["_g", "frame"], sort=False)}
+    for g, level in enumerate(levels):
+        for frame in frames:
+            if (g, frame) not in by_cell:
+                continue
+            x = by_cell[(g, frame)]
+            x = x[~np.isnan(x)]
+            row = {by: level, "frame": frame, "score": np.nan, "ci_low": np.nan, "ci_high": np.nan,
+                   "n": len(x), "note": ""}
+            if len(x) == 0:
+                row["note"] = NO_REPORT
+            else:
+                row["score"] = float(x.mean())
+                if len(x) == 1:
+                    row["note"] = ONE_REPORT
+                elif n_boot == 0:
+                    row["note"] = NO_BOOTSTRAP
+                else:
+                    rng = np.random.default_rng([seed, zlib.crc32(f"{level}\x1f{frame}".encode())])
+                    row["ci_low"], row["ci_high"] = _bootstrap_mean(x, n_boot=n_boot, ci=ci, rng=rng)
+            out.append(row)
+    frame_out = pd.DataFrame(out, columns=list(columns))
+    frame_out["n"] = frame_out["n"].astype("int64")
+    return frame_out
+
+
+# ---------------------------------------------------------------------------------------------
+# 2. claims
+# ---------------------------------------------------------------------------------------------
+
+def claim_stances(final, codebook, reports):
+    """Each report's coded stance on each claim, with its outlet and time.
+
+    Parameters
+    ----------
+    final : DataFrame
+        ``report_id, variable, value[, evidence]``.
+    codebook : DataFrame
+        ``variable, level, role, codes``; claims are the rows of role ``claim``.
+    reports : DataFrame
+        ``report_id, outlet, published``.
+
+    Returns
+    -------
+    DataFrame
+        ``CLAIM_STANCE_COLUMNS``: ``report_id, outlet, published, variable, value, evidence``,
+        one row per report and claim variable with a coded value (NaN values, i.e. unresolved or
+        not coded, are left out), sorted by variable in codebook order, then published (missing
+        last), then report_id. ``evidence`` is NaN when ``final`` has no evidence column.
+    """
+    claims = _role_rows(codebook, "claim")
+    return _stances(final, claims, reports)[list(CLAIM_STANCE_COLUMNS)].reset_index(drop=True)
+
+
+def contradictions(final, codebook, reports):
+    """Every pair of reports whose stances on a claim cannot both be true.
+
+    Parameters
+    ----------
+    final : DataFrame
+        ``report_id, variable, value[, evidence]``.
+    codebook : DataFrame
+        ``variable, level, role, codes, contradicts``; ``contradicts`` of a claim lists pairs of
+        its codes that exclude each other, e.g. ``(("asserted", "denied"),)``.
+    reports : DataFrame
+        ``report_id, outlet, published``.
+
+    Returns
+    -------
+    DataFrame
+        ``CONTRADICTION_COLUMNS``: ``variable``, then ``report, outlet, published, value,
+        evidence`` of report a and of report b. Each unordered pair of reports appears once per
+        variable; report a is the one published first (on a tie, the smaller report_id; a
+        missing time counts as latest), so that b is the report that contradicted an earlier
+        one. Sorted by variable in codebook order, then report a's and report b's time and id.
+
+    Notes
+    -----
+    A pair listed twice in ``contradicts`` (in either order) counts once. Which report is a
+    depends on ``published``; a date without a clock time counts as 00:00 UTC (see
+    :func:`claim_timeline`). Two reports of the
+    same outlet can contradict each other (an outlet changing its account); filter on
+    ``outlet_a != outlet_b`` to keep only contradictions between outlets.
+    """
+    claims = _role_rows(codebook, "claim", ("contradicts",))
+    stances = _stances(final, claims, reports)
+    # a position in time order: report a is the earlier of the pair
+    stances["_pos"] = np.arange(len(stances))
+    keep = ["report_id", "outlet", "published", "value", "evidence", "_pos"]
+    parts = []
+    for order, var in enumerate(_records(claims)):
+        rank = {c: i for i, c in enumerate(var.codes)}
+        pairs = sorted({tuple(sorted(p, key=rank.__getitem__)) for p in _pairs(var)},
+                       key=lambda p: (rank[p[0]], rank[p[1]]))
+        mine = stances[stances["variable"] == var.variable]
+        for one, two in pairs:
+            a = mine.loc[mine["value"] == one, keep]
+            b = mine.loc[mine["value"] == two, keep]
+            if not len(a) or not len(b):
+                continue
+            both = a.merge(b, how="cross", suffixes=("_1", "_2"))
+            swap = (both["_pos_1"] > both["_pos_2"]).to_numpy()
+            part = {"variable": var.variable, "_order": order}
+            for col in keep:
+                first, second = both[f"{col}_1"].to_numpy(dtype=object), both[f"{col}_2"].to_numpy(dtype=object)
+                part[f"{col}_a"] = np.where(swap, second, first)
+                part[f"{col}_b"] = np.where(swap, first, second)
+            parts.append(pd.DataFrame(part))
+    if not parts:
+        empty = _empty(CONTRADICTION_COLUMNS, {})
+        for side in ("a", "b"):
+            empty[f"published_{side}"] = stances["published"].iloc[:0].to_numpy()
+        return empty
+    out = pd.concat(parts, ignore_index=True)
+    out = out.sort_values(["_order", "_pos_a", "_pos_b"], kind="stable")
+    out = out.rename(columns={"report_id_a": "report_a", "report_id_b": "report_b"})
+    for side in ("a", "b"):
+        out[f"published_{side}"] = out[f"published_{side}"].astype(stances["published"].dtype)
+    return out[list(CONTRADICTION_COLUMNS)].reset_index(drop=True)
+
+
+def claim_timeline(final, codebook, reports, *, variable=None):
+    """When each stance on a claim first appeared, who published it first and who followed.
+
+    Parameters
+    ----------
+    final : DataFrame
+        ``report_id, variable, value``.
+    codebook : DataFrame
+        ``variable, level, role, codes``; claims are the rows of role ``claim``.
+    reports : DataFrame
+        ``report_id, outlet, published``.
+    variable : str, optional
+        One claim variable; default every claim.
+
+    Returns
+    -------
+    DataFrame
+        ``TIMELINE_COLUMNS``: ``variable, value, first_published, first_report, first_outlet,
+        n_reports, outlets_in_order``, one row per claim variable and coded stance (every code,
+        including one such as "not addressed"; NaN values are left out). ``outlets_in_order`` is
+        a tuple of the outlets that carried the stance, each once, in the order of their first
+        report with it. Sorted by variable in codebook order, then ``first_published``, then
+        ``first_report`` (time order within each claim).
+
+    Notes
+    -----
+    Reports published at the same time are ordered by report_id; a report with no time comes
+    last. A ``published`` given as a date only is read by the loader as 00:00 UTC of that day,
+    so it sorts before every report with a clock time on the same day: "first" and the order of
+    outlets are reliable across days, but within a day only among reports with clock times.
+    """
+    claims = _role_rows(codebook, "claim")
+    if variable is not None:
+        names = claims["variable"].tolist()
+        if variable not in names:
+            raise ValueError(f"variable {variable!r} is not a claim of the codebook; claims: "
+                             f"{', '.join(map(str, names)) or 'none'}")
+        claims = claims[claims["variable"] == variable]
+    stances = _stances(final, claims, reports)
+    rows = []
+    order = {v: i for i, v in enumerate(claims["variable"])}
+    for (name, value), part in stances.groupby(["variable", "value"], sort=False):
+        first = part.iloc[0]   # stances are in time order
+        rows.append({"variable": name, "value": value, "first_published": first["published"],
+                     "first_report": first["report_id"], "first_outlet": first["outlet"],
+                     "n_reports": len(part),
+                     "outlets_in_order": tuple(dict.fromkeys(part["outlet"].tolist())),
+                     "_order": order[name], "_pos": part.index[0]})
+    if not rows:
+        empty = _empty(TIMELINE_COLUMNS, {"n_reports": "int64"})
+        empty["first_published"] = stances["published"].iloc[:0].to_numpy()
+        return empty
+    out = pd.DataFrame(rows).sort_values(["_order", "_pos"], kind="stable")
+    out["first_published"] = out["first_published"].astype(stances["published"].dtype)
+    out["n_reports"] = out["n_reports"].astype("int64")
+    return out[list(TIMELINE_COLUMNS)].reset_index(drop=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# 3. labels
+# ---------------------------------------------------------------------------------------------
+
+def label_shares(final, codebook, reports, *, by="outlet"):
+    """Which word each group of reports used for each referent: counts and shares.
+
+    Parameters
+    ----------
+    final : DataFrame
+        ``report_id, variable, value``.
+    codebook : DataFrame
+        ``variable, level, role, codes, referent``; label variables are the rows of role
+        ``label``.
+    reports : DataFrame
+        ``report_id`` and the column named by ``by``.
+    by : str, default "outlet"
+        The column of ``reports`` to group by.
+
+    Returns
+    -------
+    DataFrame
+        ``variable, referent, <by>, code, n, share``: one row per label variable, group and
+        code *observed* in that group (codes no report of the group used are not listed, so a
+        missing row means a share of 0). ``n`` counts the group's reports coded with the code;
+        ``share`` is ``n`` over the group's reports coded on the variable, so shares sum to 1
+        within each variable and group. Sorted by variable in codebook order, group (missing
+        last), then code in codebook order.
+
+    Notes
+    -----
+    :math:`\\mathrm{share}_{gc} = n_{gc} / \\sum_{c'} n_{gc'}`, with :math:`n_{gc}` the reports of
+    group *g* coded *c* on the variable. A code such as "not referred to" is a code like the
+    others: its share is the share of the group's reports that avoided naming the referent. To
+    compare word choice only among reports that named it, drop that code and recompute the
+    shares.
+
+    See Also
+    --------
+    label_distribution : the same over all reports.
+    """
+    labels = _role_rows(codebook, "label", ("referent",))
+    group = _group_of(reports, by, reserved=LABEL_SHARE_COLUMNS)
+    return _label_counts(final, labels, group, by)
+
+
+def label_distribution(final, codebook):
+    """Which word the reports used for each referent, over all reports.
+
+    Parameters
+    ----------
+    final : DataFrame
+        ``report_id, variable, value``.
+    codebook : DataFrame
+        ``variable, level, role, codes, referent``.
+
+    Returns
+    -------
+    DataFrame
+        ``LABEL_DISTRIBUTION_COLUMNS``: ``variable, referent, code, n, share``; one row per
+        label variable and observed code, ``share`` is over all reports coded on the variable
+        (sums to 1 per variable). Sorted by variable, then code, in codebook order.
+    """
+    labels = _role_rows(codebook, "label", ("referent",))
+    rows = _final_rows(final, labels["variable"])
+    ids = _report_ids(final)
+    group = pd.Series("all", index=pd.Index(ids, name="report_id"), dtype=object)
+    out = _label_counts(final, labels, group, "_all", rows=rows)
+    return out.drop(columns="_all")[list(LABEL_DISTRIBUTION_COLUMNS)]
+
+
+# ---------------------------------------------------------------------------------------------
+# 4. figures
+# ---------------------------------------------------------------------------------------------
+
+def figure_deviations(final, codebook, figures, reports):
+    """Each number a report cites against the reference value of event.yaml.
+
+    Parameters
+    ----------
+    final : DataFrame
+        ``report_id, variable, value``; a figure's value is the number cited (NaN: none cited).
+    codebook : DataFrame
+        ``variable, level, role, codes, figure, attribution``; figures are the rows of role
+        ``figure``; ``attribution`` names the nominal variable that codes whom the report
+        credits with the number (None if not coded).
+    figures : DataFrame
+        ``id, value``: the reference values (``Event.figures``).
+    reports : DataFrame
+        ``report_id, outlet``.
+
+    Returns
+    -------
+    DataFrame
+        ``FIGURE_DEVIATION_COLUMNS``: ``report_id, outlet, variable, figure, cited, reference,
+        abs_dev, rel_dev, attribution``, one row per report and figure variable with a number
+        cited, sorted by variable in codebook order, then report_id. ``attribution`` is the
+        report's value of the attribution variable (NaN when the codebook names none, or the
+        report was not coded on it).
+
+    Notes
+    -----
+    ``abs_dev`` is the deviation in the figure's own unit, ``cited - reference``, and
+    ``rel_dev`` the same as a fraction of the reference, ``(cited - reference) / reference``
+    (NaN for a reference of 0). Both keep their sign: negative means the report cites less than
+    the reference (often a rounded-down or older number), positive more. Take ``abs()`` for the
+    size alone.
+    """
+    dev = _deviations(final, codebook, figures, reports)
+    return dev[list(FIGURE_DEVIATION_COLUMNS)].reset_index(drop=True)
+
+
+def figure_spread(final, codebook, figures, reports):
+    """How far the numbers cited for each figure spread across reports and outlets.
+
+    Parameters
+    ----------
+    final, codebook, figures, reports : DataFrame
+        As for :func:`figure_deviations`.
+
+    Returns
+    -------
+    DataFrame
+        ``FIGURE_SPREAD_COLUMNS``, one row per figure variable in codebook order:
+
+        - ``variable, figure, reference``;
+        - ``n``: reports citing a number, ``n_outlets``: outlets among them;
+        - ``min, median, max, iqr``: of the numbers cited (NaN when ``n = 0``);
+        - ``n_distinct``: distinct numbers cited, ``n_exact``: reports citing the reference
+          value exactly;
+        - ``n_attributions``: distinct attributions coded for the numbers (0 when the codebook
+          names no attribution variable for the figure).
+
+    Notes
+    -----
+    The statistics are over reports, the unit of analysis; an outlet with many reports weighs
+    more. ``iqr`` is :math:`Q_3 - Q_1` with quantiles by linear interpolation (Hyndman & Fan
+    1996, type 7; numpy's default).
+
+    References
+    ----------
+    Hyndman, R. J., & Fan, Y. (1996). Sample quantiles in statistical packages. *The American
+    Statistician*, 50(4), 361-365.
+    """
+    dev = _deviations(final, codebook, figures, reports)
+    spec = _role_rows(codebook, "figure", ("figure", "attribution"))
+    ref = _reference_values(figures, spec)
+    rows = []
+    for var in _records(spec):
+        part = dev[dev["variable"] == var.variable]
+        cited = part["cited"].to_numpy(dtype=float)
+        row = {"variable": var.variable, "figure": var.figure, "reference": ref[var.figure],
+               "n": len(cited), "n_outlets": int(part["outlet"].nunique(dropna=False)),
+               "min": np.nan, "median": np.nan, "max": np.nan, "iqr": np.nan,
+               "n_distinct": int(len(np.unique(cited))),
+               "n_exact": int((cited == ref[var.figure]).sum()),
+               "n_attributions": int(part["attribution"].nunique())}
+        if len(cited):
+            q1, q3 = np.quantile(cited, [0.25, 0.75])
+            row.update({"min": float(cited.min()), "median": float(np.median(cited)),
+                        "max": float(cited.max()), "iqr": float(q3 - q1)})
+        rows.append(row)
+    out = pd.DataFrame(rows, columns=list(FIGURE_SPREAD_COLUMNS))
+    for col in ("n", "n_outlets", "n_distinct", "n_exact", "n_attributions"):
+        out[col] = out[col].astype("int64")
+    for col in ("reference", "min", "median", "max", "iqr"):
+        out[col] = out[col].astype(float)
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# 5. facts and sources
+# ---------------------------------------------------------------------------------------------
+
+def fact_matrix(final, codebook, reports, *, by="outlet"):
+    """Which facts each group of reports mentioned (and so, which it left out).
+
+    Parameters
+    ----------
+    final : DataFrame
+        ``report_id, variable, value``.
+    codebook : DataFrame
+        ``variable, level, role, codes, yes_code, fact``; facts are the yes/no rows of role
+        ``fact``, each naming a fact id of event.yaml.
+    reports : DataFrame
+        ``report_id`` and the column named by ``by``.
+    by : str, default "outlet"
+
+    Returns
+    -------
+    DataFrame
+        ``<by>, fact, reported, n``: one row for every group and every fact (a full matrix, so
+        an omission shows as ``reported = 0``), sorted by group (missing last), then fact in
+        codebook order. ``reported`` is the share of the group's ``n`` reports coded on the fact
+        that mention it (NaN when ``n = 0``).
+
+    Notes
+    -----
+    :math:`\\mathrm{reported}_{gf} = \\frac{1}{n_{gf}}\\sum_{r} m_{rf}` over the :math:`n_{gf}`
+    reports of group *g* coded on fact *f*, with :math:`m_{rf} = 1` if report *r* mentions the
+    fact (its ``yes_code``) and 0 otherwise. An unresolved code is not counted as an omission.
+    """
+    spec = _role_rows(codebook, "fact", ("yes_code", "fact"))
+    group = _group_of(reports, by, reserved=FACT_MATRIX_COLUMNS)
+    mentions = _yes_no(final, spec, "fact", group)
+    facts = list(spec["fact"])
+    return _group_key_matrix(mentions, facts, by, "fact", "reported")
+
+
+def completeness(final, codebook, reports, *, by="outlet"):
+    """How many of the event's facts a group's reports mention, on average.
+
+    Parameters
+    ----------
+    final, codebook, reports, by
+        As for :func:`fact_matrix`.
+
+    Returns
+    -------
+    DataFrame
+        ``<by>, completeness, n_facts, n``, one row per group, sorted (missing last).
+        ``completeness`` in [0, 1] is the mean over the group's ``n`` reports (those coded on
+        at least one fact) of the share of facts each report mentions; ``n_facts`` is the number
+        of facts in the codebook.
+
+    Notes
+    -----
+    Report *r* coded on the facts :math:`F_r` has completeness
+    :math:`c_r = \\frac{1}{|F_r|}\\sum_{f \\in F_r} m_{rf}` (:math:`m = 1` if mentioned, else 0);
+    a group's completeness is :math:`\\bar c = \\frac{1}{n}\\sum_r c_r`. When every report is
+    coded on every fact this equals the mean of the group's ``reported`` column in
+    :func:`fact_matrix`.
+    """
+    spec = _role_rows(codebook, "fact", ("yes_code", "fact"))
+    group = _group_of(reports, by, reserved=COMPLETENESS_COLUMNS)
+    mentions = _yes_no(final, spec, "fact", group)
+    per_report = mentions.groupby(["_g", "report_id"], sort=True)["x"].mean().reset_index()
+    agg = per_report.groupby("_g", sort=True)["x"].agg(["mean", "size"])
+    levels = mentions.attrs["levels"]
+    out = pd.DataFrame({by: [levels[g] for g in agg.index], "completeness": agg["mean"].to_numpy(float),
+                        "n_facts": len(spec), "n": agg["size"].to_numpy()})
+    out["n_facts"] = out["n_facts"].astype("int64")
+    out["n"] = out["n"].astype("int64")
+    return out[[by, *COMPLETENESS_COLUMNS]]
+
+
+def source_mix(final, codebook, reports, *, by="outlet"):
+    """Whom each group of reports quoted: counts and shares of the quoted sources.
+
+    Parameters
+    ----------
+    final : DataFrame
+        ``report_id, variable, value``.
+    codebook : DataFrame
+        ``variable, level, role, codes, yes_code, source``; sources are the yes/no rows of role
+        ``source``, each naming who is quoted.
+    reports : DataFrame
+        ``report_id`` and the column named by ``by``.
+    by : str, default "outlet"
+
+    Returns
+    -------
+    DataFrame
+        ``<by>, source, n, share``, one row for every group and every source (n may be 0),
+        sorted by group (missing last), then source in codebook order. ``n`` counts the group's
+        reports that quote the source; ``share`` is ``n`` over all quotes of the group (the sum
+        of ``n``), so shares sum to 1 per group; NaN for a group whose reports quote no source.
+
+    Notes
+    -----
+    :math:`\\mathrm{share}_{gs} = n_{gs} / \\sum_{s'} n_{gs'}`: the unit is a quote (a report
+    quoting three sources counts three times), so a report that quotes many sources weighs more
+    than one that quotes one.
+    """
+    spec = _role_rows(codebook, "source", ("yes_code", "source"))
+    group = _group_of(reports, by, reserved=SOURCE_MIX_COLUMNS)
+    quotes = _yes_no(final, spec, "source", group)
+    return _source_counts(quotes, list(spec["source"]), by)
+
+
+def source_diversity(final, codebook, reports, *, by="outlet"):
+    """How evenly each group of reports spreads its quotes over the sources: Shannon entropy.
+
+    Parameters
+    ----------
+    final, codebook, reports, by
+        As for :func:`source_mix`.
+
+    Returns
+    -------
+    DataFrame
+        ``<by>, entropy, n_sources, n_reports``, one row per group, sorted (missing last).
+        ``entropy`` is in bits (NaN when the group quotes no source); ``n_sources`` counts the
+        sources quoted at least once; ``n_reports`` the group's reports coded on a source.
+
+    Notes
+    -----
+    With :math:`p_s` the share of source *s* in the group's quotes (:func:`source_mix`),
+    :math:`H = -\\sum_{s: p_s > 0} p_s \\log_2 p_s` (Shannon 1948). :math:`H = 0` when a group
+    quotes one source only and :math:`H = \\log_2 S` when it quotes all *S* sources equally; it
+    measures spread over the codebook's sources, not whether the sources disagree.
+
+    References
+    ----------
+    Shannon, C. E. (1948). A mathematical theory of communication. *Bell System Technical
+    Journal*, 27(3), 379-423. https://doi.org/10.1002/j.1538-7305.1948.tb01338.x
+    """
+    spec = _role_rows(codebook, "source", ("yes_code", "source"))
+    group = _group_of(reports, by, reserved=SOURCE_DIVERSITY_COLUMNS)
+    quotes = _yes_no(final, spec, "source", group)
+    mix = _source_counts(quotes, list(spec["source"]), by)
+    levels = quotes.attrs["levels"]
+    n_reports = quotes.groupby("_g", sort=True)["report_id"].nunique()
+    rows = []
+    for g, level in enumerate(levels):
+        if g not in n_reports.index:
+            continue
+        p = mix.loc[_same(mix[by], level), "share"].to_numpy(dtype=float)
+        counts = mix.loc[_same(mix[by], level), "n"].to_numpy()
+        rows.append({by: level, "entropy": _entropy_bits(p), "n_sources": int((counts > 0).sum()),
+                     "n_reports": int(n_reports[g])})
+    out = pd.DataFrame(rows, columns=[by, *SOURCE_DIVERSITY_COLUMNS])
+    out["entropy"] = out["entropy"].astype(float)
+    out["n_sources"] = out["n_sources"].astype("int64")
+    out["n_reports"] = out["n_reports"].astype("int64")
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# checking the input
+# ---------------------------------------------------------------------------------------------
+
+def _check_table(table, required, name):
+    if not isinstance(table, pd.DataFrame):
+        raise DataError(Problem(name, f"{name} must be a pandas DataFrame, not {type(table).__name__}",
+                                accepted=f"a table with columns {', '.join(required)}"))
+    missing = [c for c in required if c not in table.columns]
+    if missing:
+        raise DataError(Problem(name, f"column(s) {', '.join(missing)} missing", column=missing[0],
+                                accepted=f"a table with columns {', '.join(required)}"))
+
+
+def _check_count(x, name):
+    if isinstance(x, bool) or not isinstance(x, (int, np.integer)) or x < 0:
+        raise ValueError(f"{name} must be a whole number >= 0, not {x!r}")
+    return int(x)
+
+
+def _missing(v) -> bool:
+    return v is None or v is pd.NA or v is pd.NaT or (isinstance(v, (float, np.floating)) and np.isnan(v))
+
+
+def _absent(v) -> bool:
+    """A codebook field left empty (None, or NaN after a round trip through a file)."""
+    return _missing(v) or (isinstance(v, str) and not v.strip())
+
+
+def _records(rows):
+    """Codebook rows as attribute records (``itertuples`` builds a class per call: slow)."""
+    return [SimpleNamespace(**r) for r in rows.to_dict("records")]
+
+
+def _role_rows(codebook, role, fields=()):
+    """The codebook rows of one role, in codebook order."""
+    _check_table(codebook, _CODEBOOK_COLUMNS + tuple(fields), "codebook")
+    names = codebook["variable"]
+    if names.duplicated().any():
+        raise DataError(Problem("codebook", f"variable {names[names.duplicated()].iloc[0]} appears twice",
+                                column="variable", accepted="each variable once"))
+    rows = codebook[codebook["role"] == role].reset_index(drop=True)
+    for field in ("fact", "source", "figure"):
+        if field in fields and role == field:
+            keys = rows[field]
+            bad = [v for v, k in zip(rows["variable"], keys) if _absent(k)]
+            if bad:
+                raise DataError(Problem("codebook", f"variable {bad[0]} of role {role} names no {field}",
+                                        column=field, accepted=f"the {field} it codes"))
+            if field != "figure" and keys.duplicated().any():
+                twice = keys[keys.duplicated()].iloc[0]
+                who = rows.loc[keys == twice, "variable"].tolist()
+                raise DataError(Problem("codebook", f"{field} {twice!r} is coded by two variables "
+                                        f"({', '.join(who)})", column=field,
+                                        accepted=f"one variable per {field}"))
+    return rows
+
+
+def _final_rows(final, variables):
+    """Rows of ``final`` per variable (a dict), report_id as str, one row per report and variable."""
+    _check_table(final, _FINAL_COLUMNS, "final")
+    keep = ["report_id", "variable", "value"] + (["evidence"] if "evidence" in final.columns else [])
+    sub = final.loc[final["variable"].isin(list(variables)), keep]
+    sub = sub.assign(report_id=sub["report_id"].astype(str))
+    dup = sub.duplicated(["report_id", "variable"])
+    if dup.any():
+        first = sub[dup].iloc[0]
+        raise DataError(Problem("final", f"report {first['report_id']}, variable {first['variable']} "
+                                "has more than one row", column="variable",
+                                accepted="one row per report and variable (the consolidated codes)"))
+    return {name: part for name, part in sub.groupby("variable", sort=False)}
+
+
+def _report_ids(final):
+    return sorted(pd.unique(final["report_id"].astype(str)))
+
+
+def _group_of(reports, by, *, reserved=()):
+    """The group of each report: a Series indexed by report_id (str)."""
+    _check_table(reports, ("report_id",), "reports")
+    if not isinstance(by, str) or by not in reports.columns:
+        raise ValueError(f"by={by!r} is not a column of reports; choose one of "
+                         f"{', '.join(map(str, reports.columns))}")
+    if by in reserved or by.startswith("_"):
+        raise ValueError(f"by={by!r} would clash with a column of the result "
+                         f"({', '.join(reserved)}); rename that column of reports first")
+    ids = reports["report_id"].astype(str)
+    if ids.duplicated().any():
+        raise DataError(Problem("reports", f"report_id {ids[ids.duplicated()].iloc[0]} appears twice",
+                                column="report_id", accepted="each report once"))
+    return pd.Series(reports[by].to_numpy(dtype=object), index=pd.Index(ids.to_numpy(), name="report_id"))
+
+
+def _attach(table, column, name, target="_group"):
+    """Add ``column`` (a Series indexed by report_id) to ``table``; every report must be known."""
+    ids = table["report_id"]
+    unknown = ~ids.isin(column.index)
+    if unknown.any():
+        missing = sorted(pd.unique(ids[unknown]))
+        raise DataError(Problem(name, f"report(s) {', '.join(missing[:5])}"
+                                f"{' ...' if len(missing) > 5 else ''} are not in reports",
+                                column="report_id", accepted="report_ids of the reports table"))
+    # .array keeps the dtype (e.g. datetime64[ns, UTC]); .to_numpy() would give objects
+    return table.assign(**{target: column.reindex(ids.to_numpy()).array})
+
+
+def _levels(values):
+    """The distinct groups, sorted, missing last (one missing group at most)."""
+    present = [v for v in pd.unique(values) if not _missing(v)]
+    try:
+        present = sorted(present)
+    except TypeError:   # mixed types: sort by their text
+        present = sorted(present, key=str)
+    return present + ([np.nan] if any(_missing(v) for v in values) else [])
+
+
+def _positions(values, levels):
+    index = {v: i for i, v in enumerate(levels) if not _missing(v)}
+    last = len(levels) - 1
+    return np.array([last if _missing(v) else index[v] for v in values], dtype=np.int64)
+
+
+def _same(series, level):
+    return series.isna() if _missing(level) else (series == level)
+
+
+def _bad_value(row, var, accepted):
+    return DataError(Problem("final", f"report {row['report_id']}: value {row['value']!r} of "
+                             f"{var.level} variable {var.variable} is not one of its codes",
+                             column="value", value=row["value"], accepted=accepted))
+
+
+def _ranks(sub, var):
+    """Rank of each value among the variable's codes (NaN where missing); other values raise."""
+    codes = tuple(var.codes) if isinstance(var.codes, (tuple, list)) else ()
+    rank = {c: i for i, c in enumerate(codes)}
+    values = sub["value"].to_numpy(dtype=object)
+    out = np.full(len(values), np.nan)
+    for i, v in enumerate(values):
+        if _missing(v):
+            continue
+        try:
+            out[i] = rank[v]
+        except (KeyError, TypeError):
+            raise _bad_value(sub.iloc[i], var, "one of " + ", ".join(map(repr, codes))) from None
+    return out
+
+
+def _is_yes(sub, var):
+    """1.0 for the yes code, 0.0 for another code, NaN where missing."""
+    if _absent(var.yes_code) or var.yes_code not in tuple(var.codes):
+        raise DataError(Problem("codebook", f"variable {var.variable} (role {var.role}) has no yes code",
+                                column="yes_code", value=var.yes_code,
+                                accepted="the code that means yes, one of " + ", ".join(map(repr, var.codes))))
+    rank = _ranks(sub, var)
+    yes = list(var.codes).index(var.yes_code)
+    return np.where(np.isnan(rank), np.nan, (rank == yes).astype(float))
+
+
+def _item_values(sub, var):
+    """A frame item's values on [0, 1] (Notes of frame_scores)."""
+    if var.level == "ordinal":
+        k = len(var.codes)
+        if k < 2:
+            raise DataError(Problem("codebook", f"ordinal frame item {var.variable} has {k} code(s)",
+                                    column="codes", accepted="two or more codes, lowest to highest"))
+        x = _ranks(sub, var) / (k - 1)
+    elif var.level == "nominal":
+        x = _is_yes(sub, var)
+    else:
+        raise DataError(Problem("codebook", f"frame item {var.variable} is {var.level}", column="level",
+                                value=var.level, accepted="a yes/no (nominal) or ordinal item"))
+    return _reverse(x) if (not _missing(var.reverse) and bool(var.reverse)) else x
+
+
+def _reverse(x):
+    """Reverse an item scored on [0, 1]."""
+    return 1.0 - x
+
+
+def _bootstrap_mean(x, *, n_boot, ci, rng):
+    """Percentile interval of the mean: all resamples drawn at once, (n_boot, n) indices."""
+    draws = rng.integers(0, len(x), size=(n_boot, len(x)))
+    means = x[draws].mean(axis=1)
+    low, high = np.quantile(means, [(1 - ci) / 2, (1 + ci) / 2])
+    return float(low), float(high)
+
+
+def _entropy_bits(p):
+    p = p[~np.isnan(p)]
+    p = p[p > 0]
+    if not len(p):
+        return np.nan
+    return float(-(p * np.log2(p)).sum()) + 0.0   # + 0.0 turns -0.0 into 0.0
+
+
+def _empty(columns, dtypes):
+    return pd.DataFrame({c: pd.Series(dtype=dtypes.get(c, object)) for c in columns})
+
+
+# ---------------------------------------------------------------------------------------------
+# shared steps
+# ---------------------------------------------------------------------------------------------
+
+def _pairs(var):
+    pairs = var.contradicts
+    if not isinstance(pairs, (tuple, list)):
+        if _absent(pairs):
+            return []
+        pairs = [pairs]
+    out = []
+    for pair in pairs:
+        if not (isinstance(pair, (tuple, list)) and len(pair) == 2 and all(p in var.codes for p in pair)
+                and pair[0] != pair[1]):
+            raise DataError(Problem("codebook", f"variable {var.variable}: contradicts entry {pair!r} is not "
+                                    "a pair of two of its codes", column="contradicts", value=pair,
+                                    accepted="pairs of " + ", ".join(map(repr, var.codes))))
+        out.append(tuple(pair))
+    return out
+
+
+def _stances(final, claims, reports):
+    """Coded claim values with outlet and time, in codebook then time order."""
+    rows = _final_rows(final, claims["variable"])
+    _check_table(reports, ("report_id", "outlet", "published"), "reports")
+    outlet = _group_of(reports, "outlet")
+    published = pd.Series(reports["published"].array, index=outlet.index)
+    parts = []
+    for order, var in enumerate(_records(claims)):
+        sub = rows.get(var.variable)
+        if sub is None:
+            continue
+        rank = _ranks(sub, var)
+        sub = sub[~np.isnan(rank)].assign(_order=order)
+        parts.append(sub)
+    columns = ["report_id", "outlet", "published", "variable", "value", "evidence", "_order"]
+    if not parts:
+        empty = _empty(columns, {"_order": "int64"})
+        empty["published"] = published.iloc[:0].to_numpy()
+        return empty
+    table = pd.concat(parts, ignore_index=True)
+    if "evidence" not in table.columns:
+        table["evidence"] = np.nan
+    table = _attach(table, outlet, "final", target="outlet")
+    table = _attach(table, published, "final", target="published")
+    table = table.sort_values(["_order", "published", "report_id"], kind="stable", na_position="last")
+    return table[columns].reset_index(drop=True)
+
+
+def _label_counts(final, labels, group, by, rows=None):
+    rows = _final_rows(final, labels["variable"]) if rows is None else rows
+    parts = []
+    for order, var in enumerate(_records(labels)):
+        sub = rows.get(var.variable)
+        if sub is None:
+            continue
+        rank = _ranks(sub, var)
+        sub = sub[~np.isnan(rank)].assign(_rank=rank[~np.isnan(rank)], _order=order,
+                                          referent=var.referent)
+        parts.append(sub)
+    columns = ["variable", "referent", by, "code", "n", "share"]
+    if not parts:
+        return _empty(columns, {"n": "int64", "share": float})
+    table = _attach(pd.concat(parts, ignore_index=True), group, "final")
+    levels = _levels(table["_group"])
+    table["_g"] = _positions(table["_group"], levels)
+    counts = (table.groupby(["_order", "_g", "_rank"], sort=True)
+              .agg(variable=("variable", "first"), referent=("referent", "first"),
+                   code=("value", "first"), n=("report_id", "size"))
+              .reset_index())
+    totals = counts.groupby(["_order", "_g"])["n"].transform("sum")
+    counts["share"] = counts["n"] / totals
+    counts[by] = [levels[g] for g in counts["_g"]]
+    counts["n"] = counts["n"].astype("int64")
+    return counts[columns].reset_index(drop=True)
+
+
+def _reference_values(figures, spec):
+    _check_table(figures, ("id", "value"), "figures")
+    ref = dict(zip(figures["id"], pd.to_numeric(figures["value"], errors="coerce").astype(float)))
+    for var in _records(spec):
+        if var.figure not in ref:
+            raise DataError(Problem("figures", f"figure {var.figure!r} of variable {var.variable} has no "
+                                    "reference value", column="id", value=var.figure,
+                                    accepted="a figure id of event.yaml with its value"))
+    return ref
+
+
+def _deviations(final, codebook, figures, reports):
+    spec = _role_rows(codebook, "figure", ("figure", "attribution"))
+    ref = _reference_values(figures, spec)
+    attributions = [a for a in spec["attribution"] if not _absent(a)]
+    rows = _final_rows(final, list(spec["variable"]) + attributions)
+    outlet = _group_of(reports, "outlet")
+    parts = []
+    for order, var in enumerate(_records(spec)):
+        sub = rows.get(var.variable)
+        if sub is None:
+            continue
+        raw = sub["value"]
+        cited = pd.to_numeric(raw, errors="coerce").astype(float)
+        bad = cited.isna() & ~raw.map(_missing)
+        if bad.any():
+            raise _bad_value(sub[bad.to_numpy()].iloc[0], var, "a number (NaN when none is cited)")
+        sub = sub.assign(cited=cited.to_numpy())[cited.notna().to_numpy()]
+        if _absent(var.attribution) or var.attribution not in rows:
+            attr = np.full(len(sub), np.nan, dtype=object)
+        else:
+            given = rows[var.attribution].set_index("report_id")["value"]
+            attr = given.reindex(sub["report_id"].to_numpy()).to_numpy(dtype=object)
+        reference = ref[var.figure]
+        dev = sub["cited"].to_numpy() - reference
+        parts.append(pd.DataFrame({
+            "report_id": sub["report_id"].to_numpy(), "variable": var.variable, "figure": var.figure,
+            "cited": sub["cited"].to_numpy(), "reference": reference, "abs_dev": dev,
+            "rel_dev": dev / reference if reference != 0 else np.full(len(dev), np.nan),
+            "attribution": attr, "_order": order,
+        }))
+    columns = list(FIGURE_DEVIATION_COLUMNS)
+    if not parts:
+        return _empty(columns, {c: float for c in ("cited", "reference", "abs_dev", "rel_dev")})
+    table = _attach(pd.concat(parts, ignore_index=True), outlet, "final", target="outlet")
+    table = table.sort_values(["_order", "report_id"], kind="stable")
+    return table[columns].reset_index(drop=True)
+
+
+def _yes_no(final, spec, key, group):
+    """Long yes/no values: ``report_id, <key>, x, _g``, missing values dropped; levels in attrs."""
+    rows = _final_rows(final, spec["variable"])
+    parts = []
+    for order, var in enumerate(_records(spec)):
+        sub = rows.get(var.variable)
+        if sub is None:
+            continue
+        x = _is_yes(sub, var)
+        parts.append(pd.DataFrame({"report_id": sub["report_id"].to_numpy(), key: getattr(var, key),
+                                   "x": x, "_order": order})[~np.isnan(x)])
+    table = (pd.concat(parts, ignore_index=True) if parts
+             else pd.DataFrame({"report_id": pd.Series(dtype=object), key: pd.Series(dtype=object),
+                                "x": pd.Series(dtype=float), "_order": pd.Series(dtype="int64")}))
+    table = _attach(table, group, "final")
+    levels = _levels(table["_group"])
+    table["_g"] = _positions(table["_group"], levels)
+    table.attrs["levels"] = levels
+    return table
+
+
+def _group_key_matrix(table, keys, by, key, value):
+    """Mean and count of x for every group and key (a full matrix)."""
+    levels = table.attrs["levels"]
+    agg = table.groupby(["_g", "_order"])["x"].agg(["mean", "size"])
+    grid = pd.MultiIndex.from_product([range(len(levels)), range(len(keys))], names=["_g", "_order"])
+    agg = agg.reindex(grid)
+    out = pd.DataFrame({by: [levels[g] for g in grid.get_level_values(0)],
+                        key: [keys[k] for k in grid.get_level_values(1)],
+                        value: agg["mean"].to_numpy(dtype=float),
+                        "n": agg["size"].fillna(0).to_numpy().astype("int64")})
+    return out
+
+
+def _source_counts(quotes, sources, by):
+    levels = quotes.attrs["levels"]
+    agg = quotes.groupby(["_g", "_order"])["x"].sum()
+    grid = pd.MultiIndex.from_product([range(len(levels)), range(len(sources))], names=["_g", "_order"])
+    n = agg.reindex(grid).fillna(0).to_numpy().astype("int64")
+    out = pd.DataFrame({by: [levels[g] for g in grid.get_level_values(0)],
+                        "source": [sources[k] for k in grid.get_level_values(1)], "n": n,
+                        "_g": grid.get_level_values(0)})
+    total = out.groupby("_g")["n"].transform("sum").to_numpy()
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out["share"] = np.where(total > 0, out["n"] / np.where(total > 0, total, 1), np.nan)
+    return out[[by, *SOURCE_MIX_COLUMNS]]

@@ -1,0 +1,304 @@
+"""Charts of divergences, outlet maps, keyness and wire edits.
+
+Each function takes a result table of :mod:`analysis.divergence`, :mod:`analysis.lexicon` or
+:mod:`analysis.wire` and returns a matplotlib Axes (a new figure unless ``ax`` is given), with
+a title, labelled axes, a source line and the colour-blind-safe palette of
+:mod:`analysis.plotting._style`. Orders are deterministic: the same table gives the same chart.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from matplotlib.lines import Line2D
+
+from ..divergence import _leaf_order, _mean_matrix
+from ..wire import WIRE_ROLES
+from ._style import PALETTE, SEQUENTIAL, finish, new_axes
+
+__all__ = ["plot_divergence_heatmap", "plot_outlet_map", "plot_consensus", "plot_keyness",
+           "plot_wire_edits"]
+
+DEFAULT_SOURCE = "Source: coded reports"
+JSD_UNIT = "Jensen-Shannon divergence (bits, 0 = same codes, 1 = no code in common)"
+# two-sided 5% level of a standard normal z-score
+Z_95 = 1.96
+_MAX_ANNOTATED = 20
+
+
+def plot_divergence_heatmap(distances, *, ax=None, source=None, title=None):
+    """Heatmap of the mean divergence between every pair of groups, in dendrogram order.
+
+    Parameters
+    ----------
+    distances : DataFrame
+        The result of :func:`analysis.divergence.pairwise_divergence` (its ``"(mean)"`` rows).
+    ax : matplotlib Axes, optional
+    source : str, optional
+        The source line, e.g. ``source_line(event_id, n_reports)``.
+    title : str, optional
+
+    Returns
+    -------
+    matplotlib Axes
+
+    Notes
+    -----
+    Rows and columns follow the leaves of the average-linkage dendrogram of the square root of
+    the divergences (as in :func:`analysis.divergence.outlet_map`), in optimal leaf order, so
+    that groups that code alike sit together. Cells are annotated up to 20 groups.
+    """
+    groups, jsd = _mean_matrix(distances)
+    order = _leaf_order(np.sqrt(jsd))
+    groups, jsd = groups[order], jsd[np.ix_(order, order)]
+    n = len(groups)
+    by = distances.attrs.get("by", "outlet")
+    fresh = ax is None
+    ax = new_axes(ax, width=max(6.0, 0.45 * n + 3.5), height=max(5.0, 0.45 * n + 2.5))
+    image = ax.imshow(jsd, cmap=SEQUENTIAL, vmin=0.0, vmax=1.0, aspect="equal")
+    labels = [str(g) for g in groups]
+    ax.set_xticks(range(n), labels=labels, rotation=45, ha="right", rotation_mode="anchor")
+    ax.set_yticks(range(n), labels=labels)
+    ax.spines[:].set_visible(False)
+    if n <= _MAX_ANNOTATED:
+        for i in range(n):
+            for j in range(n):
+                # cividis runs dark to light: dark text on the light (high) end
+                colour = "black" if jsd[i, j] > 0.55 else "white"
+                ax.text(j, i, f"{jsd[i, j]:.2f}", ha="center", va="center", fontsize=7, color=colour)
+    bar = ax.figure.colorbar(image, ax=ax, shrink=0.8)
+    bar.set_label("Mean Jensen-Shannon divergence (bits)")
+    return _finish(ax, fresh, title=title or f"Divergence between {_plural(by)}",
+                  xlabel=_label(by), ylabel=_label(by),
+                  source=_source(source, "mean over nominal variables; order: average-linkage clustering"))
+
+
+def plot_outlet_map(coords, *, ax=None, source=None, title=None):
+    """Scatter of the outlet map, coloured by cluster and labelled.
+
+    Parameters
+    ----------
+    coords : DataFrame
+        The result of :func:`analysis.divergence.outlet_map`: ``<by>, x, y, cluster``.
+    ax, source, title
+        As in :func:`plot_divergence_heatmap`.
+
+    Returns
+    -------
+    matplotlib Axes
+    """
+    by = coords.attrs.get("by", coords.columns[0])
+    _require(coords, (by, "x", "y", "cluster"), "coords")
+    table = coords.assign(_k=coords[by].astype(str)).sort_values(["cluster", "_k"], kind="stable")
+    fresh = ax is None
+    ax = new_axes(ax, width=7.5, height=6.0)
+    markers = ["o", "s", "^", "D", "v", "P", "X", "*"]
+    handles = []
+    for k, (cluster, sub) in enumerate(table.groupby("cluster", sort=True)):
+        colour = PALETTE[k % len(PALETTE)]
+        marker = markers[(k // len(PALETTE)) % len(markers)]
+        ax.scatter(sub["x"], sub["y"], s=60, color=colour, marker=marker, edgecolor="white",
+                   linewidth=0.8, zorder=3)
+        handles.append(Line2D([], [], color=colour, marker=marker, linestyle="", markersize=7,
+                              label=f"Cluster {cluster}"))
+        for x, y, name in zip(sub["x"], sub["y"], sub["_k"]):
+            ax.annotate(name, (x, y), xytext=(5, 4), textcoords="offset points", fontsize=8)
+    ax.axhline(0, color="#cccccc", linewidth=0.6, zorder=1)
+    ax.axvline(0, color="#cccccc", linewidth=0.6, zorder=1)
+    ax.set_aspect("equal", adjustable="datalim")
+    ax.margins(0.15)
+    if len(handles) > 1:
+        ax.legend(handles=handles, loc="best", frameon=False)
+    stress = coords.attrs.get("stress")
+    extra = "multidimensional scaling of the square root of the mean divergence"
+    if stress is not None and np.isfinite(stress):
+        extra += f"; Stress-1 = {stress:.2f}"
+    unit = "(square root of bits)"
+    return _finish(ax, fresh, title=title or f"Map of {_plural(by)}: near means coded alike",
+                  xlabel=f"Dimension 1 {unit}", ylabel=f"Dimension 2 {unit}",
+                  source=_source(source, extra))
+
+
+def plot_consensus(consensus, *, ax=None, source=None, title=None):
+    """Each group's divergence from the consensus, ranked, with its bootstrap interval.
+
+    Parameters
+    ----------
+    consensus : DataFrame
+        The result of :func:`analysis.divergence.consensus_distance`:
+        ``<by>, jsd, ci_low, ci_high, n, rank``.
+    ax, source, title
+        As in :func:`plot_divergence_heatmap`.
+
+    Returns
+    -------
+    matplotlib Axes
+
+    Notes
+    -----
+    The farthest group is at the top. Groups without an interval (a single report) are drawn
+    as open circles.
+    """
+    by = consensus.columns[0]
+    _require(consensus, (by, "jsd", "ci_low", "ci_high", "rank"), "consensus")
+    table = consensus.assign(_k=consensus[by].astype(str)).sort_values(["rank", "_k"], kind="stable")
+    n = len(table)
+    fresh = ax is None
+    ax = new_axes(ax, width=7.5, height=max(3.0, 0.32 * n + 1.8))
+    y = np.arange(n)[::-1]
+    has_ci = table["ci_low"].notna().to_numpy() & table["ci_high"].notna().to_numpy()
+    jsd = table["jsd"].to_numpy(dtype=float)
+    if has_ci.any():
+        lo = jsd[has_ci] - table["ci_low"].to_numpy(dtype=float)[has_ci]
+        hi = table["ci_high"].to_numpy(dtype=float)[has_ci] - jsd[has_ci]
+        ax.errorbar(jsd[has_ci], y[has_ci], xerr=[np.clip(lo, 0, None), np.clip(hi, 0, None)],
+                    fmt="o", color=PALETTE[0], ecolor=PALETTE[0], elinewidth=1.2, capsize=3,
+                    label="bootstrap interval")
+    if (~has_ci).any():
+        ax.scatter(jsd[~has_ci], y[~has_ci], facecolor="white", edgecolor=PALETTE[0], zorder=3,
+                   label="single report: no interval")
+    ax.set_yticks(y, labels=table["_k"].tolist())
+    # divergences are in [0, 1]; leave room right of the largest point or interval
+    ax.set_xlim(0, min(1.0, np.nanmax(np.r_[jsd, table["ci_high"].to_numpy(dtype=float), 0.1]) * 1.1))
+    ax.legend(loc="best", frameon=False)
+    return _finish(ax, fresh, title=title or f"Which {_plural(by)} stand apart from the others",
+                  xlabel="Divergence from all other reports (bits, mean over variables)",
+                  ylabel=_label(by), source=_source(source, "consensus: all other reports pooled"))
+
+
+def plot_keyness(keys, *, k=15, ax=None, source=None, title=None, labels=None):
+    """The terms most typical of each group: z-scores of the log-odds ratio.
+
+    Parameters
+    ----------
+    keys : DataFrame
+        The result of :func:`analysis.lexicon.keyness`: ``term, z, rank``.
+    k : int, default 15
+        Terms shown on each side.
+    ax, source, title
+        As in :func:`plot_divergence_heatmap`.
+    labels : (str, str), optional
+        Names of groups A and B; default from ``keys.attrs``.
+
+    Returns
+    -------
+    matplotlib Axes
+
+    Notes
+    -----
+    The k terms with the largest z (typical of A) and the k with the smallest (typical of B),
+    strongest at the top of each side. Dashed lines at z = ±1.96.
+    """
+    _require(keys, ("term", "z", "rank"), "keys")
+    if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1:
+        raise ValueError(f"k must be a whole number >= 1, not {k!r}")
+    name_a = str(keys.attrs.get("group_a", "group A")) if labels is None else str(labels[0])
+    name_b = str(keys.attrs.get("group_b", "group B")) if labels is None else str(labels[1])
+    ordered = keys.sort_values(["z", "term"], ascending=[False, True], kind="stable")
+    top_a = ordered[ordered["z"] > 0].head(k)
+    top_b = ordered[ordered["z"] < 0].tail(k)
+    shown = pd.concat([top_a, top_b])
+    n = len(shown)
+    fresh = ax is None
+    ax = new_axes(ax, width=7.5, height=max(3.0, 0.26 * n + 1.8))
+    y = np.arange(n)[::-1]
+    colours = [PALETTE[0] if z > 0 else PALETTE[1] for z in shown["z"]]
+    ax.barh(y, shown["z"].to_numpy(dtype=float), color=colours, height=0.7)
+    ax.set_yticks(y, labels=shown["term"].astype(str).tolist())
+    for x in (-Z_95, Z_95):
+        ax.axvline(x, color="#777777", linestyle="--", linewidth=0.8)
+    ax.axvline(0, color="black", linewidth=0.8)
+    handles = [Line2D([], [], color=PALETTE[0], linewidth=6, label=f"more typical of {name_a}"),
+               Line2D([], [], color=PALETTE[1], linewidth=6, label=f"more typical of {name_b}")]
+    ax.legend(handles=handles, loc="lower right", frameon=False)
+    return _finish(ax, fresh, title=title or f"Words that set {name_a} apart from {name_b}",
+                  xlabel="z-score of the log-odds ratio (standard errors; dashed: ±1.96)",
+                  ylabel="Term", source=_source(
+                      source, "log-odds ratio with informative Dirichlet prior, Monroe et al. 2008"))
+
+
+def plot_wire_edits(summary, *, ax=None, source=None, title=None):
+    """Edits that reprints made to their source, by outlet, stacked by role.
+
+    Parameters
+    ----------
+    summary : DataFrame
+        The result of :func:`analysis.wire.wire_edit_summary`:
+        ``outlet, role, n_changed, n_added, n_dropped``.
+    ax, source, title
+        As in :func:`plot_divergence_heatmap`.
+
+    Returns
+    -------
+    matplotlib Axes
+
+    Notes
+    -----
+    One bar per outlet (most edits at the top, ties by name), one segment per role in the
+    order label, claim, figure, fact, source; the counts of changed, added and dropped codes are
+    written at the end of each bar.
+    """
+    _require(summary, ("outlet", "role", "n_changed", "n_added", "n_dropped"), "summary")
+    table = summary.assign(n=summary["n_changed"] + summary["n_added"] + summary["n_dropped"],
+                           _k=summary["outlet"].astype(str))
+    roles = [r for r in WIRE_ROLES if r in set(table["role"])]
+    roles += sorted(set(table["role"].astype(str)) - set(WIRE_ROLES))
+    wide = table.pivot_table(index="_k", columns="role", values="n", aggfunc="sum", fill_value=0)
+    wide = wide.reindex(columns=roles, fill_value=0)
+    change = table.groupby("_k")[["n_changed", "n_added", "n_dropped"]].sum()
+    totals = wide.sum(axis=1)
+    order = sorted(wide.index, key=lambda o: (-totals[o], o))
+    wide, change = wide.loc[order], change.loc[order]
+    n = len(order)
+    fresh = ax is None
+    ax = new_axes(ax, width=8.0, height=max(3.0, 0.4 * n + 1.8))
+    y = np.arange(n)[::-1]
+    left = np.zeros(n)
+    for i, role in enumerate(roles):
+        values = wide[role].to_numpy(dtype=float)
+        ax.barh(y, values, left=left, color=PALETTE[i % len(PALETTE)], height=0.65, label=role)
+        left += values
+    for yi, total, (c, a, d) in zip(y, left, change.to_numpy()):
+        ax.text(total + 0.1, yi, f"{c} changed, {a} added, {d} dropped", va="center", fontsize=8)
+    ax.set_yticks(y, labels=order)
+    ax.set_xlim(0, max(1.0, float(left.max(initial=0))) * 1.6)
+    ax.xaxis.get_major_locator().set_params(integer=True)
+    if roles:
+        ax.legend(title="Role", loc="lower right", frameon=False)
+    return _finish(ax, fresh, title=title or "What reprints changed against their source",
+                  xlabel="Codes that differ from the source report (count)", ylabel="Outlet",
+                  source=_source(source, "reports with derived_from naming a report of the event"))
+
+
+# ---------------------------------------------------------------------------------------------
+
+def _finish(ax, fresh, **kw):
+    """``finish``, then, on a figure made here, room under the axes for the source line."""
+    ax = finish(ax, **kw)
+    engine = ax.figure.get_layout_engine()
+    if fresh and engine is not None and hasattr(engine, "set"):
+        # the source line is figure text, which constrained layout does not make room for
+        engine.set(rect=(0, 0.05, 1, 0.95))
+    return ax
+
+
+def _source(source, extra):
+    if source:
+        return source
+    return f"{DEFAULT_SOURCE}; {extra}" if extra else DEFAULT_SOURCE
+
+
+def _label(by):
+    return str(by).replace("_", " ").capitalize()
+
+
+def _plural(by):
+    word = str(by).replace("_", " ")
+    return word if word.endswith("s") else word + "s"
+
+
+def _require(frame, columns, name):
+    if not isinstance(frame, pd.DataFrame):
+        raise ValueError(f"{name} must be a pandas DataFrame, not {type(frame).__name__}")
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise ValueError(f"{name} lacks column(s) {', '.join(map(str, missing))}")
