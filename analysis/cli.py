@@ -91,6 +91,18 @@ def cmd_reliability(args) -> int:
     return 0
 
 
+def cmd_terms(args) -> int:
+    from .sheets import write_csv
+    from .text import read_texts, term_counts
+
+    folder = Path(args.event_dir)
+    texts = read_texts(Path(args.texts) if args.texts else folder / ".text")
+    terms = term_counts(texts)
+    write_csv(terms, folder / "terms.csv")
+    print(f"Wrote terms.csv: {len(terms)} rows for {terms['report_id'].nunique()} reports.")
+    return 0
+
+
 def cmd_run(args) -> int:
     from .report import run_report
 
@@ -131,6 +143,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--n-boot", type=int, default=1000)
     p.add_argument("--seed", type=int, default=0)
     p.set_defaults(func=cmd_reliability)
+    p = sub.add_parser("terms", help="write terms.csv from a folder of <report_id>.txt texts (default EVENT_DIR/.text)")
+    p.add_argument("event_dir")
+    p.add_argument("--texts", default=None)
+    p.set_defaults(func=cmd_terms)
     p = sub.add_parser("run", help="execute every notebook on an event and write the HTML report and charts")
     p.add_argument("event_dir")
     p.add_argument("--out", required=True)

@@ -57,3 +57,26 @@ def term_counts(texts: pd.DataFrame, *, ngrams: int = 2) -> pd.DataFrame:
         rows.extend((rid, t, c) for t, c in counts.items())
     out = pd.DataFrame(rows, columns=["report_id", "term", "count"])
     return out.sort_values(["report_id", "term"], kind="stable").reset_index(drop=True)
+
+
+def read_texts(folder) -> pd.DataFrame:
+    """Read ``<report_id>.txt`` files into ``report_id, text``.
+
+    A file may start with the page's address on its first line followed by a blank line (as the
+    git-ignored ``.text/`` folders of the bundled event do); that header is not counted.
+    """
+    from pathlib import Path
+
+    from .errors import DataError, Problem
+
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise DataError(Problem(str(folder), "is not a folder of texts",
+                                accepted="a folder of <report_id>.txt files"))
+    rows = []
+    for p in sorted(folder.glob("*.txt")):
+        lines = p.read_text(encoding="utf-8").split("\n")
+        if len(lines) > 1 and re.match(r"^https?://\S+$", lines[0].strip()) and not lines[1].strip():
+            lines = lines[2:]
+        rows.append({"report_id": p.stem, "text": "\n".join(lines)})
+    return pd.DataFrame(rows, columns=["report_id", "text"])
