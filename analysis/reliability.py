@@ -342,6 +342,24 @@ class _Encoded(NamedTuple):
     points: np.ndarray
 
 
+def independent_coders(codes, *, adjudicator="adjudicated"):
+    """Names of the human coders: all but the adjudicator and machine coders (``model:...``), sorted."""
+    names = sorted(map(str, pd.unique(codes["coder"])))
+    return [c for c in names if c != adjudicator and not c.startswith("model:")]
+
+
+def rule_counts(final):
+    """How each final code was reached: ``rule, n, share`` (from :func:`consolidate`), sorted by rule."""
+    counts = final.groupby("rule").size().rename("n").reset_index()
+    counts["share"] = counts["n"] / max(len(final), 1)
+    return counts.sort_values("rule", kind="stable").reset_index(drop=True)
+
+
+def not_reliable(table):
+    """Variables whose verdict is not "reliable" (from :func:`reliability`), in table order."""
+    return table.loc[table["verdict"] != "reliable", "variable"].tolist()
+
+
 def _check_columns(frame, required, name):
     if not isinstance(frame, pd.DataFrame):
         raise ValueError(f"{name} must be a pandas DataFrame, not {type(frame).__name__}")

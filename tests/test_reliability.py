@@ -596,3 +596,25 @@ def test_consolidate_rejects_the_adjudicator_among_the_coders():
     codes, codebook = consolidation_case()
     with pytest.raises(ValueError, match="adjudicator"):
         consolidate(codes, codebook, coders=["ana", "adjudicated"])
+
+
+def test_helpers_and_chart():
+    import matplotlib.pyplot as plt
+
+    from analysis.plotting.reliability import plot_reliability
+    from analysis.reliability import independent_coders, not_reliable, rule_counts
+
+    codes = pd.DataFrame({"report_id": ["a", "a", "a", "b"], "coder": ["c1", "model:x", "adjudicated", "c2"],
+                          "variable": ["v"] * 4, "value": ["x"] * 4, "evidence": [np.nan] * 4})
+    assert independent_coders(codes) == ["c1", "c2"]
+    final = pd.DataFrame({"rule": ["unanimous", "tie", "unanimous", "adjudicated"]})
+    assert rule_counts(final).values.tolist() == [["adjudicated", 1, 0.25], ["tie", 1, 0.25], ["unanimous", 2, 0.5]]
+    table = pd.DataFrame({"variable": ["p", "q", "r"], "alpha": [0.9, 0.7, np.nan],
+                          "ci_low": [0.8, 0.5, np.nan], "ci_high": [1.0, 0.85, np.nan],
+                          "verdict": ["reliable", "tentative", "undefined"]})
+    assert not_reliable(table) == ["q", "r"]
+    ax = plot_reliability(table, source="Source: test")
+    assert ax.get_title(loc="left") and "alpha" in ax.get_xlabel()
+    by_height = sorted(zip(ax.get_yticks(), [t.get_text() for t in ax.get_yticklabels()]), reverse=True)
+    assert [name for _, name in by_height] == ["p", "q", "r"]  # codebook order, top to bottom
+    plt.close("all")
