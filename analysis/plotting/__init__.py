@@ -11,6 +11,12 @@ from pathlib import Path
 import matplotlib as mpl
 
 from ._style import PALETTE, finish, new_axes, source_line
+from .divergence import (plot_consensus, plot_divergence_heatmap, plot_keyness, plot_outlet_map,
+                         plot_wire_edits)
+from .framing import (plot_claim_timeline, plot_fact_matrix, plot_figure_deviations, plot_frame_profile,
+                      plot_label_shares, plot_source_mix)
+from .reliability import plot_reliability
+from .sample import plot_composition, plot_timeline
 
 
 def save(ax, name: str, figures_dir=None) -> None:
@@ -34,4 +40,9 @@ def save(ax, name: str, figures_dir=None) -> None:
     return None
 
 
-__all__ = ["PALETTE", "finish", "new_axes", "source_line", "save"]
+__all__ = [
+    "PALETTE", "finish", "new_axes", "source_line", "save",
+    "plot_consensus", "plot_divergence_heatmap", "plot_keyness", "plot_outlet_map", "plot_wire_edits",
+    "plot_claim_timeline", "plot_fact_matrix", "plot_figure_deviations", "plot_frame_profile",
+    "plot_label_shares", "plot_source_mix", "plot_reliability", "plot_composition", "plot_timeline",
+]

@@ -272,13 +272,8 @@ def plot_wire_edits(summary, *, ax=None, source=None, title=None):
 # ---------------------------------------------------------------------------------------------
 
 def _finish(ax, fresh, **kw):
-    """``finish``, then, on a figure made here, room under the axes for the source line."""
-    ax = finish(ax, **kw)
-    engine = ax.figure.get_layout_engine()
-    if fresh and engine is not None and hasattr(engine, "set"):
-        # the source line is figure text, which constrained layout does not make room for
-        engine.set(rect=(0, 0.05, 1, 0.95))
-    return ax
+    """``finish`` (which also keeps room for the source line on constrained layouts)."""
+    return finish(ax, **kw)
 
 
 def _source(source, extra):

@@ -1,0 +1,948 @@
+"""Distances between outlets: how differently groups of reports code the same event.
+
+Four public functions, all taking the consolidated codes (``final``: one value per report and
+variable, as :func:`analysis.reliability.consolidate` returns), the ``codebook`` table and the
+``reports`` table of docs/data-model.md, and returning a new DataFrame (inputs are never
+modified):
+
+- :func:`pairwise_divergence`: Jensen-Shannon divergence between every pair of groups
+  (outlets by default), per nominal variable and averaged, with bootstrap intervals;
+- :func:`consensus_distance`: each group's divergence from all the other reports, ranked;
+- :func:`permutation_test`: is one group's coding different from another's (or the rest's)?
+- :func:`outlet_map`: a two-dimensional map of the groups from the pairwise table, with clusters.
+
+:func:`jensen_shannon` is the divergence itself, vectorised over rows of counts.
+"""
+from __future__ import annotations
+
+import math
+import zlib
+
+import numpy as np
+import pandas as pd
+from scipy.cluster.hierarchy import fcluster, leaves_list, linkage, optimal_leaf_ordering
+from scipy.spatial.distance import squareform
+from scipy.special import rel_entr
+
+from .errors import DataError, Problem
+
+__all__ = ["jensen_shannon", "pairwise_divergence", "consensus_distance", "permutation_test",
+           "outlet_map", "MEAN"]
+
+MEAN = "(mean)"
+PAIRWISE_COLUMNS = ("a", "b", "variable", "jsd", "ci_low", "ci_high", "n_a", "n_b", "note")
+CONSENSUS_COLUMNS = ("jsd", "ci_low", "ci_high", "n", "rank", "note")  # after the ``by`` column
+PERMUTATION_COLUMNS = ("variable", "statistic", "p_value", "n_a", "n_b", "n_perm", "note")
+MAP_COLUMNS = ("x", "y", "cluster")  # after the ``by`` column
+CATEGORICAL_LEVELS = ("nominal", "ordinal")
+
+# Kaufman and Rousseeuw (1990), p. 88: an average silhouette width below 0.25 means that no
+# substantial structure has been found.
+MIN_SILHOUETTE = 0.25
+MAX_CLUSTERS = 10
+# permutations are drawn in blocks of this many, to bound memory
+_BLOCK = 1000
+# numbers per block of bootstrap divergences
+_BLOCK_NUMBERS = 2_000_000
+# float noise when comparing a permuted statistic with the observed one
+_TIE = 1e-12
+
+_FINAL_COLUMNS = ("report_id", "variable", "value")
+_CODEBOOK_COLUMNS = ("variable", "level", "codes")
+
+
+# ---------------------------------------------------------------------------------------------
+# public functions
+# ---------------------------------------------------------------------------------------------
+
+def jensen_shannon(p, q, *, axis=-1):
+    """Jensen-Shannon divergence in bits (base 2) between distributions or counts.
+
+    Parameters
+    ----------
+    p, q : array_like, shape (..., K)
+        Non-negative weights over the same K categories (counts or probabilities); each is
+        normalised to sum to one along ``axis``. Arrays broadcast against each other.
+    axis : int, default -1
+        The axis of the categories.
+
+    Returns
+    -------
+    ndarray or float
+        The divergence, between 0 (equal distributions) and 1 (disjoint supports); NaN where
+        ``p`` or ``q`` sums to zero.
+
+    Notes
+    -----
+    .. math::
+
+        \\mathrm{JSD}(P, Q) = \\tfrac12 \\mathrm{KL}(P \\| M) + \\tfrac12 \\mathrm{KL}(Q \\| M),
+        \\qquad M = \\tfrac12 (P + Q),
+
+    with the Kullback-Leibler divergence in base 2 (Lin 1991, eq. 4.1). In base 2 the
+    divergence is bounded by 1. Its square root is a metric (Endres and Schindelin 2003) and is
+    what :func:`scipy.spatial.distance.jensenshannon` returns.
+
+    References
+    ----------
+    Lin, J. (1991). Divergence measures based on the Shannon entropy. IEEE Transactions on
+    Information Theory, 37(1), 145-151. https://doi.org/10.1109/18.61115
+
+    Endres, D. M., & Schindelin, J. E. (2003). A new metric for probability distributions. IEEE
+    Transactions on Information Theory, 49(7), 1858-1860. https://doi.org/10.1109/TIT.2003.813506
+
+    Examples
+    --------
+    >>> float(jensen_shannon([1, 0], [0, 1]))
+    1.0
+    >>> float(jensen_shannon([3, 1], [6, 2]))
+    0.0
+    """
+    p = np.asarray(p, dtype=np.float64)
+    q = np.asarray(q, dtype=np.float64)
+    if (p < 0).any() or (q < 0).any():
+        raise ValueError("jensen_shannon takes non-negative counts or probabilities")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        p = p / p.sum(axis=axis, keepdims=True)
+        q = q / q.sum(axis=axis, keepdims=True)
+        m = (p + q) / 2
+        # rel_entr(x, m) = x log(x / m), 0 where x = 0
+        js = (rel_entr(p, m).sum(axis=axis) + rel_entr(q, m).sum(axis=axis)) / (2 * math.log(2))
+    # cancellation can leave a few ulps outside [0, 1]
+    return np.clip(js, 0.0, 1.0)
+
+
+def pairwise_divergence(final, codebook, reports, *, by="outlet", variables=None, n_boot=1000,
+                        ci=0.95, seed=0):
+    """Jensen-Shannon divergence between every pair of groups, per variable and averaged.
+
+    Parameters
+    ----------
+    final : DataFrame
+        Consolidated codes, one row per report and variable: ``report_id, variable, value``
+        (other columns, e.g. ``evidence, rule``, are ignored). NaN is "no value" (not coded or
+        unresolved) and leaves the report out of that variable.
+    codebook : DataFrame
+        ``variable, level, codes`` (docs/data-model.md).
+    reports : DataFrame
+        ``report_id`` and the ``by`` column. Reports whose ``by`` is missing are left out.
+    by : str, default "outlet"
+        The report column that forms the groups (e.g. ``outlet``, ``outlet_type``,
+        ``outlet_country``).
+    variables : list of str, optional
+        The variables to compare. Default: every nominal variable of the codebook. Ordinal
+        variables may be named; their codes are then compared as categories (order ignored).
+    n_boot : int, default 1000
+        Bootstrap resamples; 0 gives no interval.
+    ci : float, default 0.95
+        Coverage of the percentile interval.
+    seed : int, default 0
+        Seed of the bootstrap. Each group draws from its own stream (from ``seed`` and the group
+        name), so a group's resamples do not depend on which other groups are present.
+
+    Returns
+    -------
+    DataFrame
+        ``a, b, variable, jsd, ci_low, ci_high, n_a, n_b, note``: one row per pair of groups
+        (``a`` before ``b`` in sorted order) and variable, the row ``variable == "(mean)"``
+        first, then the variables in codebook order.
+
+        - ``jsd``: divergence in bits between the code distributions of the two groups (0 the
+          same, 1 no code in common); NaN where a group has no value for the variable;
+        - ``ci_low``, ``ci_high``: percentile bootstrap interval; NaN when ``n_boot=0`` or a
+          group has fewer than two reports with a value (a single report cannot be resampled);
+        - ``n_a``, ``n_b``: reports of each group with a value for the variable (for the mean:
+          with a value for at least one of the variables);
+        - ``note``: what a pair with single-report groups can and cannot show, or a warning
+          when the estimate lies below its interval (see Notes); empty otherwise.
+
+        The result's ``attrs["by"]`` holds ``by``, for :func:`outlet_map`.
+
+    Notes
+    -----
+    A group's distribution on a variable is the share of its reports (with a value) that
+    carry each code. The divergence is :func:`jensen_shannon`.
+
+    The mean gives every variable the same weight and runs over the variables that both
+    groups coded (``jsd`` not NaN): a variable with many codes counts no more than a yes/no
+    item, and a variable only one group coded says nothing about their difference.
+
+    The interval resamples reports with replacement within each group, keeping all of a
+    report's codes together, so the mean's interval reflects that variables are coded on the
+    same reports. It is the percentile interval (Efron and Tibshirani 1993, ch. 13). The
+    plug-in divergence is biased upwards in small samples (two samples of one distribution
+    rarely have a divergence of 0), and a resample, which repeats some reports and drops
+    others, adds to the bias: when the groups hardly differ the whole interval can lie above
+    the estimate, and ``note`` says so. The interval shows how stable the estimate is, not
+    whether the groups differ: for that, use :func:`permutation_test`. (The basic bootstrap
+    interval would correct the shift but collapses to [0, 0] for identical groups; neither
+    is exact at the boundary 0.)
+
+    With one report per group (one article per outlet) the divergence of a variable is 0
+    (same code) or 1 (different codes), and the mean is the share of variables on which the
+    two reports differ: a comparison of two articles, not of two outlets' habits.
+
+    References
+    ----------
+    Lin, J. (1991). Divergence measures based on the Shannon entropy. IEEE Transactions on
+    Information Theory, 37(1), 145-151. https://doi.org/10.1109/18.61115
+
+    Efron, B., & Tibshirani, R. J. (1993). An introduction to the bootstrap. New York:
+    Chapman & Hall.
+    """
+    n_boot, ci, seed = _check_boot(n_boot, ci, seed)
+    data = _prepare(final, codebook, reports, by=by, variables=variables)
+    groups = data.groups
+    if len(groups) < 2:
+        raise ValueError(f"pairwise_divergence needs at least two groups in column {by!r}, "
+                         f"found {len(groups)}")
+    ia, ib = np.triu_indices(len(groups), k=1)
+    n_pairs = len(ia)
+    size = data.coded_reports
+    # only pairs of groups with two or more reports each get an interval: resample those alone
+    resampled = np.flatnonzero((size[ia] >= 2) & (size[ib] >= 2)) if n_boot else np.array([], int)
+    ra, rb = ia[resampled], ib[resampled]
+    weights = _group_weights(data, n_boot, seed)
+    per_var = []
+    mean_sum = np.zeros(n_pairs)
+    mean_n = np.zeros(n_pairs)
+    boot_sum = np.zeros((len(resampled), n_boot))
+    boot_n = np.zeros((len(resampled), n_boot))
+    for v, var in enumerate(data.variables):
+        obs, boot = _group_counts(data, v, weights)          # (G, K), (G, B, K)
+        js = jensen_shannon(obs[ia], obs[ib])
+        n = obs.sum(axis=1)
+        jb = _pair_divergences(boot, ra, rb)                  # (resampled pairs, B)
+        defined = ~np.isnan(js)
+        mean_sum[defined] += js[defined]
+        mean_n += defined
+        ok_b = ~np.isnan(jb)
+        boot_sum += np.where(ok_b, jb, 0.0)
+        boot_n += ok_b
+        lo, hi = np.full(n_pairs, np.nan), np.full(n_pairs, np.nan)
+        lo[resampled], hi[resampled] = _interval(jb, ci, (n[ra] >= 2) & (n[rb] >= 2))
+        per_var.append(pd.DataFrame({
+            "a": groups[ia], "b": groups[ib], "variable": var, "jsd": js, "ci_low": lo,
+            "ci_high": hi, "n_a": n[ia].astype(np.int64), "n_b": n[ib].astype(np.int64),
+            "_pair": np.arange(n_pairs), "_order": v + 1}))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = np.where(mean_n > 0, mean_sum / np.maximum(mean_n, 1), np.nan)
+        mean_boot = np.where(boot_n > 0, boot_sum / np.maximum(boot_n, 1), np.nan)
+    lo, hi = np.full(n_pairs, np.nan), np.full(n_pairs, np.nan)
+    lo[resampled], hi[resampled] = _interval(mean_boot, ci, np.ones(len(resampled), bool))
+    mean_rows = pd.DataFrame({
+        "a": groups[ia], "b": groups[ib], "variable": MEAN, "jsd": mean, "ci_low": lo,
+        "ci_high": hi, "n_a": size[ia], "n_b": size[ib], "_pair": np.arange(n_pairs), "_order": 0})
+    table = pd.concat([mean_rows, *per_var], ignore_index=True)
+    table["note"] = [_pair_note(a, b, na, nb, js, low) for a, b, na, nb, js, low in
+                     zip(table["a"], table["b"], table["n_a"], table["n_b"], table["jsd"],
+                         table["ci_low"])]
+    # pairs in sorted order of the groups; per pair the mean first, then codebook order
+    table = table.sort_values(["_pair", "_order"], kind="stable")
+    out = table[list(PAIRWISE_COLUMNS)].reset_index(drop=True)
+    for c in ("n_a", "n_b"):
+        out[c] = out[c].astype(np.int64)
+    out.attrs["by"] = by
+    return out
+
+
+def consensus_distance(final, codebook, reports, *, by="outlet", variables=None, n_boot=1000,
+                       ci=0.95, seed=0):
+    """Each group's divergence from the pooled codes of all the other reports, ranked.
+
+    Parameters
+    ----------
+    final, codebook, reports, by, variables, n_boot, ci, seed
+        As in :func:`pairwise_divergence`.
+
+    Returns
+    -------
+    DataFrame
+        ``<by>, jsd, ci_low, ci_high, n, rank, note``, one row per group, sorted by rank then
+        group:
+
+        - ``jsd``: mean over variables (equal weights, over the variables that both the group
+          and the rest coded) of the divergence between the group's distribution and that of
+          all other reports pooled (leave-one-out);
+        - ``ci_low``, ``ci_high``: percentile bootstrap interval, reports resampled within
+          every group; NaN when the group has fewer than two reports;
+        - ``n``: the group's reports with a value for at least one variable;
+        - ``rank``: 1 for the group farthest from the consensus (ties share the smallest rank);
+        - ``note``: for single-report groups, what can and cannot be concluded; a warning
+          when the estimate lies below its interval (small-sample bias, see
+          :func:`pairwise_divergence`).
+
+    Notes
+    -----
+    The consensus pools reports, not groups: an outlet with ten reports weighs ten times an
+    outlet with one. Leaving the group itself out keeps a large group from pulling the
+    consensus towards itself.
+    """
+    n_boot, ci, seed = _check_boot(n_boot, ci, seed)
+    data = _prepare(final, codebook, reports, by=by, variables=variables)
+    groups = data.groups
+    if len(groups) < 2:
+        raise ValueError(f"consensus_distance needs at least two groups in column {by!r}, "
+                         f"found {len(groups)}")
+    weights = _group_weights(data, n_boot, seed)
+    n_g = len(groups)
+    mean_sum, mean_n = np.zeros(n_g), np.zeros(n_g)
+    boot_sum, boot_n = np.zeros((n_g, n_boot)), np.zeros((n_g, n_boot))
+    for v in range(len(data.variables)):
+        obs, boot = _group_counts(data, v, weights)
+        rest = obs.sum(axis=0, keepdims=True) - obs
+        js = jensen_shannon(obs, rest)
+        defined = ~np.isnan(js)
+        mean_sum[defined] += js[defined]
+        mean_n += defined
+        if n_boot:
+            jb = jensen_shannon(boot, boot.sum(axis=0, keepdims=True) - boot)
+            ok = ~np.isnan(jb)
+            boot_sum += np.where(ok, jb, 0.0)
+            boot_n += ok
+    mean = np.where(mean_n > 0, mean_sum / np.maximum(mean_n, 1), np.nan)
+    mean_boot = np.where(boot_n > 0, boot_sum / np.maximum(boot_n, 1), np.nan)
+    size = data.coded_reports
+    others = size.sum() - size
+    lo, hi = _interval(mean_boot, ci, (size >= 2) & (others >= 2))
+    out = pd.DataFrame({by: groups, "jsd": mean, "ci_low": lo, "ci_high": hi, "n": size})
+    out["rank"] = out["jsd"].rank(method="min", ascending=False, na_option="bottom").astype(np.int64)
+    out["note"] = [_BELOW if js < low else _consensus_note(g, n, o)
+                   for g, n, o, js, low in zip(groups, size, others, mean, lo)]
+    out["_key"] = [str(g) for g in groups]
+    out = out.sort_values(["rank", "_key"], kind="stable").drop(columns="_key")
+    return out.reset_index(drop=True)
+
+
+def permutation_test(final, codebook, reports, *, column, group_a, group_b=None, variables=None,
+                     n_perm=5000, seed=0):
+    """Permutation test of a difference in coding between two groups of reports.
+
+    Parameters
+    ----------
+    final, codebook, reports
+        As in :func:`pairwise_divergence`; ``reports`` needs ``column``.
+    column : str
+        The report column that defines the groups, e.g. ``"outlet_type"``.
+    group_a : value or list of values
+        The value(s) of ``column`` of the first group, e.g. ``"state"``.
+    group_b : value or list of values, optional
+        The value(s) of the second group. Default: every other report with a value in
+        ``column`` (reports with a missing value are in neither group).
+    variables : list of str, optional
+        As in :func:`pairwise_divergence`.
+    n_perm : int, default 5000
+        Random relabellings of the reports.
+    seed : int, default 0
+
+    Returns
+    -------
+    DataFrame
+        ``variable, statistic, p_value, n_a, n_b, n_perm, note``: the row ``"(mean)"`` (the
+        statistic of the test: the mean divergence over variables) first, then one row per
+        variable in codebook order (statistic: that variable's divergence; its p-value is not
+        adjusted for multiple comparisons).
+
+        - ``n_a``, ``n_b``: reports in each group (for a variable: with a value);
+        - ``n_perm``: relabellings in which the statistic was defined (both groups had a value);
+        - ``note``: limits of the test with these group sizes; empty otherwise.
+
+    Notes
+    -----
+    Under the null hypothesis that the coding does not depend on the group, the group labels
+    are exchangeable among the reports of the two groups. Each relabelling draws ``n_a`` of the
+    ``n_a + n_b`` reports at random for group A (the same relabellings for every variable, so
+    the mean is computed on each relabelling), and
+
+    .. math:: p = \\frac{b + 1}{m + 1},
+
+    where ``b`` counts relabellings whose statistic is at least the observed one and ``m`` the
+    relabellings (Phipson and Smyth 2010, eq. 2): never 0, and exact rather than anti-
+    conservative when relabellings are drawn at random with replacement.
+
+    The smallest attainable p-value is about one over the number of distinct relabellings,
+    :math:`\\binom{n_a + n_b}{n_a}`; with one report against one it is 1, and no test is
+    possible. ``note`` says so.
+
+    References
+    ----------
+    Phipson, B., & Smyth, G. K. (2010). Permutation p-values should never be zero: calculating
+    exact p-values when permutations are randomly drawn. Statistical Applications in Genetics
+    and Molecular Biology, 9(1), Article 39. https://doi.org/10.2202/1544-6115.1585
+    """
+    if isinstance(n_perm, bool) or not isinstance(n_perm, (int, np.integer)) or n_perm < 1:
+        raise ValueError(f"n_perm must be a whole number >= 1, not {n_perm!r}")
+    _check_int(seed, "seed")
+    in_a, in_b = _two_groups(reports, column=column, group_a=group_a, group_b=group_b)
+    # reports in neither group get no label, and _prepare leaves them out
+    side = np.where(in_a, "a", np.where(in_b, "b", None)).astype(object)
+    data = _prepare(final, codebook, reports[["report_id"]].assign(_g=side), by="_g",
+                    variables=variables)
+    is_a = data.group_of == 0  # groups sorted: "a" then "b"
+    n_rep = len(is_a)
+    n_a = int(is_a.sum())
+    onehots = [_onehot(data, v) for v in range(len(data.variables))]
+    coded = [oh.sum(axis=1) > 0 for oh in onehots]
+
+    observed = [jensen_shannon(oh[is_a].sum(axis=0), oh[~is_a].sum(axis=0)) for oh in onehots]
+    observed = np.array(observed, dtype=np.float64)
+    ok_obs = ~np.isnan(observed)
+    obs_mean = observed[ok_obs].mean() if ok_obs.any() else np.nan
+
+    rng = np.random.default_rng(seed)
+    n_var = len(onehots)
+    exceed = np.zeros(n_var + 1)
+    valid = np.zeros(n_var + 1)
+    done = 0
+    while done < n_perm:
+        size = min(_BLOCK, n_perm - done)
+        # a random relabelling: the first n_a of a random order of the reports form group A
+        order = np.argsort(rng.random((size, n_rep)), axis=1)
+        labels = np.zeros((size, n_rep))
+        np.put_along_axis(labels, order[:, :n_a], 1.0, axis=1)
+        total, count = np.zeros(size), np.zeros(size)
+        for v, oh in enumerate(onehots):
+            ca = labels @ oh
+            js = jensen_shannon(ca, oh.sum(axis=0) - ca)
+            ok = ~np.isnan(js)
+            total += np.where(ok, js, 0.0)
+            count += ok
+            valid[v + 1] += ok.sum()
+            if ok_obs[v]:
+                exceed[v + 1] += (js[ok] >= observed[v] - _TIE).sum()
+        ok = count > 0
+        valid[0] += ok.sum()
+        if not np.isnan(obs_mean):
+            exceed[0] += ((total[ok] / count[ok]) >= obs_mean - _TIE).sum()
+        done += size
+
+    stat = np.concatenate([[obs_mean], observed])
+    with np.errstate(invalid="ignore"):
+        p = np.where(np.isnan(stat), np.nan, (exceed + 1) / (valid + 1))
+    n_a_var = [int(c[is_a].sum()) for c in coded]
+    n_b_var = [int(c[~is_a].sum()) for c in coded]
+    any_coded = np.any(np.column_stack(coded), axis=1) if coded else np.zeros(n_rep, bool)
+    out = pd.DataFrame({
+        "variable": [MEAN, *data.variables], "statistic": stat, "p_value": p,
+        "n_a": [int(any_coded[is_a].sum()), *n_a_var],
+        "n_b": [int(any_coded[~is_a].sum()), *n_b_var],
+        "n_perm": valid.astype(np.int64)})
+    n_b = n_rep - n_a
+    out["note"] = [_permutation_note(n_a, n_b, a, b) for a, b in zip(out["n_a"], out["n_b"])]
+    for c in ("n_a", "n_b"):
+        out[c] = out[c].astype(np.int64)
+    return out
+
+
+def outlet_map(distances, *, method="mds", n_clusters=None, seed=0):
+    """Place the groups on a plane so that distances follow their divergences; cluster them.
+
+    Parameters
+    ----------
+    distances : DataFrame
+        The result of :func:`pairwise_divergence` (only the ``"(mean)"`` rows are used):
+        ``a, b, variable, jsd``. Every pair of groups needs a divergence.
+    method : {"mds", "classical"}, default "mds"
+        "mds": metric multidimensional scaling (SMACOF, scikit-learn) started from the
+        classical solution; "classical": Torgerson's classical scaling alone.
+    n_clusters : int, optional
+        Number of clusters. Default: chosen by the average silhouette width (see Notes).
+    seed : int, default 0
+        ``random_state`` of the scaling.
+
+    Returns
+    -------
+    DataFrame
+        ``<by>, x, y, cluster``, one row per group sorted by group; ``<by>`` is the name kept in
+        ``distances.attrs["by"]`` (default "outlet"). ``cluster`` numbers clusters 1, 2, ... in
+        the order of the dendrogram's leaves. ``attrs["stress"]`` holds Kruskal's Stress-1 of
+        the map (0 for a perfect fit, above 0.2 poor), ``attrs["silhouette"]`` the average
+        silhouette width of the clustering (NaN for a single cluster).
+
+    Notes
+    -----
+    The map and the clusters are built on the square root of the mean divergence. The square
+    root of the Jensen-Shannon divergence is a metric (Endres and Schindelin 2003), and the
+    square root of a mean of squared metrics is a metric too, so the dissimilarities obey the
+    triangle inequality that a map on a plane assumes. The map is centred and rotated to its
+    principal axes, each axis signed so that its largest coordinate is positive, so it does
+    not depend on the solver's arbitrary orientation.
+
+    Clusters come from average-linkage (UPGMA) hierarchical clustering of the same
+    dissimilarities (scipy). When ``n_clusters`` is None, every k from 2 to
+    ``min(n - 1, 10)`` is tried and the k with the largest average silhouette width
+    (Rousseeuw 1987) kept, the smaller k on ties; if no k reaches 0.25, the groups are
+    reported as one cluster (Kaufman and Rousseeuw 1990: below 0.25 no substantial structure
+    has been found). Fewer than three groups are one cluster.
+
+    References
+    ----------
+    Borg, I., & Groenen, P. J. F. (2005). Modern multidimensional scaling (2nd ed.). New York:
+    Springer.
+
+    Rousseeuw, P. J. (1987). Silhouettes: A graphical aid to the interpretation and validation
+    of cluster analysis. Journal of Computational and Applied Mathematics, 20, 53-65.
+    https://doi.org/10.1016/0377-0427(87)90125-7
+
+    Kaufman, L., & Rousseeuw, P. J. (1990). Finding groups in data. New York: Wiley.
+
+    Endres, D. M., & Schindelin, J. E. (2003). A new metric for probability distributions. IEEE
+    Transactions on Information Theory, 49(7), 1858-1860.
+    """
+    if method not in ("mds", "classical"):
+        raise ValueError(f"method must be 'mds' or 'classical', not {method!r}")
+    _check_int(seed, "seed")
+    if n_clusters is not None:
+        _check_int(n_clusters, "n_clusters")
+        if n_clusters < 1:
+            raise ValueError(f"n_clusters must be at least 1, not {n_clusters!r}")
+    groups, jsd = _mean_matrix(distances)
+    by = distances.attrs.get("by", "outlet")
+    n = len(groups)
+    dist = np.sqrt(jsd)
+    coords, stress = _scale(dist, method=method, seed=seed)
+    labels, silhouette = _clusters(dist, n_clusters)
+    out = pd.DataFrame({by: groups, "x": coords[:, 0], "y": coords[:, 1], "cluster": labels})
+    out["_key"] = [str(g) for g in groups]
+    out = out.sort_values("_key", kind="stable").drop(columns="_key").reset_index(drop=True)
+    out["cluster"] = out["cluster"].astype(np.int64)
+    out.attrs.update(by=by, stress=stress, silhouette=silhouette, n_groups=n)
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# helpers shared with analysis.lexicon and analysis.plotting.divergence
+# ---------------------------------------------------------------------------------------------
+
+def _two_groups(reports, *, column, group_a, group_b=None):
+    """Boolean masks of the reports in group A and in group B.
+
+    ``group_a`` and ``group_b`` are a value or a list of values of ``column``; ``group_b=None``
+    means every other report with a value in ``column``.
+    """
+    if not isinstance(reports, pd.DataFrame):
+        raise ValueError(f"reports must be a pandas DataFrame, not {type(reports).__name__}")
+    if column not in reports.columns:
+        raise DataError(Problem("reports", f"column {column!r} missing", column=column,
+                                accepted="one of " + ", ".join(map(str, reports.columns))))
+    values = reports[column]
+    a_values = _as_values(group_a)
+    in_a = values.isin(a_values).to_numpy()
+    if group_b is None:
+        in_b = values.notna().to_numpy() & ~in_a
+    else:
+        b_values = _as_values(group_b)
+        both = set(map(str, a_values)) & set(map(str, b_values))
+        if both:
+            raise ValueError(f"value(s) {', '.join(sorted(both))} are in both group_a and group_b")
+        in_b = values.isin(b_values).to_numpy()
+    present = sorted(map(str, pd.unique(values.dropna())))
+    for name, mask, given in (("group_a", in_a, group_a), ("group_b", in_b, group_b)):
+        if not mask.any():
+            raise ValueError(f"{name} {given!r} has no report (column {column!r} holds "
+                             f"{', '.join(present) or 'no value'})")
+    return pd.Series(in_a, index=reports.index), pd.Series(in_b, index=reports.index)
+
+
+def _mean_matrix(distances):
+    """The groups (sorted) and the square matrix of mean divergences of a pairwise table."""
+    if not isinstance(distances, pd.DataFrame):
+        raise ValueError(f"distances must be a pandas DataFrame, not {type(distances).__name__}")
+    missing = [c for c in ("a", "b", "variable", "jsd") if c not in distances.columns]
+    if missing:
+        raise DataError(Problem("distances", f"column(s) {', '.join(missing)} missing",
+                                accepted="the table returned by pairwise_divergence"))
+    rows = distances[distances["variable"] == MEAN]
+    if rows.empty:
+        raise DataError(Problem("distances", f"no row with variable {MEAN!r}",
+                                accepted="the table returned by pairwise_divergence"))
+    groups = sorted(pd.unique(pd.concat([rows["a"], rows["b"]])), key=str)
+    index = {g: i for i, g in enumerate(groups)}
+    n = len(groups)
+    mat = np.full((n, n), np.nan)
+    np.fill_diagonal(mat, 0.0)
+    for a, b, d in zip(rows["a"], rows["b"], rows["jsd"]):
+        mat[index[a], index[b]] = mat[index[b], index[a]] = d
+    if np.isnan(mat).any():
+        i, j = np.argwhere(np.isnan(mat))[0]
+        raise DataError(Problem("distances", f"no mean divergence between {groups[i]} and {groups[j]}",
+                                column="jsd", accepted="a divergence for every pair of groups "
+                                "(drop groups that share no coded variable)"))
+    return np.array(groups, dtype=object), mat
+
+
+def _leaf_order(matrix):
+    """Order of the leaves of the average-linkage dendrogram of a dissimilarity matrix.
+
+    The leaves are put in the optimal order of Bar-Joseph et al. (2001), which places similar
+    neighbours next to each other; ties follow the input order, so the order is deterministic.
+    """
+    matrix = np.asarray(matrix, dtype=np.float64)
+    if len(matrix) < 3:
+        return np.arange(len(matrix))
+    z = _linkage(matrix)
+    return leaves_list(optimal_leaf_ordering(z, squareform(matrix, checks=False)))
+
+
+# ---------------------------------------------------------------------------------------------
+# preparing the data
+# ---------------------------------------------------------------------------------------------
+
+class _Data:
+    """Reports sorted by group then report_id, with each variable's codes as category numbers.
+
+    ``category[:, v]`` is the index of the report's code in the codebook's codes of variable v
+    (-1: no value); ``group_of`` the index of the report's group in ``groups``.
+    """
+
+    __slots__ = ("groups", "group_of", "report_ids", "variables", "n_codes", "category",
+                 "coded_reports")
+
+    def __init__(self, **kw):
+        for k, v in kw.items():
+            setattr(self, k, v)
+
+
+def _prepare(final, codebook, reports, *, by, variables):
+    _check_columns(final, _FINAL_COLUMNS, "final")
+    _check_columns(codebook, _CODEBOOK_COLUMNS, "codebook")
+    _check_columns(reports, ("report_id",), "reports")
+    if not isinstance(by, str) or by not in reports.columns:
+        raise DataError(Problem("reports", f"column {by!r} missing", column=str(by),
+                                accepted="a column of reports, e.g. outlet, outlet_type, outlet_country"))
+    spec = _choose_variables(codebook, variables)
+
+    rep = reports[["report_id", by]]
+    rep = rep[rep[by].notna()]
+    rep = rep.assign(report_id=rep["report_id"].astype(str))
+    if rep["report_id"].duplicated().any():
+        dup = rep.loc[rep["report_id"].duplicated(), "report_id"].iloc[0]
+        raise DataError(Problem("reports", f"report_id {dup} appears twice", column="report_id",
+                                value=dup, accepted="each report once"))
+    groups = sorted(pd.unique(rep[by]), key=str)
+    if not groups:
+        raise ValueError(f"no report has a value in column {by!r}")
+    g_index = {str(g): i for i, g in enumerate(groups)}
+    rep = rep.assign(_g=rep[by].map(lambda g: g_index[str(g)]).astype(np.int64))
+    rep = rep.sort_values(["_g", "report_id"], kind="stable").reset_index(drop=True)
+
+    fin = final[list(_FINAL_COLUMNS)]
+    fin = fin.assign(report_id=fin["report_id"].astype(str))
+    known = set(reports["report_id"].astype(str))
+    unknown = sorted(set(fin["report_id"]) - known)
+    if unknown:
+        raise DataError(Problem("final", f"report {unknown[0]} is not in reports"
+                                + (f" (and {len(unknown) - 1} more)" if len(unknown) > 1 else ""),
+                                column="report_id", value=unknown[0],
+                                accepted="the report_id of a row of reports"))
+    fin = fin[fin["variable"].isin(spec["variable"]) & fin["report_id"].isin(rep["report_id"])]
+    dup = fin.duplicated(["report_id", "variable"])
+    if dup.any():
+        row = fin[dup].iloc[0]
+        raise DataError(Problem("final", f"report {row['report_id']}, variable {row['variable']} has "
+                                "more than one row", accepted="one consolidated value per report and variable"))
+
+    position = pd.Series(np.arange(len(rep)), index=rep["report_id"])
+    category = np.full((len(rep), len(spec)), -1, dtype=np.int64)
+    n_codes = []
+    for v, (name, codes) in enumerate(zip(spec["variable"], spec["codes"])):
+        codes = tuple(codes)
+        n_codes.append(len(codes))
+        sub = fin[(fin["variable"] == name) & fin["value"].notna()]
+        if sub.empty:
+            continue
+        lookup = {c: i for i, c in enumerate(codes)}
+        cats = []
+        for rid, value in zip(sub["report_id"], sub["value"]):
+            try:
+                cats.append(lookup[value])
+            except (KeyError, TypeError):
+                raise DataError(Problem("final", f"report {rid}: value {value!r} of variable {name} is "
+                                        "not one of its codes", column="value", value=value,
+                                        accepted="one of " + ", ".join(map(repr, codes)))) from None
+        category[position[sub["report_id"]].to_numpy(), v] = cats
+    group_of = rep["_g"].to_numpy()
+    any_coded = (category >= 0).any(axis=1)
+    coded_reports = np.bincount(group_of[any_coded], minlength=len(groups)).astype(np.int64)
+    return _Data(groups=np.array(groups, dtype=object), group_of=group_of,
+                 report_ids=rep["report_id"].to_numpy(), variables=list(spec["variable"]),
+                 n_codes=n_codes, category=category, coded_reports=coded_reports)
+
+
+def _choose_variables(codebook, variables):
+    cb = codebook.reset_index(drop=True)
+    if cb["variable"].duplicated().any():
+        raise DataError(Problem("codebook", f"variable {cb['variable'][cb['variable'].duplicated()].iloc[0]} "
+                                "appears twice", column="variable", accepted="each variable once"))
+    if variables is None:
+        spec = cb[cb["level"] == "nominal"]
+    else:
+        if isinstance(variables, str):
+            variables = [variables]
+        variables = list(variables)
+        unknown = [v for v in variables if v not in set(cb["variable"])]
+        if unknown:
+            raise ValueError(f"variable(s) {', '.join(map(str, unknown))} not in the codebook")
+        spec = cb[cb["variable"].isin(variables)]
+        bad = spec[~spec["level"].isin(CATEGORICAL_LEVELS)]
+        if len(bad):
+            raise ValueError(f"variable {bad['variable'].iloc[0]} is {bad['level'].iloc[0]}: divergences "
+                             "compare distributions of codes (nominal or ordinal variables)")
+    empty = [name for name, codes in zip(spec["variable"], spec["codes"]) if not len(tuple(codes))]
+    if empty:
+        raise DataError(Problem("codebook", f"variable {empty[0]} has no codes", column="codes",
+                                accepted="the codes of every nominal variable"))
+    if spec.empty:
+        raise ValueError("no nominal variable to compare: pass variables=[...]")
+    return spec.reset_index(drop=True)
+
+
+def _onehot(data, v):
+    """(reports, codes) indicator of each report's code for variable v (zero row: no value)."""
+    cat = data.category[:, v]
+    out = np.zeros((len(cat), data.n_codes[v]))
+    has = cat >= 0
+    out[np.flatnonzero(has), cat[has]] = 1.0
+    return out
+
+
+def _group_weights(data, n_boot, seed):
+    """Per group, how many times each of its reports enters each resample: (B, n_g) arrays."""
+    weights = []
+    for g, name in enumerate(data.groups):
+        n_g = int((data.group_of == g).sum())
+        rng = np.random.default_rng([seed, zlib.crc32(str(name).encode("utf-8"))])
+        draws = rng.integers(0, n_g, size=(n_boot, n_g))
+        flat = draws + (np.arange(n_boot) * n_g)[:, None]
+        weights.append(np.bincount(flat.ravel(), minlength=n_boot * n_g)
+                       .reshape(n_boot, n_g).astype(np.float64))
+    return weights
+
+
+def _group_counts(data, v, weights):
+    """Code counts per group, observed (G, K) and in each resample (G, B, K)."""
+    oh = _onehot(data, v)
+    n_g = len(data.groups)
+    obs = np.zeros((n_g, data.n_codes[v]))
+    n_boot = weights[0].shape[0] if weights else 0
+    boot = np.zeros((n_g, n_boot, data.n_codes[v]))
+    for g in range(n_g):
+        rows = oh[data.group_of == g]
+        obs[g] = rows.sum(axis=0)
+        if n_boot:
+            boot[g] = weights[g] @ rows
+    return obs, boot
+
+
+def _pair_divergences(boot, ia, ib):
+    """Divergences of the pairs (ia, ib) in every resample, (pairs, B), in blocks of pairs."""
+    n_pairs, n_boot = len(ia), boot.shape[1]
+    out = np.empty((n_pairs, n_boot))
+    if not n_boot:
+        return out
+    # bound the (pairs, B, K) temporaries to a few million numbers
+    step = max(1, _BLOCK_NUMBERS // (n_boot * boot.shape[2]))
+    for start in range(0, n_pairs, step):
+        sl = slice(start, start + step)
+        out[sl] = jensen_shannon(boot[ia[sl]], boot[ib[sl]])
+    return out
+
+
+def _interval(samples, ci, allowed):
+    """Percentile interval per row of ``samples`` (rows not ``allowed`` or all NaN: NaN)."""
+    n_rows = samples.shape[0]
+    lo, hi = np.full(n_rows, np.nan), np.full(n_rows, np.nan)
+    rows = np.flatnonzero(allowed & ~np.isnan(samples).all(axis=1)) if samples.shape[1] else []
+    if len(rows):
+        q = np.nanquantile(samples[rows], [(1 - ci) / 2, (1 + ci) / 2], axis=1)
+        lo[rows], hi[rows] = q[0], q[1]
+    return lo, hi
+
+
+# ---------------------------------------------------------------------------------------------
+# notes
+# ---------------------------------------------------------------------------------------------
+
+_BELOW = ("The estimate lies below its interval: resampling small groups inflates the divergence "
+          "(plug-in bias), so this much divergence may come from sampling alone; test with "
+          "permutation_test.")
+
+
+def _pair_note(a, b, n_a, n_b, jsd=np.nan, ci_low=np.nan):
+    empty = [str(g) for g, n in ((a, n_a), (b, n_b)) if n == 0]
+    if empty:
+        return f"{empty[0]} has no value here: no divergence."
+    if jsd < ci_low:
+        return _BELOW
+    if n_a == 1 and n_b == 1:
+        return ("One report in each group: the divergence compares two reports (per variable 0 = "
+                "same code, 1 = different codes; the mean is the share of variables on which they "
+                "differ), not the groups' habits. There is no interval within a single report; to "
+                "generalise, compare groups of reports (e.g. by='outlet_type') or use permutation_test.")
+    single = [str(g) for g, n in ((a, n_a), (b, n_b)) if n == 1]
+    if single:
+        return (f"{single[0]} has a single report: no interval (a single report cannot be "
+                "resampled), and its divergence describes that report, not its group.")
+    return ""
+
+
+def _consensus_note(group, n, others):
+    if n == 0:
+        return f"{group} has no coded report."
+    if n == 1:
+        return (f"{group} has a single report: its distance describes that report, not its group, "
+                "and has no interval (a single report cannot be resampled).")
+    if others == 1:
+        return ("All the other groups together are a single report: no interval, and the "
+                "consensus is that one report.")
+    return ""
+
+
+def _permutation_note(n_a, n_b, coded_a, coded_b):
+    """Limits of the test; ``n_a, n_b`` are the groups' reports, ``coded_*`` those with a value."""
+    total = n_a + n_b
+    if coded_a == 0 or coded_b == 0:
+        return "A group has no value here: no test."
+    k = math.comb(total, n_a)
+    smallest = (2 if n_a == n_b else 1) / k
+    notes = []
+    if k <= 200:
+        notes.append(f"Only {k} distinct relabellings of {total} reports exist, so no p-value can "
+                     f"be smaller than about {smallest:.3g}"
+                     + (": no test is possible." if smallest >= 0.5 else "."))
+    if n_a == 1 or n_b == 1:
+        notes.append("A group is a single report: the test asks whether that report differs from "
+                     "the others, not whether its outlet does.")
+    return " ".join(notes)
+
+
+# ---------------------------------------------------------------------------------------------
+# map and clusters
+# ---------------------------------------------------------------------------------------------
+
+def _linkage(matrix):
+    return linkage(squareform(matrix, checks=False), method="average")
+
+
+def _scale(dist, *, method, seed):
+    n = len(dist)
+    if n == 1:
+        return np.zeros((1, 2)), 0.0
+    if n == 2:
+        d = dist[0, 1] / 2
+        return np.array([[d, 0.0], [-d, 0.0]]), 0.0
+    if method == "classical":
+        coords = _classical(dist)
+    else:
+        from sklearn.manifold import MDS
+
+        mds = MDS(n_components=2, metric_mds=True, metric="precomputed", init="classical_mds",
+                  n_init=1, max_iter=1000, random_state=seed, normalized_stress=False)
+        coords = mds.fit_transform(dist)
+    coords = _orient(coords)
+    fitted = np.sqrt(((coords[:, None, :] - coords[None, :, :]) ** 2).sum(axis=-1))
+    iu = np.triu_indices(n, k=1)
+    denom = (dist[iu] ** 2).sum()
+    # Kruskal's Stress-1 (Borg and Groenen 2005, eq. 3.5)
+    stress = float(np.sqrt(((dist[iu] - fitted[iu]) ** 2).sum() / denom)) if denom > 0 else 0.0
+    return coords, stress
+
+
+def _classical(dist):
+    """Torgerson's classical scaling (Borg and Groenen 2005, ch. 12)."""
+    n = len(dist)
+    j = np.eye(n) - 1.0 / n
+    b = -0.5 * j @ (dist ** 2) @ j
+    values, vectors = np.linalg.eigh(b)
+    top = np.argsort(values)[::-1][:2]
+    return vectors[:, top] * np.sqrt(np.clip(values[top], 0, None))
+
+
+def _orient(coords):
+    coords = coords - coords.mean(axis=0)
+    _, _, vt = np.linalg.svd(coords, full_matrices=False)
+    coords = coords @ vt.T
+    if coords.shape[1] < 2:
+        coords = np.column_stack([coords, np.zeros(len(coords))])
+    for k in range(2):
+        col = np.round(coords[:, k], 12)
+        if col[np.argmax(np.abs(col))] < 0:
+            coords[:, k] = -coords[:, k]
+    return coords + 0.0  # no negative zeros
+
+
+def _clusters(dist, n_clusters):
+    n = len(dist)
+    if n < 3:
+        # two groups form two clusters only when asked for
+        k = 1 if n_clusters is None else min(n_clusters, n)
+        return (np.arange(1, n + 1) if k == n and n > 1 else np.ones(n, dtype=np.int64)), np.nan
+    z = _linkage(dist)
+    if n_clusters is not None:
+        raw = fcluster(z, t=min(n_clusters, n), criterion="maxclust")
+    else:
+        from sklearn.metrics import silhouette_score
+
+        best, best_k, raw = -np.inf, 1, np.ones(n, dtype=np.int64)
+        for k in range(2, min(n - 1, MAX_CLUSTERS) + 1):
+            cand = fcluster(z, t=k, criterion="maxclust")
+            n_found = len(np.unique(cand))
+            if n_found < 2 or n_found >= n:
+                continue
+            s = silhouette_score(dist, cand, metric="precomputed")
+            if s > best + 1e-12:
+                best, best_k, raw = s, k, cand
+        if best < MIN_SILHOUETTE:
+            raw = np.ones(n, dtype=np.int64)
+    labels = _renumber(raw, _leaf_order(dist))
+    silhouette = np.nan
+    if 2 <= len(np.unique(labels)) < n:
+        from sklearn.metrics import silhouette_score
+
+        silhouette = float(silhouette_score(dist, labels, metric="precomputed"))
+    return labels, silhouette
+
+
+def _renumber(raw, order):
+    """Cluster numbers 1, 2, ... in the order in which the leaves meet the clusters."""
+    mapping = {}
+    for i in order:
+        mapping.setdefault(raw[i], len(mapping) + 1)
+    return np.array([mapping[r] for r in raw], dtype=np.int64)
+
+
+# ---------------------------------------------------------------------------------------------
+# checks
+# ---------------------------------------------------------------------------------------------
+
+def _check_columns(frame, required, name):
+    if not isinstance(frame, pd.DataFrame):
+        raise ValueError(f"{name} must be a pandas DataFrame, not {type(frame).__name__}")
+    missing = [c for c in required if c not in frame.columns]
+    if missing:
+        raise DataError(Problem(name, f"column(s) {', '.join(missing)} missing",
+                                accepted=f"a table with columns {', '.join(required)}"))
+
+
+def _check_int(x, name):
+    if isinstance(x, bool) or not isinstance(x, (int, np.integer)) or x < 0:
+        raise ValueError(f"{name} must be a whole number >= 0, not {x!r}")
+    return int(x)
+
+
+def _check_boot(n_boot, ci, seed):
+    n_boot = _check_int(n_boot, "n_boot")
+    seed = _check_int(seed, "seed")
+    if isinstance(ci, bool) or not isinstance(ci, (int, float, np.number)) or not 0 < ci < 1:
+        raise ValueError(f"ci must be a number between 0 and 1 (e.g. 0.95), not {ci!r}")
+    return n_boot, float(ci), seed
+
+
+def _as_values(group):
+    if isinstance(group, (list, tuple, set, frozenset, np.ndarray, pd.Index, pd.Series)):
+        values = list(group)
+    else:
+        values = [group]
+    if not values:
+        raise ValueError("a group needs at least one value")
+    return values
