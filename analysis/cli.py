@@ -103,6 +103,21 @@ def cmd_terms(args) -> int:
     return 0
 
 
+def cmd_autocode(args) -> int:
+    from .autocode import autocode
+    from .events import load_event
+    from .sheets import write_csv
+
+    event = load_event(args.event_dir)
+    train = load_event(args.train_on)
+    sheet = autocode(event, train, variables=args.variables or None, name=args.name, seed=args.seed)
+    out = Path(args.out) if args.out else Path(args.event_dir) / "codes" / f"model-{args.name}.csv"
+    write_csv(sheet, out)
+    print(f"Wrote {len(sheet)} machine judgements for {sheet['report_id'].nunique()} reports "
+          f"as coder model:{args.name}.")
+    return 0
+
+
 def cmd_run(args) -> int:
     from .report import run_report
 
@@ -147,6 +162,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("event_dir")
     p.add_argument("--texts", default=None)
     p.set_defaults(func=cmd_terms)
+    p = sub.add_parser("autocode", help="machine-code reports that have term counts but no human codes")
+    p.add_argument("event_dir")
+    p.add_argument("--train-on", required=True, help="event folder whose consolidated codes train the model")
+    p.add_argument("--out", default=None, help="coding sheet to write (default EVENT_DIR/codes/model-NAME.csv)")
+    p.add_argument("--variables", nargs="*")
+    p.add_argument("--name", default="tfidf-logreg")
+    p.add_argument("--seed", type=int, default=0)
+    p.set_defaults(func=cmd_autocode)
     p = sub.add_parser("run", help="execute every notebook on an event and write the HTML report and charts")
     p.add_argument("event_dir")
     p.add_argument("--out", required=True)

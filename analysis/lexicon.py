@@ -360,11 +360,6 @@ def _rules(entries, codebook, name):
             raise DataError(Problem(name, f"{e.where}: unmarked code {e.unmarked!r} is not a code of {var}",
                                     column="unmarked", value=e.unmarked, accepted="one of " + ", ".join(map(repr, codes))))
         rules.append(_Rule(var, ordered, [t for t, _ in e.mentions], unmarked, absent))
-    if not rules:
-        raise DataError(Problem(name, "no label variable of the codebook is in the lexicon",
-                                accepted="entries whose 'variable' names a label variable or whose 'referent' "
-                                "equals its referent: " + ", ".join(
-                                    f"{v} ({r})" for v, r in zip(labels["variable"], labels["referent"]))))
     return rules
 
 
@@ -429,6 +424,9 @@ def lexicon_code(data, lexicon, codebook):
         name = str(lexicon) if lexicon is not None else f"analysis/lexicons/{PACKAGE_LEXICON}"
         entries = _parse_lexicon(doc, name)
     rules = _rules(entries, codebook, name)
+    if not rules:
+        # the lexicon covers no label variable of this codebook: nothing to code, nothing to guess
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in LEXICON_CODE_COLUMNS})
     index = _VariantIndex(rules)
     if "text" in data.columns:
         found = _code_texts(data, rules, index)

@@ -301,3 +301,17 @@ def test_lexicon_agreement_matches_krippendorff(cairo):
     assert row["alpha"] == pytest.approx(expected, abs=1e-12)
     assert row["n_pairable"] == 7
     assert row["ci_low"] <= row["alpha"] <= row["ci_high"]
+
+
+def test_lexicon_covering_no_label_variable_codes_nothing():
+    from analysis.synthetic import synthetic_codebook
+    from analysis.codebook import parse_codebook
+
+    doc = synthetic_codebook(n_variables=10)
+    facts = {v["fact"] for v in doc["variables"] if v["role"] == "fact"}
+    figures = {v["figure"] for v in doc["variables"] if v["role"] == "figure"}
+    cb, problems = parse_codebook(doc, facts=facts, figures=figures)
+    assert not problems
+    terms = pd.DataFrame({"report_id": ["a"], "term": ["hostages"], "count": [2]})
+    out = lexicon_code(terms, None, cb.variables)
+    assert len(out) == 0 and list(out.columns) == ["report_id", "coder", "variable", "value", "evidence"]
