@@ -2,14 +2,17 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 import yaml
 
 from .errors import DataError, Problem
 
 MAX_YAML_BYTES = 5 * 1024**2
 MAX_NODES = 200_000
+MAX_FLOW_DEPTH = 100
 
 
 class _Loader(yaml.SafeLoader):
@@ -30,7 +33,7 @@ class _DuplicateKey(Exception):
         self.key, self.line = key, line
 
 
-def _construct_mapping(loader, node, deep=False):
+def _check_unique_keys(loader, node) -> None:
     seen = set()
     for key_node, _ in node.value:
         key = loader.construct_object(key_node, deep=True)
@@ -44,10 +47,52 @@ def _construct_mapping(loader, node, deep=False):
             seen.add(key)
         except TypeError:
             pass
-    return yaml.SafeLoader.construct_mapping(loader, node, deep=deep)
 
 
-_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+def _construct_map(loader, node):
+    # SafeLoader's map constructor, refusing duplicate keys and noting the line of the mapping and
+    # of each key (when asked for)
+    _check_unique_keys(loader, node)
+    data = {}
+    yield data
+    data.update(loader.construct_mapping(node))
+    if loader.lines is not None:
+        where = {None: node.start_mark.line + 1}
+        for key_node, _ in node.value:
+            try:
+                where.setdefault(loader.construct_object(key_node), key_node.start_mark.line + 1)
+            except TypeError:  # an unhashable key; construct_mapping has refused it already
+                pass
+        loader.lines[id(data)] = where
+
+
+# Only plain YAML: mappings, lists, strings, numbers, booleans, null and dates. SafeLoader would also
+# build bytes (!!binary), sets (!!set) and pair lists (!!omap, !!pairs), which no event folder needs;
+# without a constructor such a tag is refused like !!python/object.
+_Loader.yaml_constructors = {
+    tag: fn for tag, fn in yaml.SafeLoader.yaml_constructors.items()
+    if tag not in {f"tag:yaml.org,2002:{t}" for t in ("binary", "set", "omap", "pairs")}
+}
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_map)
+_Loader.lines = None
+
+
+class _BadScalar(Exception):
+    def __init__(self, value, tag, line, reason):
+        self.value, self.tag, self.line, self.reason = value, tag, line, reason
+
+
+def _construct_checked(self, node, deep=False):
+    # A scalar that matches a type's pattern but is not a valid value (2024-13-45, !!int abc)
+    # makes the constructor raise ValueError; name the line instead.
+    try:
+        return yaml.SafeLoader.construct_object(self, node, deep=deep)
+    except (ValueError, OverflowError) as exc:
+        raise _BadScalar(node.value, node.tag.rsplit(":", 1)[-1], node.start_mark.line + 1,
+                         str(exc)) from None
+
+
+_Loader.construct_object = _construct_checked
 
 
 def _count_expanded(node, limit: int) -> int:
@@ -68,7 +113,14 @@ def _count_expanded(node, limit: int) -> int:
     return count
 
 
-def read_yaml(path: Path, name: str):
+def _flow_depth(text: str) -> int:
+    """Deepest nesting of [ and { (brackets inside quotes count too: a bound, not a parse)."""
+    b = np.frombuffer(text.encode("utf-8"), dtype=np.uint8)
+    step = np.isin(b, (ord("["), ord("{"))).astype(np.int64) - np.isin(b, (ord("]"), ord("}")))
+    return int(np.cumsum(step).max(initial=0))
+
+
+def read_yaml(path: Path, name: str, *, lines: bool = False):
     """Read one YAML document safely.
 
     Parameters
@@ -76,6 +128,14 @@ def read_yaml(path: Path, name: str):
     path : Path
     name : str
         How messages name the file.
+    lines : bool
+        Also return where each mapping is: ``{id(mapping): {None: its line, key: the key's line}}``
+        (1-based), so that messages can point at a line. Look-ups are valid while the document
+        lives.
+
+    Returns
+    -------
+    object, or (object, dict) when ``lines``
 
     Raises
     ------
@@ -90,14 +150,29 @@ def read_yaml(path: Path, name: str):
         raise DataError(Problem(name, f"the file is larger than {MAX_YAML_BYTES:,} bytes",
                                 accepted="a codebook or event description of ordinary size"))
     raw = path.read_bytes()
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise DataError(Problem(name, "the file is UTF-16, not UTF-8", row=1,
+                                accepted="save the file as UTF-8"))
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise DataError(Problem(name, f"line {line} is not UTF-8", row=line,
-                                accepted="save the file as UTF-8")) from None
-    loader = _Loader(text)
+        guess = ""
+        try:
+            raw.decode("cp1252")
+            guess = " (it looks like Latin-1 / Windows-1252)"
+        except UnicodeDecodeError:
+            pass
+        raise DataError(Problem(name, f"byte {raw[exc.start:exc.start + 1]!r} is not UTF-8{guess}",
+                                row=line, accepted="save the file as UTF-8")) from None
+    if _flow_depth(text) > MAX_FLOW_DEPTH:
+        # PyYAML's scanner takes time quadratic in the depth of [ { nesting: refuse before it runs
+        raise DataError(Problem(name, f"the document is nested more than {MAX_FLOW_DEPTH} levels deep "
+                                "in [ ] or { }", accepted="plain YAML with a few levels of nesting"))
+    loader = None
     try:
+        loader = _Loader(text)
+        loader.lines = {} if lines else None
         node = loader.get_single_node()
         if node is None:
             raise DataError(Problem(name, "the file is empty"))
@@ -105,21 +180,60 @@ def read_yaml(path: Path, name: str):
             raise DataError(Problem(
                 name, f"the document expands to more than {MAX_NODES:,} nodes (an alias bomb?)",
                 accepted="plain YAML without deeply nested anchors and aliases"))
-        return loader.construct_document(node)
+        doc = loader.construct_document(node)
+        return (doc, loader.lines) if lines else doc
+    except RecursionError:
+        raise DataError(Problem(name, "the document is nested too deeply to read",
+                                accepted="plain YAML with a few levels of nesting")) from None
+    except _BadScalar as exc:
+        what = "a date" if exc.tag == "timestamp" else f"a YAML {exc.tag}"
+        raise DataError(Problem(name, f"{exc.value!r} looks like {what} but is not a valid one ({exc.reason})",
+                                row=exc.line, accepted="a valid value, or put it in quotes to keep it as text")) from None
     except _DuplicateKey as exc:
         raise DataError(Problem(name, f"key '{exc.key}' appears twice in one mapping", row=exc.line,
                                 accepted="each key once")) from None
     except yaml.constructor.ConstructorError as exc:
         line = exc.problem_mark.line + 1 if exc.problem_mark else None
+        tag = re.search(r"constructor for the tag '([^']*)'", exc.problem or "")
+        tag = tag.group(1).replace("tag:yaml.org,2002:", "!!") if tag else None
+        if tag == "!!merge":
+            problem = "merge keys (<<) are not supported (YAML 1.2 has none); write the keys out"
+        elif tag:
+            problem = f"the tag '{tag}' is not accepted (tags can build objects or run code)"
+        else:
+            problem = exc.problem
         raise DataError(Problem(
-            name, f"unsupported YAML: {exc.problem}", row=line,
+            name, f"unsupported YAML: {problem}", row=line,
             accepted="plain YAML: mappings, lists, strings, numbers, dates; no tags such as "
             "!!python/object")) from None
+    except yaml.reader.ReaderError as exc:
+        line = text[: exc.position].count("\n") + 1
+        char = f"U+{exc.character:04X}" if isinstance(exc.character, int) else repr(exc.character)
+        raise DataError(Problem(name, f"character {char} is not allowed in YAML", row=line,
+                                accepted="printable text (remove control characters)")) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else None
         problem = getattr(exc, "problem", None) or str(exc)
+        context = getattr(exc, "context", None)
+        if context:
+            problem = f"{context}, {problem}"
         raise DataError(Problem(name, f"malformed YAML: {problem}", row=line,
                                 accepted="valid YAML (check indentation and colons)")) from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
+
+
+def add_lines(problems: list, start: int, where: dict | None) -> None:
+    """Give ``problems[start:]`` that have no line the line of their column's key in a mapping.
+
+    ``where`` is one entry of the ``lines`` of :func:`read_yaml` (or None: nothing to add); a
+    problem whose column is not a key of the mapping gets the mapping's own line.
+    """
+    if not where:
+        return
+    for k in range(start, len(problems)):
+        p = problems[k]
+        if p.row is None:
+            problems[k] = replace(p, row=where.get(p.column, where.get(None)))

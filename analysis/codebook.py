@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from ._yaml import add_lines
 from .errors import Problem
 
 LEVELS = ("nominal", "ordinal", "interval", "ratio")
@@ -77,190 +78,218 @@ def _fmt(codes) -> str:
     return ", ".join(repr(c) if isinstance(c, str) else str(c) for c in codes)
 
 
-def parse_codebook(doc, *, facts: set, figures: set, file: str = "codebook.yaml"):
+def parse_codebook(doc, *, facts: set | None, figures: set | None, file: str = "codebook.yaml",
+                   lines: dict | None = None):
     """Validate a codebook document and turn it into tables.
 
     Parameters
     ----------
     doc : object
         The parsed YAML document.
-    facts, figures : set of str
-        Ids defined in event.yaml, which ``fact`` and ``figure`` roles must name.
+    facts, figures : set of str, or None
+        Ids defined in event.yaml, which ``fact`` and ``figure`` roles must name; None when
+        event.yaml could not be read, so that these references are not checked.
     file : str
         How messages name the file.
+    lines : dict, optional
+        Where each mapping of ``doc`` is (``read_yaml(..., lines=True)``): problems then name the
+        line of the variable, or of its field.
 
     Returns
     -------
     (Codebook or None, list of Problem)
     """
     problems: list[Problem] = []
+    try:
+        return _parse(doc, facts, figures, file, lines or {}, problems)
+    finally:
+        add_lines(problems, 0, (lines or {}).get(id(doc)))
+
+
+def _parse(doc, facts, figures, file, lines, problems):
     if not isinstance(doc, dict):
         return None, [Problem(file, "the codebook must be a mapping with 'variables' (and 'frames')",
                               accepted="variables: [ {name: ..., level: ..., role: ...}, ... ]")]
     unknown_top = sorted(set(doc) - {"frames", "variables", "title", "description", "version"}, key=str)
     for key in unknown_top:
-        problems.append(Problem(file, f"unknown top-level key '{key}'",
+        problems.append(Problem(file, f"unknown top-level key '{key}'", column=str(key),
                                 accepted="frames, variables, title, description, version"))
     frames = doc.get("frames") or {}
     if not isinstance(frames, dict):
-        problems.append(Problem(file, "'frames' must map each frame id to its label",
+        problems.append(Problem(file, "'frames' must map each frame id to its label", column="frames",
                                 accepted="frames: {conflict: Conflict, ...}"))
         frames = {}
     variables = doc.get("variables")
     if not isinstance(variables, list) or not variables:
-        problems.append(Problem(file, "'variables' must be a non-empty list",
+        problems.append(Problem(file, "'variables' must be a non-empty list", column="variables",
                                 accepted="variables: [ {name: ..., level: ..., role: ...}, ... ]"))
         return None, problems
 
     rows, value_rows, seen = [], [], {}
     for i, var in enumerate(variables, start=1):
-        where = f"variable #{i}"
-        if not isinstance(var, dict):
-            problems.append(Problem(file, f"{where} is not a mapping", accepted="name, label, question, level, values, role"))
-            continue
-        name = var.get("name")
-        if not isinstance(name, str) or not NAME_RE.match(name) or "__" in name:
-            problems.append(Problem(file, f"{where}: name {name!r} is not a valid variable name", column="name",
-                                    value=name, accepted="letters, digits and _ (no double underscore), starting with a letter"))
-            continue
-        where = f"variable {name}"
-        if name in seen:
-            problems.append(Problem(file, f"{where} is defined twice (#{seen[name]} and #{i})", column="name",
-                                    value=name, accepted="each variable once"))
-            continue
-        seen[name] = i
-        for key in sorted(set(var) - COMMON_FIELDS - set().union(*ROLE_FIELDS.values()), key=str):
-            problems.append(Problem(file, f"{where}: unknown field '{key}'", column=str(key),
-                                    accepted="name, label, question, level, values, role and the role's fields"))
-        level = var.get("level")
-        if level not in LEVELS:
-            problems.append(Problem(file, f"{where}: level {level!r} is not a level of measurement", column="level",
-                                    value=level, accepted="nominal, ordinal, interval or ratio"))
-            continue
-        role = var.get("role", "other")
-        if role not in ROLES:
-            problems.append(Problem(file, f"{where}: role {role!r} is unknown", column="role", value=role,
-                                    accepted=", ".join(ROLES)))
-            continue
-        question = var.get("question")
-        if not isinstance(question, str) or not question.strip():
-            problems.append(Problem(file, f"{where} has no question", column="question",
-                                    accepted="the exact question the coder answers"))
-        for key in sorted(set(var) & set().union(*ROLE_FIELDS.values()) - ROLE_FIELDS[role] - COMMON_FIELDS, key=str):
-            problems.append(Problem(file, f"{where}: field '{key}' does not belong to role {role}", column=str(key),
-                                    accepted=f"role {role} takes {', '.join(sorted(ROLE_FIELDS[role])) or 'no extra fields'}"))
-
-        values = var.get("values")
-        codes: tuple = ()
-        labels: dict = {}
-        if level in ("nominal", "ordinal"):
-            if not isinstance(values, dict) or not values:
-                problems.append(Problem(file, f"{where}: a {level} variable needs 'values' (code: label)",
-                                        column="values", accepted="values: {code: label, ...}; codes are words or whole numbers"))
-                continue
-            bad = [c for c in values if not _is_code(c)]
-            if bad:
-                problems.append(Problem(file, f"{where}: code {bad[0]!r} is neither a word nor a whole number",
-                                        column="values", value=bad[0],
-                                        accepted="codes are words or whole numbers (write true/false as words in quotes)"))
-                continue
-            as_text = {}
-            clash = None
-            for c in values:
-                key = str(c).strip()
-                if key in as_text:
-                    clash = (as_text[key], c)
-                as_text[key] = c
-            if clash:
-                problems.append(Problem(file, f"{where}: codes {clash[0]!r} and {clash[1]!r} are the same code "
-                                        "when read from a sheet", column="values", value=clash[1], accepted="distinct codes"))
-                continue
-            codes = tuple(values)
-            labels = {c: ("" if values[c] is None else str(values[c])) for c in codes}
-        elif values is not None:
-            problems.append(Problem(file, f"{where}: a {level} variable takes numbers, not 'values'",
-                                    column="values", accepted="remove 'values', or make the variable nominal or ordinal"))
-
-        row = {c: None for c in CODEBOOK_COLUMNS}
-        row.update(variable=name, label=str(var.get("label") or name), question=str(question or ""),
-                   level=level, role=role, codes=codes, reverse=False, contradicts=(),
-                   unit=None if var.get("unit") is None else str(var.get("unit")))
-
-        if role in ("frame_item", "source", "fact"):
-            if level == "nominal":
-                row["yes_code"] = _yes_code(codes, labels, var.get("yes"), name, file, problems)
-                if row["yes_code"] is None and len(codes) > 0:
-                    problems.append(Problem(file, f"{where}: role {role} needs a yes/no variable, and no code means yes",
-                                            column="yes", accepted=f"add 'yes: <code>' naming one of {_fmt(codes)}"))
-            elif level in ("interval", "ratio") and role != "frame_item":
-                problems.append(Problem(file, f"{where}: role {role} takes a nominal yes/no variable",
-                                        column="level", value=level, accepted="level: nominal with yes/no codes"))
-        if role == "frame_item":
-            frame = var.get("frame")
-            if frame not in frames:
-                problems.append(Problem(file, f"{where}: frame {frame!r} is not in 'frames'", column="frame",
-                                        value=frame, accepted=f"one of {_fmt(sorted(frames, key=str))}" if frames else "declare it under 'frames'"))
-            reverse = var.get("reverse", False)
-            if not isinstance(reverse, bool):
-                problems.append(Problem(file, f"{where}: reverse must be true or false", column="reverse",
-                                        value=reverse, accepted="true or false"))
-                reverse = False
-            if level in ("interval", "ratio"):
-                problems.append(Problem(file, f"{where}: a frame item is yes/no or ordinal", column="level",
-                                        value=level, accepted="nominal (yes/no) or ordinal"))
-            row.update(frame=frame, reverse=reverse)
-        elif role == "claim":
-            pairs = var.get("contradicts", []) or []
-            good = []
-            if not isinstance(pairs, list):
-                pairs = [pairs]
-            for pair in pairs:
-                if not (isinstance(pair, list) and len(pair) == 2 and all(p in codes for p in pair) and pair[0] != pair[1]):
-                    problems.append(Problem(file, f"{where}: contradicts entry {pair!r} is not a pair of two of its codes",
-                                            column="contradicts", value=pair, accepted=f"pairs of {_fmt(codes)}"))
-                    continue
-                good.append(tuple(pair))
-            if level not in ("nominal", "ordinal"):
-                problems.append(Problem(file, f"{where}: a claim takes codes", column="level", value=level,
-                                        accepted="nominal or ordinal"))
-            row["contradicts"] = tuple(good)
-        elif role == "label":
-            row["referent"] = str(var.get("referent") or var.get("label") or name)
-            if level != "nominal":
-                problems.append(Problem(file, f"{where}: a label variable is nominal", column="level", value=level,
-                                        accepted="nominal"))
-        elif role == "source":
-            row["source"] = str(var.get("source") or var.get("label") or name)
-        elif role == "fact":
-            fact = var.get("fact")
-            if fact not in facts:
-                problems.append(Problem(file, f"{where}: fact {fact!r} is not a fact id of event.yaml", column="fact",
-                                        value=fact, accepted=f"one of {_fmt(sorted(facts))}" if facts else "add it under 'facts' in event.yaml"))
-            row["fact"] = fact
-        elif role == "figure":
-            fig = var.get("figure")
-            if fig not in figures:
-                problems.append(Problem(file, f"{where}: figure {fig!r} is not a figure id of event.yaml", column="figure",
-                                        value=fig, accepted=f"one of {_fmt(sorted(figures))}" if figures else "add it under 'figures' in event.yaml"))
-            if level not in ("interval", "ratio"):
-                problems.append(Problem(file, f"{where}: a figure is a number", column="level", value=level,
-                                        accepted="interval or ratio"))
-            row.update(figure=fig, attribution=var.get("attribution"))
-        rows.append(row)
-        for rank, c in enumerate(codes):
-            value_rows.append({"variable": name, "code": c, "label": labels[c], "rank": rank})
-
+        start = len(problems)
+        try:
+            _parse_variable(i, var, frames, facts, figures, file, problems, rows, value_rows, seen)
+        finally:
+            add_lines(problems, start, lines.get(id(var)))
     names = {r["variable"]: r for r in rows}
     for r in rows:
         attr = r["attribution"]
         if attr is not None and (attr not in names or names[attr]["level"] != "nominal"):
+            start = len(problems)
             problems.append(Problem(file, f"variable {r['variable']}: attribution {attr!r} is not a nominal variable of the codebook",
                                     column="attribution", value=attr, accepted="the name of the nominal variable that codes who the figure is attributed to"))
+            add_lines(problems, start, lines.get(id(variables[seen[r["variable"]] - 1])))
     used = {r["frame"] for r in rows if r["role"] == "frame_item"}
     for f in sorted(set(frames) - used, key=str):
-        problems.append(Problem(file, f"frame '{f}' has no frame_item variable",
+        problems.append(Problem(file, f"frame '{f}' has no frame_item variable", column="frames",
                                 accepted="add its items, or remove the frame"))
     variables_df = pd.DataFrame(rows, columns=CODEBOOK_COLUMNS)
     values_df = pd.DataFrame(value_rows, columns=VALUE_COLUMNS)
     frames_df = pd.DataFrame({"frame": [str(k) for k in frames], "label": [str(v) for v in frames.values()]})
     return Codebook(variables_df, values_df, frames_df), problems
+
+
+def _parse_variable(i, var, frames, facts, figures, file, problems, rows, value_rows, seen):
+    """Check one variable of the codebook; append its row (and value rows) when it is usable."""
+    where = f"variable #{i}"
+    if not isinstance(var, dict):
+        problems.append(Problem(file, f"{where} is not a mapping", accepted="name, label, question, level, values, role"))
+        return
+    name = var.get("name")
+    if not isinstance(name, str) or not NAME_RE.match(name) or "__" in name:
+        problems.append(Problem(file, f"{where}: name {name!r} is not a valid variable name", column="name",
+                                value=name, accepted="letters, digits and _ (no double underscore), starting with a letter"))
+        return
+    where = f"variable {name}"
+    if name in seen:
+        problems.append(Problem(file, f"{where} is defined twice (#{seen[name]} and #{i})", column="name",
+                                value=name, accepted="each variable once"))
+        return
+    seen[name] = i
+    for key in sorted(set(var) - COMMON_FIELDS - set().union(*ROLE_FIELDS.values()), key=str):
+        problems.append(Problem(file, f"{where}: unknown field '{key}'", column=str(key),
+                                accepted="name, label, question, level, values, role and the role's fields"))
+    level = var.get("level")
+    if level not in LEVELS:
+        problems.append(Problem(file, f"{where}: level {level!r} is not a level of measurement", column="level",
+                                value=level, accepted="nominal, ordinal, interval or ratio"))
+        return
+    role = var.get("role", "other")
+    if role not in ROLES:
+        problems.append(Problem(file, f"{where}: role {role!r} is unknown", column="role", value=role,
+                                accepted=", ".join(ROLES)))
+        return
+    question = var.get("question")
+    if not isinstance(question, str) or not question.strip():
+        problems.append(Problem(file, f"{where} has no question", column="question",
+                                accepted="the exact question the coder answers"))
+    for key in sorted(set(var) & set().union(*ROLE_FIELDS.values()) - ROLE_FIELDS[role] - COMMON_FIELDS, key=str):
+        problems.append(Problem(file, f"{where}: field '{key}' does not belong to role {role}", column=str(key),
+                                accepted=f"role {role} takes {', '.join(sorted(ROLE_FIELDS[role])) or 'no extra fields'}"))
+
+    values = var.get("values")
+    codes: tuple = ()
+    labels: dict = {}
+    if level in ("nominal", "ordinal"):
+        if not isinstance(values, dict) or not values:
+            problems.append(Problem(file, f"{where}: a {level} variable needs 'values' (code: label)",
+                                    column="values", accepted="values: {code: label, ...}; codes are words or whole numbers"))
+            return
+        bad = [c for c in values if not _is_code(c)]
+        if bad:
+            problems.append(Problem(file, f"{where}: code {bad[0]!r} is neither a word nor a whole number",
+                                    column="values", value=bad[0],
+                                    accepted="codes are words or whole numbers (write true/false as words in quotes)"))
+            return
+        as_text = {}
+        clash = None
+        for c in values:
+            key = str(c).strip()
+            if key in as_text:
+                clash = (as_text[key], c)
+            as_text[key] = c
+        if clash:
+            problems.append(Problem(file, f"{where}: codes {clash[0]!r} and {clash[1]!r} are the same code "
+                                    "when read from a sheet", column="values", value=clash[1], accepted="distinct codes"))
+            return
+        codes = tuple(values)
+        labels = {c: ("" if values[c] is None else str(values[c])) for c in codes}
+    elif values is not None:
+        problems.append(Problem(file, f"{where}: a {level} variable takes numbers, not 'values'",
+                                column="values", accepted="remove 'values', or make the variable nominal or ordinal"))
+
+    row = {c: None for c in CODEBOOK_COLUMNS}
+    row.update(variable=name, label=str(var.get("label") or name), question=str(question or ""),
+               level=level, role=role, codes=codes, reverse=False, contradicts=(),
+               unit=None if var.get("unit") is None else str(var.get("unit")))
+
+    if role in ("frame_item", "source", "fact"):
+        if level == "nominal":
+            row["yes_code"] = _yes_code(codes, labels, var.get("yes"), name, file, problems)
+            if row["yes_code"] is None and len(codes) > 0:
+                problems.append(Problem(file, f"{where}: role {role} needs a yes/no variable, and no code means yes",
+                                        column="yes", accepted=f"add 'yes: <code>' naming one of {_fmt(codes)}"))
+        elif level in ("interval", "ratio") and role != "frame_item":
+            problems.append(Problem(file, f"{where}: role {role} takes a nominal yes/no variable",
+                                    column="level", value=level, accepted="level: nominal with yes/no codes"))
+    for key in ("frame", "fact", "figure", "attribution"):
+        if var.get(key) is not None and not isinstance(var.get(key), str):
+            problems.append(Problem(file, f"{where}: {key} {var.get(key)!r} is not a name", column=key,
+                                    value=var.get(key), accepted=f"the {key}'s id, a word"))
+            var = {**var, key: str(var.get(key))}
+    if role == "frame_item":
+        frame = var.get("frame")
+        if frame not in frames:
+            problems.append(Problem(file, f"{where}: frame {frame!r} is not in 'frames'", column="frame",
+                                    value=frame, accepted=f"one of {_fmt(sorted(frames, key=str))}" if frames else "declare it under 'frames'"))
+        reverse = var.get("reverse", False)
+        if not isinstance(reverse, bool):
+            problems.append(Problem(file, f"{where}: reverse must be true or false", column="reverse",
+                                    value=reverse, accepted="true or false"))
+            reverse = False
+        if level in ("interval", "ratio"):
+            problems.append(Problem(file, f"{where}: a frame item is yes/no or ordinal", column="level",
+                                    value=level, accepted="nominal (yes/no) or ordinal"))
+        row.update(frame=frame, reverse=reverse)
+    elif role == "claim":
+        pairs = var.get("contradicts", []) or []
+        good = []
+        if not isinstance(pairs, list):
+            pairs = [pairs]
+        for pair in pairs:
+            if not (isinstance(pair, list) and len(pair) == 2 and all(p in codes for p in pair) and pair[0] != pair[1]):
+                problems.append(Problem(file, f"{where}: contradicts entry {pair!r} is not a pair of two of its codes",
+                                        column="contradicts", value=pair, accepted=f"pairs of {_fmt(codes)}"))
+                continue
+            good.append(tuple(pair))
+        if level not in ("nominal", "ordinal"):
+            problems.append(Problem(file, f"{where}: a claim takes codes", column="level", value=level,
+                                    accepted="nominal or ordinal"))
+        row["contradicts"] = tuple(good)
+    elif role == "label":
+        row["referent"] = str(var.get("referent") or var.get("label") or name)
+        if level != "nominal":
+            problems.append(Problem(file, f"{where}: a label variable is nominal", column="level", value=level,
+                                    accepted="nominal"))
+    elif role == "source":
+        row["source"] = str(var.get("source") or var.get("label") or name)
+    elif role == "fact":
+        fact = var.get("fact")
+        if facts is not None and fact not in facts:
+            problems.append(Problem(file, f"{where}: fact {fact!r} is not a fact id of event.yaml", column="fact",
+                                    value=fact, accepted=f"one of {_fmt(sorted(facts))}" if facts else "add it under 'facts' in event.yaml"))
+        row["fact"] = fact
+    elif role == "figure":
+        fig = var.get("figure")
+        if figures is not None and fig not in figures:
+            problems.append(Problem(file, f"{where}: figure {fig!r} is not a figure id of event.yaml", column="figure",
+                                    value=fig, accepted=f"one of {_fmt(sorted(figures))}" if figures else "add it under 'figures' in event.yaml"))
+        if level not in ("interval", "ratio"):
+            problems.append(Problem(file, f"{where}: a figure is a number", column="level", value=level,
+                                    accepted="interval or ratio"))
+        row.update(figure=fig, attribution=var.get("attribution"))
+    rows.append(row)
+    for rank, c in enumerate(codes):
+        value_rows.append({"variable": name, "code": c, "label": labels[c], "rank": rank})
+

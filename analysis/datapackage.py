@@ -17,6 +17,8 @@ from pathlib import Path
 from .errors import Problem
 from .sheets import TABLE_SUFFIXES
 
+MAX_DESCRIPTOR_BYTES = 5 * 1024**2
+
 _FIELD_TYPES = {"report_id": "string", "coder": "string", "variable": "string", "value": "string",
                 "evidence": "string", "published": "string", "url": "string", "term": "string",
                 "count": "integer"}
@@ -41,10 +43,14 @@ def _tables(folder: Path) -> list:
 
 
 def _header(path: Path) -> list | None:
+    """The header of a CSV file (None for other formats); ValueError if it cannot be read."""
     if path.suffix.lower() != ".csv":
         return None
-    with open(path, encoding="utf-8-sig", newline="") as fh:
-        return next(csv.reader(fh), [])
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as fh:
+            return next(csv.reader(fh), [])
+    except (UnicodeDecodeError, csv.Error) as exc:
+        raise ValueError(f"its header cannot be read ({type(exc).__name__})") from None
 
 
 def _resource_name(rel: str) -> str:
@@ -79,7 +85,10 @@ def build_datapackage(folder, *, name: str, title: str = "") -> dict:
         kind = rel.split("/")[0].rsplit(".", 1)[0]
         if kind in _DESCRIPTIONS:
             res["description"] = _DESCRIPTIONS[kind]
-        header = _header(p)
+        try:
+            header = _header(p)
+        except ValueError:
+            header = None  # an unreadable file gets no schema; the loader reports the file itself
         if header is not None:
             res["schema"] = {"fields": [{"name": h, "type": _FIELD_TYPES.get(h, "string")} for h in header]}
         resources.append(res)
@@ -95,10 +104,19 @@ def check_datapackage(folder) -> list:
     """Problems where datapackage.json does not match the folder's tables (empty if it matches)."""
     folder = Path(folder)
     name = "datapackage.json"
+    desc_path = folder / name
+    if desc_path.stat().st_size > MAX_DESCRIPTOR_BYTES:
+        return [Problem(name, f"the file is larger than {MAX_DESCRIPTOR_BYTES:,} bytes",
+                        accepted="a descriptor of ordinary size; rewrite it with: python -m analysis datapackage EVENT_DIR")]
     try:
-        desc = json.loads((folder / name).read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        return [Problem(name, f"not valid JSON ({exc})", accepted="a Frictionless Data Package descriptor; "
+        desc = json.loads(desc_path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        return [Problem(name, f"not valid JSON ({exc.msg})", row=exc.lineno,
+                        accepted="a Frictionless Data Package descriptor; "
+                        "rewrite it with: python -m analysis datapackage EVENT_DIR")]
+    except (OSError, UnicodeDecodeError, RecursionError) as exc:
+        return [Problem(name, f"not valid JSON ({type(exc).__name__})",
+                        accepted="a Frictionless Data Package descriptor; "
                         "rewrite it with: python -m analysis datapackage EVENT_DIR")]
     if not isinstance(desc, dict) or not isinstance(desc.get("resources"), list):
         return [Problem(name, "has no 'resources' list", accepted="a Frictionless Data Package descriptor")]
@@ -119,8 +137,15 @@ def check_datapackage(folder) -> list:
             problems.append(Problem(name, f"resource '{path}' is listed but the file does not exist", value=path,
                                     accepted="list only files that exist"))
             continue
-        fields = [f.get("name") for f in res.get("schema", {}).get("fields", []) if isinstance(f, dict)]
-        header = _header(p)
+        schema = res.get("schema")
+        fields = schema.get("fields") if isinstance(schema, dict) else None
+        fields = [f.get("name") for f in fields if isinstance(f, dict)] if isinstance(fields, list) else []
+        try:
+            header = _header(p)
+        except ValueError as exc:
+            problems.append(Problem(name, f"resource '{path}': {exc}", value=path,
+                                    accepted="a UTF-8 CSV file"))
+            continue
         if header is not None and fields and header != fields:
             problems.append(Problem(name, f"schema of '{path}' lists fields {fields}, the file's header is {header}",
                                     value=path, accepted="refresh it: python -m analysis datapackage EVENT_DIR"))

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from . import sheets
-from ._yaml import read_yaml
+from ._yaml import add_lines, read_yaml
 from .codebook import Codebook, parse_codebook
 from .errors import DataError, Problem, problems_frame
 
@@ -118,12 +118,33 @@ def _as_date(value, name: str, key: str, problems: list):
     return None
 
 
-def _parse_event_yaml(doc, problems: list, name: str = "event.yaml"):
+def _as_list(value) -> list:
+    return value if isinstance(value, list) else []
+
+
+def _is_positive_int(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value > 0
+
+
+def _parse_event_yaml(doc, problems: list, name: str = "event.yaml", lines: dict | None = None):
+    """Meta, facts and figures of event.yaml; problems name the line (with ``lines`` of read_yaml).
+
+    Facts (figures) are None when the document or its list of facts (figures) is not usable, so
+    that the codebook's references to them are not checked against a wrong list.
+    """
+    lines = lines or {}
+    start = len(problems)
+    try:
+        return _event_yaml(doc, problems, name, lines)
+    finally:
+        add_lines(problems, start, lines.get(id(doc)))
+
+
+def _event_yaml(doc, problems: list, name: str, lines: dict):
     if not isinstance(doc, dict):
         problems.append(Problem(name, "event.yaml must be a mapping",
                                 accepted="id, title, start, end, description, facts, figures"))
-        return None, pd.DataFrame(columns=["id", "label"]), pd.DataFrame(
-            columns=["id", "label", "value", "unit", "as_of", "source"])
+        return None, None, None
     for key in ("id", "title", "start", "end"):
         if doc.get(key) in (None, ""):
             problems.append(Problem(name, f"'{key}' is missing", column=key,
@@ -135,54 +156,82 @@ def _parse_event_yaml(doc, problems: list, name: str = "event.yaml"):
     if meta["start"] and meta["end"] and meta["end"] < meta["start"]:
         problems.append(Problem(name, f"end {meta['end']} is before start {meta['start']}", column="end",
                                 value=meta["end"], accepted="an end date on or after the start"))
+    for key in ("facts", "figures"):
+        if doc.get(key) is not None and not isinstance(doc.get(key), list):
+            problems.append(Problem(name, f"'{key}' must be a list", column=key, value=doc.get(key),
+                                    accepted=f"{key}: [ {{id: ..., label: ...}}, ... ]"))
+    mw = doc.get("max_evidence_words")
+    if mw is not None and not _is_positive_int(mw):
+        problems.append(Problem(name, f"max_evidence_words {mw!r} is not a whole number above 0",
+                                column="max_evidence_words", value=mw, accepted="a number of words such as 12"))
     facts, seen = [], set()
-    for i, f in enumerate(doc.get("facts") or [], start=1):
-        if not isinstance(f, dict) or not isinstance(f.get("id"), str) or not f.get("label"):
-            problems.append(Problem(name, f"fact #{i} needs an 'id' (a word) and a 'label'", column="facts",
-                                    value=f, accepted="- {id: burns_present, label: ...}"))
-            continue
-        if f["id"] in seen:
-            problems.append(Problem(name, f"fact '{f['id']}' is defined twice", column="facts", value=f["id"],
-                                    accepted="each fact id once"))
-            continue
-        seen.add(f["id"])
-        facts.append({"id": f["id"], "label": str(f["label"])})
+    for i, f in enumerate(_as_list(doc.get("facts")), start=1):
+        where = lines.get(id(f)) if isinstance(f, dict) else None
+        n0 = len(problems)
+        _event_fact(i, f, seen, facts, problems, name)
+        add_lines(problems, n0, where)
     figures, seen = [], set()
-    for i, f in enumerate(doc.get("figures") or [], start=1):
-        if not isinstance(f, dict) or not isinstance(f.get("id"), str):
-            problems.append(Problem(name, f"figure #{i} needs an 'id'", column="figures", value=f,
-                                    accepted="- {id: ..., label: ..., value: 123, unit: ..., as_of: date, source: ...}"))
-            continue
-        value = f.get("value")
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            problems.append(Problem(name, f"figure '{f['id']}': value {value!r} is not a number",
-                                    column="value", value=value, accepted="a number such as 33175"))
-            continue
-        if f["id"] in seen:
-            problems.append(Problem(name, f"figure '{f['id']}' is defined twice", column="figures",
-                                    value=f["id"], accepted="each figure id once"))
-            continue
-        seen.add(f["id"])
-        as_of = _as_date(f.get("as_of"), name, "as_of", problems) if f.get("as_of") else None
-        figures.append({"id": f["id"], "label": str(f.get("label") or f["id"]), "value": float(value),
-                        "unit": str(f.get("unit") or ""), "as_of": as_of, "source": str(f.get("source") or "")})
+    for i, f in enumerate(_as_list(doc.get("figures")), start=1):
+        where = lines.get(id(f)) if isinstance(f, dict) else None
+        n0 = len(problems)
+        _event_figure(i, f, seen, figures, problems, name)
+        add_lines(problems, n0, where)
     unknown = sorted(set(doc) - {"id", "title", "start", "end", "description", "facts", "figures", "max_evidence_words"}, key=str)
     for key in unknown:
-        problems.append(Problem(name, f"unknown key '{key}'",
-                                accepted="id, title, start, end, description, facts, figures"))
-    return (meta, pd.DataFrame(facts, columns=["id", "label"]),
-            pd.DataFrame(figures, columns=["id", "label", "value", "unit", "as_of", "source"]))
+        problems.append(Problem(name, f"unknown key '{key}'", column=str(key),
+                                accepted="id, title, start, end, description, facts, figures, max_evidence_words"))
+    facts = None if doc.get("facts") is not None and not isinstance(doc.get("facts"), list) else facts
+    figures = None if doc.get("figures") is not None and not isinstance(doc.get("figures"), list) else figures
+    return (meta, None if facts is None else pd.DataFrame(facts, columns=["id", "label"]),
+            None if figures is None else pd.DataFrame(figures, columns=["id", "label", "value", "unit", "as_of", "source"]))
+
+
+def _event_fact(i, f, seen, facts, problems, name):
+    if not isinstance(f, dict) or not isinstance(f.get("id"), str) or not f.get("label"):
+        problems.append(Problem(name, f"fact #{i} needs an 'id' (a word) and a 'label'", column="id",
+                                value=f, accepted="- {id: burns_present, label: ...}"))
+        return
+    if f["id"] in seen:
+        problems.append(Problem(name, f"fact '{f['id']}' is defined twice", column="id", value=f["id"],
+                                accepted="each fact id once"))
+        return
+    seen.add(f["id"])
+    facts.append({"id": f["id"], "label": str(f["label"])})
+
+
+def _event_figure(i, f, seen, figures, problems, name):
+    if not isinstance(f, dict) or not isinstance(f.get("id"), str):
+        problems.append(Problem(name, f"figure #{i} needs an 'id'", column="id", value=f,
+                                accepted="- {id: ..., label: ..., value: 123, unit: ..., as_of: date, source: ...}"))
+        return
+    value = f.get("value")
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        problems.append(Problem(name, f"figure '{f['id']}': value {value!r} is not a number",
+                                column="value", value=value, accepted="a number such as 33175"))
+        return
+    if f["id"] in seen:
+        problems.append(Problem(name, f"figure '{f['id']}' is defined twice", column="id",
+                                value=f["id"], accepted="each figure id once"))
+        return
+    seen.add(f["id"])
+    as_of = _as_date(f.get("as_of"), name, "as_of", problems) if f.get("as_of") else None
+    figures.append({"id": f["id"], "label": str(f.get("label") or f["id"]), "value": float(value),
+                    "unit": str(f.get("unit") or ""), "as_of": as_of, "source": str(f.get("source") or "")})
 
 
 # --- reports ------------------------------------------------------------------------------------
 
 def _parse_reports(table: sheets.Table, meta: dict | None, problems: list) -> pd.DataFrame:
+    """Check reports row by row (problems go to ``problems``); raise DataError for missing columns.
+
+    A repeated report_id is a problem of the later row, which is left out of the result, so that
+    a lenient load still holds one row per report.
+    """
     f, name = table.frame, table.file
     missing = [c for c in REPORT_REQUIRED if c not in f.columns]
     if missing:
-        problems.append(Problem(name, f"missing column(s) {', '.join(missing)}", row=1,
+        raise DataError(Problem(name, f"missing column(s) {', '.join(missing)}", row=1,
                                 accepted="report_id, outlet, published, url; optional " + ", ".join(REPORT_OPTIONAL)))
-        return pd.DataFrame(columns=REPORT_REQUIRED + REPORT_OPTIONAL)
     problems.extend(table.problems)
     rows = table.rows
     rid = f["report_id"]
@@ -192,9 +241,10 @@ def _parse_reports(table: sheets.Table, meta: dict | None, problems: list) -> pd
     for i in np.flatnonzero((rid != rid.str.strip()).to_numpy()):
         problems.append(Problem(name, f"report_id '{rid.iloc[i]}' has leading or trailing spaces", row=int(rows[i]),
                                 column="report_id", value=rid.iloc[i], accepted=f"'{rid.iloc[i].strip()}'"))
-    dup = rid.duplicated(keep="first") & (rid != "")
-    for i in np.flatnonzero(dup.to_numpy()):
-        first = int(rows[np.flatnonzero((rid == rid.iloc[i]).to_numpy())[0]])
+    dup = (rid.duplicated(keep="first") & (rid != "")).to_numpy()
+    first_row = pd.Series(rows, index=f.index).groupby(rid.to_numpy(), sort=False).transform("first").to_numpy()
+    for i in np.flatnonzero(dup):
+        first = int(first_row[i])
         problems.append(Problem(name, f"report_id '{rid.iloc[i]}' is used again (first at row {first})",
                                 row=int(rows[i]), column="report_id", value=rid.iloc[i], accepted="each report_id once"))
     for i in np.flatnonzero((f["outlet"].str.strip() == "").to_numpy()):
@@ -216,9 +266,10 @@ def _parse_reports(table: sheets.Table, meta: dict | None, problems: list) -> pd
         if re.fullmatch(r"\d{5}(\.\d+)?", v):
             day = dt.date(1899, 12, 30) + dt.timedelta(days=int(float(v)))
             msg = f"published {v!r} looks like an Excel serial date ({day.isoformat()})"
-            hint = "format the column as text in ISO 8601 (YYYY-MM-DD) before saving"
+            hint = ("format the cells as dates, or as ISO 8601 text (YYYY-MM-DD)" if name.endswith(".xlsx")
+                    else "format the column as text in ISO 8601 (YYYY-MM-DD) before saving")
         problems.append(Problem(name, msg, row=int(rows[i]), column="published", value=v, accepted=hint))
-    if meta and meta.get("start") and meta.get("end"):
+    if meta and meta.get("start") and meta.get("end") and meta["start"] <= meta["end"]:
         local_day = pub.str.slice(0, 10)
         start, end = meta["start"].isoformat(), meta["end"].isoformat()
         outside = ok & parsed.notna().to_numpy() & ((local_day < start) | (local_day > end)).to_numpy()
@@ -243,19 +294,33 @@ def _parse_reports(table: sheets.Table, meta: dict | None, problems: list) -> pd
         if out[c].dtype == object:
             out[c] = out[c].where(out[c] != "", np.nan)
     out["published"] = parsed
+    out = out[~dup]
     return out.sort_values("report_id", kind="stable").reset_index(drop=True)
 
 
 # --- codes --------------------------------------------------------------------------------------
 
-def _code_files(folder: Path) -> list:
+def _code_files(folder: Path, problems: list) -> list:
+    """The coding sheets; anything else in codes/ is a problem, since it would not be read."""
     single = [folder / f"codes{s}" for s in sheets.TABLE_SUFFIXES if (folder / f"codes{s}").is_file()]
     sub = folder / "codes"
     many = []
     if sub.is_dir():
-        many = sorted(p for p in sub.iterdir() if p.is_file() and p.suffix.lower() in sheets.TABLE_SUFFIXES
-                      and not p.name.startswith((".", "~$")))
+        for p in sorted(sub.iterdir()):
+            if p.name.startswith((".", "~$")):  # hidden files, Office lock files
+                continue
+            if p.is_file() and p.suffix.lower() in sheets.TABLE_SUFFIXES:
+                many.append(p)
+            else:
+                what = "a folder" if p.is_dir() else f"a '{p.suffix or p.name}' file"
+                problems.append(Problem(f"codes/{p.name}", f"{what} in codes/ is not read",
+                                        accepted="coding sheets as .csv, .xlsx or .parquet directly in codes/ "
+                                        "(save other spreadsheets as .xlsx or CSV UTF-8)"))
     return single + many
+
+
+def _is_long(columns) -> bool:
+    return "variable" in columns and "value" in columns
 
 
 def _sheet_to_long(table: sheets.Table, codebook: pd.DataFrame, problems: list):
@@ -269,7 +334,7 @@ def _sheet_to_long(table: sheets.Table, codebook: pd.DataFrame, problems: list):
                                     "wide form: report_id, coder, then one column per variable"))
             return None
     known = set(codebook["variable"])
-    if "variable" in cols and "value" in cols:
+    if _is_long(cols):
         extra = [c for c in cols if c not in CODE_COLUMNS]
         for c in extra:
             problems.append(Problem(name, f"column '{c}' is not read in a long sheet", row=1, column=c,
@@ -301,6 +366,11 @@ def _sheet_to_long(table: sheets.Table, codebook: pd.DataFrame, problems: list):
                                 "columns are report_id, coder, a codebook variable, or <variable>__evidence"))
     if bad:
         return None
+    if not var_cols and not ev_cols:
+        problems.append(Problem(name, "the sheet has no variable columns", row=1,
+                                accepted="long form: report_id, coder, variable, value[, evidence]; "
+                                "wide form: report_id, coder, then one column per variable"))
+        return None
     parts = []
     for v in var_cols + [v for v in ev_cols if v not in var_cols]:
         vals = f[v] if v in f.columns else pd.Series("", index=f.index, dtype=object)
@@ -308,8 +378,6 @@ def _sheet_to_long(table: sheets.Table, codebook: pd.DataFrame, problems: list):
         parts.append(pd.DataFrame({"report_id": f["report_id"], "coder": f["coder"], "variable": v,
                                    "value": vals, "evidence": ev, "_row": table.rows, "_col": v,
                                    "_vcol": v}))
-    if not parts:
-        return pd.DataFrame(columns=["report_id", "coder", "variable", "value", "evidence", "_row", "_col", "_vcol"])
     return pd.concat(parts, ignore_index=True)
 
 
@@ -324,8 +392,13 @@ def _fmt_codes(codes) -> str:
     return shown + (f", ... ({len(codes)} codes)" if len(codes) > 12 else "")
 
 
-def _validate_codes(long: pd.DataFrame, codebook: pd.DataFrame, report_ids: set, max_words: int):
-    """Type and check long judgements. Returns (codes, bad_mask, problems)."""
+def _validate_codes(long: pd.DataFrame, codebook: pd.DataFrame, report_ids: set, max_words: int,
+                    reports_file: str = "reports.csv"):
+    """Type and check long judgements. Returns (codes, bad_mask, judged_mask, problems).
+
+    Every step works on whole columns; Python loops run only over problems shown (at most 200 of
+    a kind) and over distinct (variable, text) pairs.
+    """
     problems = []
     n = len(long)
     bad = np.zeros(n, dtype=bool)
@@ -356,9 +429,9 @@ def _validate_codes(long: pd.DataFrame, codebook: pd.DataFrame, report_ids: set,
            lambda i: "coder", lambda i: f"'{coder[i].strip()}'", lambda i: coder[i])
     known_reports = np.array(sorted(report_ids), dtype=object)
     in_reports = pd.Series(rid).isin(known_reports).to_numpy()
-    report(~in_reports, lambda i: f"report_id '{rid[i]}' is not in reports.csv", lambda i: "report_id",
+    report(~in_reports, lambda i: f"report_id '{rid[i]}' is not in {reports_file}", lambda i: "report_id",
            lambda i: (f"did you mean '{_closest(rid[i], report_ids)}'? " if _closest(rid[i], report_ids) else "")
-           + "add the report to reports.csv or correct the id", lambda i: rid[i])
+           + f"add the report to {reports_file} or correct the id", lambda i: rid[i])
     known = codebook.set_index("variable")
     in_cb = pd.Series(var).isin(known.index).to_numpy()
     report(~in_cb, lambda i: f"variable '{var[i]}' is not in the codebook", lambda i: "variable",
@@ -375,13 +448,8 @@ def _validate_codes(long: pd.DataFrame, codebook: pd.DataFrame, report_ids: set,
     # message, because a silent normalisation could merge codes that a codebook keeps apart.
     cat_idx = np.flatnonzero(categorical & ~blank & ~bad)
     if len(cat_idx):
-        sub = pd.DataFrame({"variable": var[cat_idx], "text": raw[cat_idx]})
         lookup = {(v, str(c)): c for v, codes in zip(codebook["variable"], codebook["codes"]) for c in codes}
-        keys = pd.MultiIndex.from_frame(sub).unique()
-        mapped = {k: lookup.get(k, _MISSING) for k in keys}
-        codes_of = pd.Series(sub.itertuples(index=False, name=None)).map(mapped).to_numpy(dtype=object) \
-            if len(sub) < 50_000 else _map_pairs(sub, mapped)
-        ok = np.array([c is not _MISSING for c in codes_of], dtype=bool)
+        codes_of, ok = _map_pairs(var[cat_idx], raw[cat_idx], lookup)
         value[cat_idx[ok]] = codes_of[ok]
         notok = np.zeros(n, dtype=bool)
         notok[cat_idx[~ok]] = True
@@ -390,7 +458,8 @@ def _validate_codes(long: pd.DataFrame, codebook: pd.DataFrame, report_ids: set,
         def accepted(i):
             codes = cb_codes[var[i]]
             hint = [c for c in codes if str(c).strip().lower() == str(raw[i]).strip().lower()]
-            pre = f"did you mean '{hint[0]}'? codes are matched exactly; " if hint else ""
+            pre = (f"did you mean '{hint[0]}'? codes are matched exactly as written in the codebook "
+                   "(spaces and upper/lower case count); " if hint else "")
             return pre + f"codes are {_fmt_codes(codes)}"
 
         report(notok, lambda i: f"'{raw[i]}' is not a code of {var[i]}", lambda i: vcol[i], accepted,
@@ -427,62 +496,74 @@ def _validate_codes(long: pd.DataFrame, codebook: pd.DataFrame, report_ids: set,
     judged = ~(blank & ~has_ev)
     dup = key.duplicated(keep=False).to_numpy() & judged
     if dup.any():
-        dd = long.loc[dup, ["report_id", "coder", "variable", "_file", "_row"]]
-        first = dd.groupby(["report_id", "coder", "variable"], sort=False)[["_file", "_row"]].transform("first")
-        firsts = {}
-        for j, i in enumerate(np.flatnonzero(dup)):
-            firsts[i] = (first["_file"].iloc[j], int(first["_row"].iloc[j]))
+        # the first judgement (in file order, then row order) stands; later ones are problems
+        idx = np.flatnonzero(dup)
+        groups = long.iloc[idx].groupby(["report_id", "coder", "variable"], sort=False)
+        first_file = np.empty(n, dtype=object)
+        first_row = np.zeros(n, dtype=np.int64)
+        first_file[idx] = groups["_file"].transform("first").to_numpy(dtype=object)
+        first_row[idx] = groups["_row"].transform("first").to_numpy(dtype=np.int64)
         again = np.zeros(n, dtype=bool)
-        for i, (ff, fr) in firsts.items():
-            if (ff, fr) != (files[i], int(rows[i])):
-                again[i] = True
-        report(again, lambda i: f"{coder[i]} coded {var[i]} of report {rid[i]} again (first at {firsts[i][0]}, row {firsts[i][1]})",
+        again[idx[groups.cumcount().to_numpy() > 0]] = True
+        report(again, lambda i: f"{coder[i]} coded {var[i]} of report {rid[i]} again (first at {first_file[i]}, row {first_row[i]})",
                lambda i: vcol[i], lambda i: "one judgement per report, coder and variable; delete one of them",
                lambda i: raw[i])
+    # in file and row order, as the user will walk through them ("... more" notes last in their file)
+    problems.sort(key=lambda p: (p.file, p.row is None, p.row or 0))
     return codes, bad, judged, problems
 
 
-_MISSING = object()
+def _map_pairs(variables: np.ndarray, texts: np.ndarray, lookup: dict):
+    """Codes of (variable, text) pairs through ``lookup``, looked up once per distinct pair.
 
-
-def _map_pairs(sub: pd.DataFrame, mapped: dict) -> np.ndarray:
-    vcodes, vuniq = pd.factorize(sub["variable"])
-    tcodes, tuniq = pd.factorize(sub["text"])
-    pair = vcodes.astype(np.int64) * (len(tuniq) + 1) + tcodes
-    upair, inv = np.unique(pair, return_inverse=True)
+    Returns the codes (object array) and a mask of pairs found.
+    """
+    vcodes, vuniq = pd.factorize(variables)
+    tcodes, tuniq = pd.factorize(texts)
+    pair = vcodes.astype(np.int64) * max(len(tuniq), 1) + tcodes
+    inv, upair = pd.factorize(pair)
     vals = np.empty(len(upair), dtype=object)
+    found = np.zeros(len(upair), dtype=bool)
     for j, p in enumerate(upair):
-        vals[j] = mapped[(vuniq[p // (len(tuniq) + 1)], tuniq[p % (len(tuniq) + 1)])]
-    return vals[inv]
+        key = (vuniq[p // max(len(tuniq), 1)], tuniq[p % max(len(tuniq), 1)])
+        if key in lookup:
+            vals[j], found[j] = lookup[key], True
+    return vals[inv], found[inv]
 
 
 # --- terms --------------------------------------------------------------------------------------
 
-def _parse_terms(table: sheets.Table, report_ids: set, problems: list):
+def _parse_terms(table: sheets.Table, report_ids: set, problems: list, reports_file: str = "reports.csv"):
+    """Check term counts (row problems go to ``problems``); raise DataError for wrong columns."""
     f, name = table.frame, table.file
     missing = [c for c in TERM_COLUMNS if c not in f.columns]
     if missing or len(f.columns) != 3:
-        problems.append(Problem(name, f"columns are {list(f.columns)}", row=1,
+        raise DataError(Problem(name, f"columns are {list(f.columns)}", row=1,
                                 accepted="exactly report_id, term, count"))
-        return None
     problems.extend(table.problems)
     rows = table.rows
-    count = pd.to_numeric(f["count"], errors="coerce")
-    badc = ~(count.notna() & (count >= 0) & (count == count.round())).to_numpy()
-    for i in np.flatnonzero(badc)[:50]:
-        problems.append(Problem(name, f"count {f['count'].iloc[i]!r} is not a whole number >= 0", row=int(rows[i]),
-                                column="count", value=f["count"].iloc[i], accepted="0, 1, 2, ..."))
+
+    def report(mask, message_fn, column, value_fn, accepted):
+        idx = np.flatnonzero(mask)
+        for i in idx[:50]:
+            problems.append(Problem(name, message_fn(i), row=int(rows[i]), column=column, value=value_fn(i),
+                                    accepted=accepted))
+        if len(idx) > 50:
+            problems.append(Problem(name, f"... {len(idx) - 50} more rows with the same kind of problem"))
+
+    count = pd.to_numeric(f["count"], errors="coerce").to_numpy(dtype=float)
+    with np.errstate(invalid="ignore"):
+        badc = ~(np.isfinite(count) & (count >= 0) & (count < 2.0**53) & (count == np.round(count)))
+    report(badc, lambda i: f"count {f['count'].iloc[i]!r} is not a whole number >= 0", "count",
+           lambda i: f["count"].iloc[i], "0, 1, 2, ...")
     unknown = ~f["report_id"].isin(report_ids).to_numpy()
-    for i in np.flatnonzero(unknown)[:50]:
-        problems.append(Problem(name, f"report_id '{f['report_id'].iloc[i]}' is not in reports.csv", row=int(rows[i]),
-                                column="report_id", value=f["report_id"].iloc[i], accepted="a report_id of reports.csv"))
+    report(unknown, lambda i: f"report_id '{f['report_id'].iloc[i]}' is not in {reports_file}", "report_id",
+           lambda i: f["report_id"].iloc[i], f"a report_id of {reports_file}")
     emptyterm = (f["term"].str.strip() == "").to_numpy()
-    for i in np.flatnonzero(emptyterm)[:50]:
-        problems.append(Problem(name, "term is empty", row=int(rows[i]), column="term", accepted="a word"))
+    report(emptyterm, lambda i: "term is empty", "term", lambda i: None, "a word")
     dup = f.duplicated(["report_id", "term"]).to_numpy()
-    for i in np.flatnonzero(dup)[:50]:
-        problems.append(Problem(name, f"term '{f['term'].iloc[i]}' of report {f['report_id'].iloc[i]} is counted twice",
-                                row=int(rows[i]), column="term", value=f["term"].iloc[i], accepted="one row per report and term"))
+    report(dup, lambda i: f"term '{f['term'].iloc[i]}' of report {f['report_id'].iloc[i]} is counted twice",
+           "term", lambda i: f["term"].iloc[i], "one row per report and term")
     ok = ~(badc | unknown | emptyterm | dup)
     terms = pd.DataFrame({"report_id": f["report_id"][ok], "term": f["term"][ok],
                           "count": count[ok].astype(np.int64)})
@@ -491,12 +572,13 @@ def _parse_terms(table: sheets.Table, report_ids: set, problems: list):
 
 # --- the folder ---------------------------------------------------------------------------------
 
-def _find_table(folder: Path, stem: str) -> Path | None:
-    for s in sheets.TABLE_SUFFIXES:
-        p = folder / f"{stem}{s}"
-        if p.is_file():
-            return p
-    return None
+def _find_table(folder: Path, stem: str, problems: list) -> Path | None:
+    """The one table ``stem.csv|xlsx|parquet``; two of them are a problem (which one holds the data?)."""
+    found = [folder / f"{stem}{s}" for s in sheets.TABLE_SUFFIXES if (folder / f"{stem}{s}").is_file()]
+    if len(found) > 1:
+        problems.append(Problem(found[1].name, f"{' and '.join(p.name for p in found)} are both present",
+                                accepted=f"one {stem} table: delete or move the others"))
+    return found[0] if found else None
 
 
 def _guard(fn, problems: list, *args, **kwargs):
@@ -517,13 +599,20 @@ def load_event(path, *, strict: bool = True, max_bytes: int = sheets.MAX_FILE_BY
     strict : bool
         If True (default), any problem raises :class:`DataError` listing every problem found.
         If False, rows with problems are left out and listed in ``Event.rejected``; problems with a
-        whole file still raise.
+        whole file still raise: a file that cannot be read, a missing or unknown column, any
+        problem in event.yaml or codebook.yaml (codes cannot be checked against a broken codebook,
+        so codes are checked only once event.yaml, codebook.yaml and the headers are right).
     max_bytes : int
         Files larger than this are refused before reading.
 
     Returns
     -------
     Event
+        ``Event.counts`` accounts for every row of every coding sheet: ``form`` (long or wide),
+        ``rows_read`` (entirely empty rows are not counted), ``rows_rejected_on_read`` (rows that
+        could not be read: wrong number of cells, hidden), ``cells_read`` (value cells of the rows
+        read: one per row of a long sheet, one per row and variable of a wide sheet), and of those
+        cells ``judgements_used``, ``blank`` (neither value nor evidence) and ``rejected``.
 
     Raises
     ------
@@ -533,33 +622,35 @@ def load_event(path, *, strict: bool = True, max_bytes: int = sheets.MAX_FILE_BY
     if not folder.is_dir():
         raise DataError(Problem(str(path), "is not a folder",
                                 accepted="an event folder with event.yaml, codebook.yaml, reports.csv and codes"))
-    problems: list[Problem] = []
-    fatal: list[Problem] = []
-    doc = _guard(read_yaml, fatal, folder / "event.yaml", "event.yaml")
-    meta, facts, figures = _parse_event_yaml(doc, problems) if doc is not None else (None, None, None)
+    fatal: list[Problem] = []     # whole files: raise even when lenient
+    problems: list[Problem] = []  # rows: left out when lenient
+    doc, doc_lines = _guard(read_yaml, fatal, folder / "event.yaml", "event.yaml", lines=True) or (None, None)
+    meta, facts, figures = _parse_event_yaml(doc, fatal, lines=doc_lines) if doc is not None else (None, None, None)
     max_words = MAX_EVIDENCE_WORDS
-    if isinstance(doc, dict) and isinstance(doc.get("max_evidence_words"), int):
+    if isinstance(doc, dict) and _is_positive_int(doc.get("max_evidence_words")):
         max_words = doc["max_evidence_words"]
-    cbdoc = _guard(read_yaml, fatal, folder / "codebook.yaml", "codebook.yaml")
+    cbdoc, cb_lines = _guard(read_yaml, fatal, folder / "codebook.yaml", "codebook.yaml", lines=True) or (None, None)
     cb = None
     if cbdoc is not None:
-        cb, cbp = parse_codebook(cbdoc, facts=set(facts["id"]) if facts is not None else set(),
-                                 figures=set(figures["id"]) if figures is not None else set())
-        problems.extend(cbp)
-    rpath = _find_table(folder, "reports")
+        # without a readable event.yaml, fact and figure ids cannot be checked: None skips them
+        cb, cbp = parse_codebook(cbdoc, facts=None if facts is None else set(facts["id"]),
+                                 figures=None if figures is None else set(figures["id"]), lines=cb_lines)
+        fatal.extend(cbp)
+    rpath = _find_table(folder, "reports", fatal)
     reports = None
     if rpath is None:
         fatal.append(Problem("reports.csv", "file not found", accepted="reports.csv with report_id, outlet, published, url"))
     else:
         rt = _guard(sheets.read_table, fatal, rpath, rpath.name, max_bytes=max_bytes)
         if rt is not None:
-            reports = _parse_reports(rt, meta, problems)
-    files = _code_files(folder)
-    if not files:
+            reports = _guard(_parse_reports, fatal, rt, meta, problems)
+    files = _code_files(folder, fatal)
+    if not files and not any(p.file.startswith("codes/") for p in fatal):
         fatal.append(Problem("codes/", "no coding sheets found",
                              accepted="codes.csv, or a codes/ folder of .csv, .xlsx or .parquet sheets"))
     if fatal or cb is None or reports is None:
         raise DataError(fatal + problems)
+    reports_file = rpath.name
 
     counts = {}
     longs = []
@@ -569,12 +660,13 @@ def load_event(path, *, strict: bool = True, max_bytes: int = sheets.MAX_FILE_BY
         if t is None:
             continue
         problems.extend(t.problems)
-        long = _sheet_to_long(t, cb.variables, problems)
+        long = _sheet_to_long(t, cb.variables, fatal)
         if long is None:
             continue
         long["_file"] = t.file
         longs.append(long)
-        counts[t.file] = {"rows_read": t.n_read, "rows_rejected_on_read": len(t.problems)}
+        counts[t.file] = {"form": "long" if _is_long(t.frame.columns) else "wide", "rows_read": t.n_read,
+                          "rows_rejected_on_read": len(t.problems), "cells_read": len(long)}
     if fatal:
         raise DataError(fatal + problems)
     if longs:
@@ -582,26 +674,29 @@ def load_event(path, *, strict: bool = True, max_bytes: int = sheets.MAX_FILE_BY
     else:
         long = pd.DataFrame(columns=["report_id", "coder", "variable", "value", "evidence", "_row", "_col", "_vcol", "_file"])
     long["evidence"] = long["evidence"].astype(object)
-    codes, bad, judged, cproblems = _validate_codes(long, cb.variables, set(reports["report_id"]), max_words)
+    report_ids = set(reports["report_id"])
+    codes, bad, judged, cproblems = _validate_codes(long, cb.variables, report_ids, max_words, reports_file)
     problems.extend(cproblems)
 
     terms = None
-    tpath = _find_table(folder, "terms")
+    tpath = _find_table(folder, "terms", fatal)
     if tpath is not None:
-        tt = _guard(sheets.read_table, problems, tpath, tpath.name, max_bytes=max_bytes)
+        tt = _guard(sheets.read_table, fatal, tpath, tpath.name, max_bytes=max_bytes)
         if tt is not None:
-            terms = _parse_terms(tt, set(reports["report_id"]), problems)
+            terms = _guard(_parse_terms, fatal, tt, report_ids, problems, reports_file)
     if (folder / "datapackage.json").is_file():
         from .datapackage import check_datapackage
+        # a descriptor that does not match is reported, but the data can still be used
         problems.extend(check_datapackage(folder))
 
-    if strict and problems:
-        raise DataError(problems)
-    rejected = problems_frame([p for p in problems])
+    if fatal or (strict and problems):
+        raise DataError(fatal + problems)
+    rejected = problems_frame(problems)
     rejected = rejected.rename(columns={"message": "reason"})[REJECTED_COLUMNS]
     used = ~bad & judged
+    files_of = long["_file"].to_numpy(dtype=object)
     for fname in counts:
-        in_file = (long["_file"] == fname).to_numpy()
+        in_file = files_of == fname
         counts[fname]["judgements_used"] = int((used & in_file).sum())
         counts[fname]["blank"] = int((~judged & in_file & ~bad).sum())
         counts[fname]["rejected"] = int((bad & in_file).sum())

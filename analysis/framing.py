@@ -1082,3 +1082,31 @@ def _source_counts(quotes, sources, by):
     with np.errstate(invalid="ignore", divide="ignore"):
         out["share"] = np.where(total > 0, out["n"] / np.where(total > 0, total, 1), np.nan)
     return out[[by, *SOURCE_MIX_COLUMNS]]
+
+
+def codes_as_columns(reports, final, variables):
+    """Reports with one extra column per variable holding its final code.
+
+    Lets any code be used like a report column: to group reports (``by=``), to split them for
+    keyness or permutation tests.
+
+    Parameters
+    ----------
+    reports : DataFrame
+        ``report_id`` and other report columns. Not modified.
+    final : DataFrame
+        Consolidated codes: ``report_id, variable, value``.
+    variables : list of str
+
+    Returns
+    -------
+    DataFrame
+        ``reports`` plus the columns ``variables`` (missing where a report has no final code).
+    """
+    wide = final[final["variable"].isin(variables)].pivot(index="report_id", columns="variable", values="value")
+    wide = wide.reindex(columns=list(variables))
+    clash = [v for v in variables if v in reports.columns]
+    if clash:
+        raise ValueError(f"reports already have column(s) {clash}")
+    out = reports.merge(wide.reset_index(), on="report_id", how="left")
+    return out.reset_index(drop=True)

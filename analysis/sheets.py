@@ -11,6 +11,8 @@ import datetime as dt
 import io
 import math
 import os
+import re
+import stat
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,6 +42,9 @@ class Table:
         The file's name relative to the event folder.
     problems : list of Problem
         Rows that could not be read, with the reason.
+    n_read : int
+        Rows read: the rows of ``frame`` plus the rows in ``problems``. Entirely empty rows (blank
+        lines, rows of empty cells) are skipped and not counted, in every format.
     """
 
     frame: pd.DataFrame
@@ -83,14 +88,26 @@ def read_table(path: Path, name: str, *, max_bytes: int = MAX_FILE_BYTES) -> Tab
     if suffix == ".csv":
         table = _read_csv(path, name)
     elif suffix == ".xlsx":
-        table = _read_xlsx(path, name)
+        table = _read_xlsx(path, name, max_bytes)
     elif suffix == ".parquet":
         table = _read_parquet(path, name)
     else:
         raise DataError(Problem(name, f"'{suffix}' files are not read",
                                 accepted="tables are .csv, .xlsx or .parquet"))
+    table = _drop_empty_rows(table)
     _check_cell_lengths(table)
     return table
+
+
+def _drop_empty_rows(table: Table) -> Table:
+    f = table.frame
+    empty = np.ones(len(f), dtype=bool)
+    for col in f.columns:
+        empty &= f[col].to_numpy(dtype=object) == ""
+    if not empty.any():
+        return table
+    return Table(f[~empty].reset_index(drop=True), table.rows[~empty], table.file, table.problems,
+                 table.n_read - int(empty.sum()))
 
 
 def _check_header(header: list, name: str) -> list:
@@ -123,7 +140,16 @@ def _column_letter(i: int) -> str:
     return letters
 
 
+_UTF16_32_BOMS = (b"\xff\xfe", b"\xfe\xff")
+_NEWLINE_RE = re.compile(r"\r\n|\r|\n")
+
+
 def _decode(raw: bytes, name: str) -> str:
+    """UTF-8 text (a byte-order mark is allowed), or a DataError naming the first bad line."""
+    if raw.startswith(_UTF16_32_BOMS):
+        raise DataError(Problem(
+            name, "the file is UTF-16 (Excel's 'Unicode Text'), not UTF-8", row=1,
+            accepted="save the file as 'CSV UTF-8 (Comma delimited)' (Excel) or re-encode it to UTF-8"))
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -132,11 +158,11 @@ def _decode(raw: bytes, name: str) -> str:
         guess = ""
         try:
             raw.decode("cp1252")
-            guess = " It looks like Latin-1 / Windows-1252 (an older Excel export)."
+            guess = " (it looks like Latin-1 / Windows-1252, an older Excel export)"
         except UnicodeDecodeError:
             pass
         raise DataError(Problem(
-            name, f"byte {bad!r} at line {line} is not UTF-8.{guess}", row=line,
+            name, f"byte {bad!r} at line {line} is not UTF-8{guess}", row=line,
             accepted="save the file as 'CSV UTF-8' (Excel) or re-encode it to UTF-8")) from None
 
 
@@ -146,13 +172,24 @@ def _read_csv(path: Path, name: str) -> Table:
 
     raw = path.read_bytes()
     text = _decode(raw, name)
+    if text.startswith("\ufeff"):
+        text = text[1:]
     if not text.strip():
         raise DataError(Problem(name, "the file is empty",
                                 accepted="a header row, then one row per record"))
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    first_line = text.split("\n", 1)[0].rstrip("\r")
-    header = next(csv.reader([first_line]))
+    # Lines may end in \r\n, \n or \r (old Mac), even mixed in one file: split the header off at
+    # the first of any of them, and keep every later line so row numbers stay those a user sees.
+    split = _NEWLINE_RE.search(text)
+    first_line = text if split is None else text[: split.start()]
+    body = "" if split is None else text[split.end():]
+    if not first_line.strip():
+        raise DataError(Problem(name, "the header row is empty", row=1,
+                                accepted="the header in the first row (delete the empty rows above it)"))
+    try:
+        header = next(csv.reader([first_line]))
+    except csv.Error as exc:
+        raise DataError(Problem(name, f"the header cannot be read ({exc})", row=1,
+                                accepted="comma-separated column names")) from None
     if len(header) == 1:
         for sep, what in ((";", "semicolons"), ("\t", "tabs"), ("|", "pipes")):
             if sep in first_line:
@@ -160,7 +197,6 @@ def _read_csv(path: Path, name: str) -> Table:
                     name, f"the header is one column separated by {what}: '{first_line[:80]}'",
                     row=1, accepted="comma-separated values (in Excel: Save As 'CSV UTF-8 (Comma delimited)')"))
     header = _check_header(header, name)
-    body = text[len(first_line):].lstrip("\r").lstrip("\n") if "\n" in text or "\r" in text else ""
     # Python's csv would be simpler, but pyarrow keeps reading 8 million rows near pandas' speed.
     bad = []
 
@@ -168,16 +204,19 @@ def _read_csv(path: Path, name: str) -> Table:
         bad.append(row)
         return "skip"
 
-    data = body.encode("utf-8")
-    if not data.strip():
+    if not body.strip():
         frame = pd.DataFrame({h: pd.Series([], dtype=object) for h in header})
         return Table(frame, np.zeros(0, dtype=np.int64), name, [], 0)
+    data = body.encode("utf-8")
     try:
         tbl = pacsv.read_csv(
             io.BytesIO(data),
             read_options=pacsv.ReadOptions(column_names=header, use_threads=False,
                                            block_size=1 << 26),
-            parse_options=pacsv.ParseOptions(newlines_in_values=True, invalid_row_handler=on_invalid),
+            # empty lines are kept (as rows of empty cells, dropped later) so that pyarrow's row
+            # numbers and ours count them as a spreadsheet does
+            parse_options=pacsv.ParseOptions(newlines_in_values=True, ignore_empty_lines=False,
+                                              invalid_row_handler=on_invalid),
             convert_options=pacsv.ConvertOptions(
                 column_types={h: pa.string() for h in header}, strings_can_be_null=False,
                 quoted_strings_can_be_null=False),
@@ -191,6 +230,7 @@ def _read_csv(path: Path, name: str) -> Table:
     bad_lines = np.array(sorted(r.number + 1 for r in bad if r.number is not None), dtype=np.int64)
     n_total = len(frame) + len(bad)
     rows = np.setdiff1d(np.arange(2, n_total + 2, dtype=np.int64), bad_lines)[: len(frame)]
+    _check_closed_quotes(frame, rows, bad, body, name)
     problems = []
     for r in bad:
         kind = "shorter" if r.actual_columns < r.expected_columns else "longer"
@@ -201,6 +241,43 @@ def _read_csv(path: Path, name: str) -> Table:
             accepted=f"{r.expected_columns} comma-separated cells per row; quote cells that "
             "contain commas"))
     return Table(frame, rows, name, problems, n_total)
+
+
+def _check_closed_quotes(frame: pd.DataFrame, rows: np.ndarray, bad: list, body: str, name: str) -> None:
+    """Refuse a file whose last record opens a quote that is never closed.
+
+    Such a quote swallows every later line into one cell, so those rows would vanish without a
+    trace. Only the last record can do this (its cell runs to the end of the file), so a quick
+    test looks at it alone: a line break in its last cell, and the file ending in that cell's
+    text after a quote. Only when that holds (rare) is the whole file scanned to be sure.
+    """
+    last_good = int(rows[-1]) if len(rows) else 0
+    last_bad = max((r for r in bad if r.number is not None), key=lambda r: r.number, default=None)
+    if last_bad is not None and last_bad.number + 1 > last_good:
+        text, row = last_bad.text, last_bad.number + 1
+        suspect = ("\n" in text or "\r" in text) and '"' in text
+    elif len(frame):
+        cell, row = frame.iloc[-1, -1], last_good
+        suspect = ("\n" in cell or "\r" in cell) and body.endswith('"' + cell.replace('"', '""'))
+    else:
+        return
+    if suspect and _ends_inside_quotes(body):
+        raise DataError(Problem(
+            name, "a quote (\") opened in this row is never closed, so every line after it would be "
+            "read as one cell", row=row,
+            accepted="close the quote; inside a quoted cell write a quote as two (\"\")"))
+
+
+def _ends_inside_quotes(body: str) -> bool:
+    """Whether the CSV text ends inside a quoted cell (Python's csv reads quotes as pyarrow does).
+
+    A sentinel row is appended: it stays a row of its own unless an open quote swallows it.
+    """
+    sentinel = "\ue000end\ue001"
+    last = None
+    for last in csv.reader(io.StringIO(body + "\n" + sentinel, newline="")):
+        pass
+    return last is not None and last != [sentinel]
 
 
 def _cell_text(value) -> str:
@@ -223,33 +300,49 @@ def _cell_text(value) -> str:
     return str(value)
 
 
-def _read_xlsx(path: Path, name: str) -> Table:
+def _read_xlsx(path: Path, name: str, max_bytes: int) -> Table:
     import zipfile
 
     import openpyxl
 
     try:
-        wb = openpyxl.load_workbook(path, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
+        with zipfile.ZipFile(path) as zf:
+            unpacked = sum(i.file_size for i in zf.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
         raise DataError(Problem(name, f"not a readable XLSX workbook ({type(exc).__name__})",
                                 accepted="an .xlsx file saved by Excel, LibreOffice or openpyxl")) from None
+    if unpacked > max_bytes:  # a zip bomb, or a workbook far larger than a coding sheet
+        raise DataError(Problem(
+            name, f"the workbook unpacks to {unpacked:,} bytes, more than the {max_bytes:,} bytes accepted",
+            accepted="split it, or store large tables as Parquet"))
+    try:
+        wb = openpyxl.load_workbook(path, data_only=True)
+    except Exception as exc:  # openpyxl raises many types (zip, XML, key, value) for a damaged file
+        raise DataError(Problem(name, f"not a readable XLSX workbook ({type(exc).__name__})",
+                                accepted="an .xlsx file saved by Excel, LibreOffice or openpyxl")) from None
+    if not wb.worksheets:
+        raise DataError(Problem(name, "the workbook has no worksheet",
+                                accepted="a worksheet named 'codes' (or as the first sheet)"))
     ws = wb["codes"] if "codes" in wb.sheetnames else wb.worksheets[0]
     label = name if ws.title == wb.sheetnames[0] else f"{name} (sheet {ws.title})"
-    problems = []
-    for rng in sorted(ws.merged_cells.ranges, key=str):
-        problems.append(Problem(
-            label, f"cells {rng.coord} are merged; a merged cell hides which rows it belongs to",
-            row=rng.min_row, accepted="unmerge the cells and write the value in every row"))
-    if problems:
-        raise DataError(problems)
     rows_iter = ws.iter_rows(values_only=True)
     header_cells = next(rows_iter, None)
     if header_cells is None or all(c is None for c in header_cells):
-        raise DataError(Problem(label, "the sheet is empty",
+        raise DataError(Problem(label, "the sheet is empty" if ws.max_row <= 1 else "the header row is empty",
+                                row=None if ws.max_row <= 1 else 1,
                                 accepted="a header row, then one row per record"))
     header_cells = list(header_cells)
     while header_cells and header_cells[-1] is None:
         header_cells.pop()
+    problems = []
+    for rng in sorted(ws.merged_cells.ranges, key=lambda r: (r.min_row, r.min_col)):
+        col = (str(header_cells[rng.min_col - 1]) if rng.min_col == rng.max_col
+               and rng.min_col <= len(header_cells) and header_cells[rng.min_col - 1] is not None else None)
+        problems.append(Problem(
+            label, f"cells {rng.coord} are merged; a merged cell hides which rows it belongs to",
+            row=rng.min_row, column=col, accepted="unmerge the cells and write the value in every row"))
+    if problems:
+        raise DataError(problems)
     header = _check_header(header_cells, label)
     width = len(header)
     records, rownums = [], []
@@ -265,20 +358,24 @@ def _read_xlsx(path: Path, name: str) -> Table:
             continue
         records.append([_cell_text(c) for c in (cells + [None] * width)[:width]])
         rownums.append(i)
-    hidden_rows = sorted(r for r, d in ws.row_dimensions.items() if d.hidden and r > 1)
-    hidden_rows = [r for r in hidden_rows if r in set(rownums)]
-    hidden_cols = sorted(k for k, d in ws.column_dimensions.items() if d.hidden)
+    read = set(rownums)
+    hidden_rows = sorted(r for r, d in ws.row_dimensions.items() if d.hidden and r in read)
+    hidden_cols = sorted((openpyxl.utils.column_index_from_string(k), k)
+                         for k, d in ws.column_dimensions.items() if d.hidden)
     for r in hidden_rows:
         problems.append(Problem(label, "the row is hidden; hidden rows are not read", row=r,
                                 accepted="unhide the row, or delete it if it is not meant to count"))
-    for c in hidden_cols:
-        idx = openpyxl.utils.column_index_from_string(c)
-        if idx <= width:
-            problems.append(Problem(label, f"column {c} is hidden; hidden columns are not read",
-                                    column=header[idx - 1], accepted="unhide the column, or delete it"))
-    if any(p.row is None for p in problems):
-        raise DataError(problems)
-    keep = np.array([r not in set(hidden_rows) for r in rownums], dtype=bool)
+    for idx, c in hidden_cols:
+        # openpyxl keeps one dimension for a span of columns (min..max) under its first letter
+        last = max(idx, ws.column_dimensions[c].max or idx)
+        for j in range(idx, min(last, width) + 1):
+            problems.append(Problem(label, f"column {_column_letter(j)} is hidden; hidden columns are not read",
+                                    row=1, column=header[j - 1], accepted="unhide the column, or delete it"))
+    whole = [p for p in problems if p.row == 1]
+    if whole:
+        raise DataError(whole)
+    hidden = set(hidden_rows)
+    keep = np.array([r not in hidden for r in rownums], dtype=bool)
     frame = pd.DataFrame(records, columns=header, dtype=object)
     rows = np.array(rownums, dtype=np.int64)
     n_read = len(records) + sum(1 for p in problems if "beyond" in p.message)
@@ -296,10 +393,13 @@ def _read_parquet(path: Path, name: str) -> Table:
     for h in header:
         col = frame[h]
         if pd.api.types.is_float_dtype(col):
-            vals = col.to_numpy()
-            text = np.where(np.isnan(vals), "",
-                            np.where(np.mod(vals, 1) == 0, pd.Series(vals).map(
-                                lambda v: str(int(v)) if v == v else ""), col.astype(str)))
+            # as XLSX cells read: 12.0 -> "12", 0.5 -> "0.5", NaN -> "" (inf stays "inf")
+            vals = col.to_numpy(dtype=float)
+            text = col.astype(str).to_numpy(dtype=object)
+            whole = np.isfinite(vals) & (np.abs(vals) < 2.0**63)
+            whole[whole] = vals[whole] == np.floor(vals[whole])
+            text[whole] = vals[whole].astype(np.int64).astype(str).astype(object)
+            text[np.isnan(vals)] = ""
             out[h] = pd.Series(text, dtype=object)
         else:
             out[h] = col.astype(object).where(col.notna(), "").astype(str).astype(object)
@@ -322,41 +422,78 @@ def _check_cell_lengths(table: Table) -> None:
         raise DataError(problems)
 
 
+_NUMBER_RE = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+
+
 def neutralise(value):
     """Make a cell safe to open in a spreadsheet: prefix formula-like text with a quote.
 
     Notes
     -----
     Cells starting with ``= + - @`` (or tab, carriage return) are run as formulas by Excel and
-    LibreOffice (OWASP, "CSV Injection"). Numbers are left alone: ``-3`` stays a number.
+    LibreOffice (OWASP, "CSV Injection"). Plain numbers are left alone: ``-3`` and ``+1.5e3`` stay
+    numbers; ``-inf``, ``-1_000`` or ``-2+3`` are text that a spreadsheet would try to compute.
     """
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        try:
-            float(value)
-            return value
-        except ValueError:
-            return "'" + value
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES) and not _NUMBER_RE.fullmatch(value):
+        return "'" + value
     return value
 
 
+def _neutralise_column(col: pd.Series) -> pd.Series:
+    if isinstance(col.dtype, pd.CategoricalDtype):
+        col = col.astype(object)
+    if not (pd.api.types.is_object_dtype(col) or pd.api.types.is_string_dtype(col)):
+        return col  # numbers, booleans and dates are written as such, never as formulas
+    def flag(result: pd.Series) -> np.ndarray:  # True where the test holds; False for non-text
+        return result.astype("boolean").fillna(False).to_numpy(dtype=bool)
+
+    try:
+        risky = flag(col.str.startswith(FORMULA_PREFIXES)) & ~flag(col.str.fullmatch(_NUMBER_RE.pattern))
+    except AttributeError:  # pandas refuses .str on a column that holds no text at all
+        return col
+    if not risky.any():
+        return col
+    out = col.copy()
+    out[risky] = "'" + col[risky].astype(str)
+    return out
+
+
 def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy of ``frame`` whose text cells and headers are neutralised for spreadsheets."""
+    """A copy of ``frame`` whose text cells and headers are neutralised for spreadsheets.
+
+    Text columns (object, string or categorical) are neutralised as :func:`neutralise` does, a
+    whole column at a time; other columns are left as they are. ``frame`` is not changed.
+    """
     out = frame.copy()
-    for col in out.columns:
-        if out[col].dtype == object:
-            out[col] = out[col].map(neutralise)
+    for j in range(out.shape[1]):
+        out.isetitem(j, _neutralise_column(out.iloc[:, j]))
     out.columns = [neutralise(str(c)) for c in out.columns]
     return out
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file and a rename, never half-written."""
+    """Write ``data`` to ``path`` through a temporary file and a rename, never half-written.
+
+    The temporary file sits in the same folder (a rename across file systems is not atomic), is
+    flushed to disk before the rename, and is removed if anything fails, even an interrupt. The
+    file gets the permissions a new file gets (or those of the file it replaces), not the
+    owner-only ones of a temporary file.
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        mode = stat.S_IMODE(path.stat().st_mode)
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, mode)
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):
@@ -410,6 +547,7 @@ def write_blank_sheet(reports: pd.DataFrame, codebook: pd.DataFrame, *, coder: s
     ids = reports["report_id"].tolist()
     for rid in ids:
         ws.append([rid, coder] + [None] * (len(header) - 2))
+    _text_cells(ws)
     n = len(ids)
     bold = Font(bold=True)
     fill = PatternFill("solid", fgColor="DDEBF7")
@@ -434,7 +572,7 @@ def write_blank_sheet(reports: pd.DataFrame, codebook: pd.DataFrame, *, coder: s
             lcol = get_column_letter(k + 1)
             lists.cell(row=1, column=k + 1, value=row.variable)
             for i, c in enumerate(codes, start=2):
-                lists.cell(row=i, column=k + 1, value=c)
+                _text_cells([[lists.cell(row=i, column=k + 1, value=c)]])
             dv = DataValidation(type="list", formula1=f"=lists!${lcol}$2:${lcol}${len(codes) + 1}",
                                 allow_blank=True, showErrorMessage=True, errorTitle="Not a code",
                                 error=f"Choose one of the codes of {row.variable}")
@@ -453,16 +591,52 @@ def write_blank_sheet(reports: pd.DataFrame, codebook: pd.DataFrame, *, coder: s
         pub = pub.isoformat() if hasattr(pub, "isoformat") else ("" if pd.isna(pub) else str(pub))
         info.append([neutralise(_plain(getattr(r, c, ""))) if c != "published" else pub
                      for c in ("report_id", "outlet", "published", "headline", "url")])
+    _text_cells(info)
     wb.properties.creator = "analysis"
-    fixed = dt.datetime(2000, 1, 1)
-    wb.properties.created = fixed
-    wb.properties.modified = fixed
+    wb.properties.created = dt.datetime(2000, 1, 1)
     buf = io.BytesIO()
     wb.save(buf)
-    atomic_write_bytes(Path(path), buf.getvalue())
+    atomic_write_bytes(Path(path), reproducible_xlsx(buf.getvalue()))
+
+
+_FIXED_STAMP = "2000-01-01T00:00:00Z"
+
+
+def reproducible_xlsx(data: bytes) -> bytes:
+    """The same workbook with its clock readings fixed, so that equal sheets give equal bytes.
+
+    openpyxl stamps the save time into ``docProps/core.xml`` (``dcterms:modified``) and into every
+    zip entry; both are set to 2000-01-01 here.
+    """
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            body = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                body = re.sub(rb"(<dcterms:(?:modified|created)[^>]*>)[^<]*(</dcterms:)",
+                              rb"\g<1>" + _FIXED_STAMP.encode() + rb"\g<2>", body)
+            fixed = zipfile.ZipInfo(info.filename, date_time=(2000, 1, 1, 0, 0, 0))
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = 0o600 << 16
+            dst.writestr(fixed, body)
+    return out.getvalue()
 
 
 EVIDENCE_SUFFIX_SHEET = "__evidence"
+
+
+def _text_cells(rows) -> None:
+    """Keep text that starts with '=' text: openpyxl would otherwise store it as a formula.
+
+    In the codes sheet the report_id and coder must read back as they are (a quote prefix would
+    change them), and a text cell is never computed, so the type is set instead of a prefix.
+    """
+    for row in rows:
+        for cell in row:
+            if isinstance(cell.value, str) and cell.value.startswith("="):
+                cell.data_type = "s"
 
 
 def _plain(value) -> str:

@@ -507,3 +507,18 @@ def test_determinism_and_no_mutation(event, evaluation):
     pd.testing.assert_frame_equal(first, second)
     for k, frame in before.items():
         pd.testing.assert_frame_equal(getattr(event, k), frame)
+
+
+def test_machine_agreement_chart():
+    import matplotlib.pyplot as plt
+
+    from analysis.plotting.autocode import plot_machine_agreement
+
+    table = pd.DataFrame({"variable": ["a", "b", "c"], "status": ["learnable", "learnable", "not learnable: few"],
+                          "alpha_machine_human": [0.9, 0.2, np.nan], "alpha_ci_low": [0.8, -0.1, np.nan],
+                          "alpha_ci_high": [1.0, 0.5, np.nan], "human_alpha": [0.95, 0.8, np.nan],
+                          "baseline_alpha": [0.0, -0.2, np.nan], "lexicon_alpha": [np.nan, np.nan, np.nan]})
+    ax = plot_machine_agreement(table, source="Source: test")
+    assert ax.get_title(loc="left") and "alpha" in ax.get_xlabel()
+    assert sorted(t.get_text() for t in ax.get_yticklabels()) == ["a", "b"]  # not-learnable left out
+    plt.close("all")

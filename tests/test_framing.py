@@ -713,3 +713,14 @@ def test_property_reversing_twice_is_identity(event, items):
     every = book.assign(reverse=~book["reverse"].astype(bool))
     a, b = fr.frame_scores(final, book), fr.frame_scores(final, every)
     np.testing.assert_allclose(a["score"], 1 - b["score"])
+
+
+def test_codes_as_columns_attaches_final_codes():
+    from analysis.framing import codes_as_columns
+
+    reports = pd.DataFrame({"report_id": ["a", "b", "c"], "outlet": ["X", "Y", "Z"]})
+    final = pd.DataFrame({"report_id": ["a", "b", "a"], "variable": ["v", "v", "w"], "value": ["p", "q", 1.0]})
+    out = codes_as_columns(reports, final, ["v", "w"])
+    assert out["v"].tolist()[:2] == ["p", "q"] and pd.isna(out["v"].iloc[2])
+    assert out["w"].iloc[0] == 1.0 and out["w"].iloc[1:].isna().all()
+    assert list(reports.columns) == ["report_id", "outlet"]  # not mutated

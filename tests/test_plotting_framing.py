@@ -324,3 +324,20 @@ def test_duplicate_cells_are_refused(plot, table):
     # a stacked bar or heatmap cell drawn twice would show shares above 1 or hide a value
     with pytest.raises(ValueError, match="more than one row"):
         plot(pd.concat([table, table.head(1)]))
+
+
+def test_plot_stances_one_dot_per_report():
+    import matplotlib.pyplot as plt
+
+    from analysis.plotting.framing import plot_stances
+
+    stances = pd.DataFrame({"report_id": ["a", "b", "c", "d"], "outlet": ["X", "Y", "Z", "W"],
+                            "published": pd.to_datetime(["2024-04-07T10:00Z", "2024-04-08T01:00Z",
+                                                         "2024-04-08T02:00Z", "2024-04-09T00:00Z"], utc=True),
+                            "variable": ["p"] * 3 + ["q"], "value": ["asserted", "denied", "denied", "x"],
+                            "outlet_type": ["state", "private", None, "state"]})
+    ax = plot_stances(stances, variable="p", color_by="outlet_type", source="Source: test")
+    assert sum(len(c.get_offsets()) for c in ax.collections) == 3
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["asserted", "denied"]
+    assert ax.get_title(loc="left") and ax.get_xlabel() == "Published (UTC)"
+    plt.close("all")

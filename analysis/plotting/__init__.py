@@ -11,10 +11,11 @@ from pathlib import Path
 import matplotlib as mpl
 
 from ._style import PALETTE, finish, new_axes, source_line
+from .autocode import plot_machine_agreement
 from .divergence import (plot_consensus, plot_divergence_heatmap, plot_keyness, plot_outlet_map,
                          plot_wire_edits)
 from .framing import (plot_claim_timeline, plot_fact_matrix, plot_figure_deviations, plot_frame_profile,
-                      plot_label_shares, plot_source_mix)
+                      plot_label_shares, plot_source_mix, plot_stances)
 from .reliability import plot_reliability
 from .sample import plot_composition, plot_timeline
 
@@ -45,4 +46,5 @@ __all__ = [
     "plot_consensus", "plot_divergence_heatmap", "plot_keyness", "plot_outlet_map", "plot_wire_edits",
     "plot_claim_timeline", "plot_fact_matrix", "plot_figure_deviations", "plot_frame_profile",
     "plot_label_shares", "plot_source_mix", "plot_reliability", "plot_composition", "plot_timeline",
+    "plot_machine_agreement", "plot_stances",
 ]

@@ -414,3 +414,42 @@ def _stacked(ax, table, *, by, key, value, legend, unit):
     ax.set_ylim(len(groups) - 0.5, -0.5)
     ax.set_xlim(0, 1)
     _legend(ax, legend)
+
+
+def plot_stances(stances, *, variable, color_by=None, ax=None, title=None, source=""):
+    """Each report's stance on one claim over time: one dot per report (from ``claim_stances``).
+
+    Parameters
+    ----------
+    stances : DataFrame
+        ``report_id, outlet, published, variable, value`` (and ``color_by`` if given).
+    variable : str
+        The claim variable to show.
+    color_by : str, optional
+        A column of ``stances`` that colours the dots (e.g. outlet_type, merged in beforehand).
+    """
+    ax = new_axes(ax)
+    t = stances[(stances["variable"] == variable) & stances["value"].notna()].copy()
+    finish(ax, title=title or f"{variable}: each report's stance over time", xlabel="Published (UTC)",
+           ylabel="Stance (code)", source=source)
+    if not len(t):
+        return _no_data(ax)
+    t["_time"] = pd.to_datetime(t["published"], utc=True).dt.tz_localize(None)
+    levels = sorted(pd.unique(t["value"].astype(str)))
+    ypos = {v: i for i, v in enumerate(levels)}
+    # spread reports with the same stance and day vertically so that none hides another
+    t = t.sort_values(["_time", "report_id"], kind="stable")
+    t["_y"] = t["value"].astype(str).map(ypos) + (t.groupby([t["value"].astype(str), t["_time"].dt.date]).cumcount() % 5 - 2) * 0.08
+    groups = [None] if color_by is None else _group_levels(t[color_by])
+    for j, g in enumerate(groups):
+        part = t if g is None else t[_same(t[color_by], g)]
+        colour, marker = _style(j)
+        ax.scatter(part["_time"], part["_y"], color=colour, marker=marker, s=30, zorder=3,
+                   label=None if g is None else ("(none)" if pd.isna(g) else str(g)))
+    ax.set_yticks(range(len(levels)), levels)
+    ax.set_ylim(-0.6, len(levels) - 0.4)
+    ax.xaxis.set_major_locator(mdates.DayLocator())
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%d %b"))
+    if color_by is not None:
+        ax.legend(title=color_by.replace("_", " "), frameon=False, loc="upper left", fontsize=8)
+    return ax

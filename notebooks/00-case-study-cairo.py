@@ -1,0 +1,124 @@
+# %% [markdown]
+# # Case study: the Cairo ceasefire talks of April 2024 — progress, or none?
+#
+# On 6-8 April 2024 Israeli, Hamas, Qatari and US delegations met Egyptian mediators in Cairo. Early
+# on 8 April Egypt's state-affiliated Al-Qahera News reported progress and agreement on basic
+# points; a Hamas official told Reuters there was no progress, and Israeli officials told Ynet no
+# deal was on the horizon. This notebook tells how the world's outlets carried the two accounts,
+# from 55 reports coded by two independent coders and adjudicated (see the datasheet in
+# `data/cairo-talks-2024-04/README.md`). It is the only notebook written for this event; the
+# numbered notebooks that follow run on any event folder.
+
+# %%
+import pandas as pd
+
+from analysis import load_event
+from analysis.framing import (claim_stances, codes_as_columns, figure_deviations, label_distribution,
+                              label_shares)
+from analysis.lexicon import keyness
+from analysis.plotting import (plot_figure_deviations, plot_keyness, plot_label_shares, plot_stances, save,
+                               source_line)
+from analysis.reliability import consolidate, independent_coders, reliability
+from analysis.wire import wire_edits
+
+pd.set_option("display.precision", 3)
+pd.set_option("display.max_rows", 80)
+pd.set_option("display.max_colwidth", 60)
+
+# %% tags=["parameters"]
+event_dir = "../data/cairo-talks-2024-04"  # the event folder (this notebook is written for this event)
+seed = 0  # random seed of the bootstrap
+n_boot = 1000  # bootstrap resamples
+figures_dir = None  # where the main job saves charts; None: charts are not saved
+
+# %%
+event = load_event(event_dir)
+final = consolidate(event.codes, event.codebook)
+rel = reliability(event.codes, event.codebook, coders=independent_coders(event.codes), exclude=(),
+                  n_boot=n_boot, seed=seed).set_index("variable")
+source = source_line(event.meta["id"], len(event.reports))
+stances = claim_stances(final, event.codebook, event.reports).merge(
+    event.reports[["report_id", "outlet_type", "outlet_country"]], on="report_id")
+print(f"{len(event.reports)} reports, {event.reports['outlet'].nunique()} outlets, "
+      f"{event.reports['outlet_country'].nunique()} countries")
+
+# %% [markdown]
+# ## Who said the talks made progress, who said there was none, and when?
+
+# %%
+ax = plot_stances(stances, variable="progress_claim", color_by="outlet_type", source=source,
+                  title="Progress at the Cairo talks: each report's account over time")
+save(ax, "00-progress-over-time", figures_dir)
+
+# %% [markdown]
+# `attributed`: the report passes on Al-Qahera's (or an Egyptian source's) progress account with no
+# denial; `denied`: only the no-progress account; `both`: the two side by side; `asserted`: progress
+# in the report's own voice. The reliability of this variable between the two coders:
+
+# %%
+rel.loc[["progress_claim", "headline_stance", "no_progress_source"], ["alpha", "ci_low", "ci_high", "verdict"]]
+
+# %% [markdown]
+# ## Which account did outlets in each country carry?
+
+# %%
+progress = stances[stances["variable"] == "progress_claim"]
+progress.pivot_table(index="outlet_country", columns="value", values="report_id", aggfunc="count",
+                     fill_value=0)
+
+# %% [markdown]
+# ## Whose voice denied progress?
+
+# %%
+final.loc[final["variable"] == "no_progress_source", "value"].value_counts().rename("reports").to_frame()
+
+# %% [markdown]
+# ## Which word did outlets use for the people held in Gaza?
+
+# %%
+shares = label_shares(final, event.codebook, event.reports, by="outlet_type")
+ax = plot_label_shares(shares, variable="label_captives", by="outlet_type", source=source)
+save(ax, "00-label-captives", figures_dir)
+
+# %% [markdown]
+# Coded in each report's own voice. Reliability (tentative below 0.800):
+
+# %%
+rel.loc[["label_captives", "label_palestinian_prisoners", "label_hamas", "label_alqahera"],
+        ["alpha", "ci_low", "ci_high", "verdict"]]
+
+# %% [markdown]
+# ## What did reprints of the same wire story change?
+
+# %%
+edits = wire_edits(final, event.codebook, event.reports)
+edits.loc[edits["role"].isin(["label", "claim"]),
+          ["outlet", "source_outlet", "variable", "source_value", "value", "evidence"]]
+
+# %% [markdown]
+# ## Which Gaza death toll was cited, and on whose authority?
+
+# %%
+deviations = figure_deviations(final, event.codebook, event.figures, event.reports)
+ax = plot_figure_deviations(deviations, variable="fig_gaza_deaths", unit="people killed", source=source)
+save(ax, "00-gaza-death-toll", figures_dir)
+
+# %% [markdown]
+# ## How was Al-Qahera described?
+
+# %%
+label_distribution(final, event.codebook).query("variable == 'label_alqahera'")[["code", "n", "share"]]
+
+# %% [markdown]
+# ## Which words set the reports that passed on progress apart from those that denied it?
+
+# %%
+accounts = codes_as_columns(event.reports, final, ["progress_claim"])
+keys = keyness(event.terms, accounts, column="progress_claim", group_a=["attributed", "asserted"],
+               group_b=["denied"])
+ax = plot_keyness(keys, k=12, labels=("progress (attributed or asserted)", "no progress (denied)"),
+                  source=source)
+save(ax, "00-keyness-progress", figures_dir)
+
+# %% [markdown]
+# Term counts come from the stored opening of each page, so they reflect how reports began.
