@@ -37,7 +37,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.utils import check_array
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, column_or_1d
-from tqdm.auto import tqdm
+from tqdm.std import tqdm
 
 from .errors import DataError, Problem
 from .events import ADJUDICATOR, CODE_COLUMNS, MAX_EVIDENCE_WORDS, TERM_COLUMNS

@@ -624,14 +624,16 @@ def load_event(path, *, strict: bool = True, max_bytes: int = sheets.MAX_FILE_BY
                                 accepted="an event folder with event.yaml, codebook.yaml, reports.csv and codes"))
     fatal: list[Problem] = []     # whole files: raise even when lenient
     problems: list[Problem] = []  # rows: left out when lenient
-    doc, doc_lines = _guard(read_yaml, fatal, folder / "event.yaml", "event.yaml", lines=True) or (None, None)
-    meta, facts, figures = _parse_event_yaml(doc, fatal, lines=doc_lines) if doc is not None else (None, None, None)
+    read = _guard(read_yaml, fatal, folder / "event.yaml", "event.yaml", lines=True)
+    doc = read[0] if read else None
+    meta, facts, figures = _parse_event_yaml(doc, fatal, lines=read[1]) if read else (None, None, None)
     max_words = MAX_EVIDENCE_WORDS
     if isinstance(doc, dict) and _is_positive_int(doc.get("max_evidence_words")):
         max_words = doc["max_evidence_words"]
-    cbdoc, cb_lines = _guard(read_yaml, fatal, folder / "codebook.yaml", "codebook.yaml", lines=True) or (None, None)
+    read = _guard(read_yaml, fatal, folder / "codebook.yaml", "codebook.yaml", lines=True)
     cb = None
-    if cbdoc is not None:
+    if read:
+        cbdoc, cb_lines = read
         # without a readable event.yaml, fact and figure ids cannot be checked: None skips them
         cb, cbp = parse_codebook(cbdoc, facts=None if facts is None else set(facts["id"]),
                                  figures=None if figures is None else set(figures["id"]), lines=cb_lines)

@@ -40,7 +40,17 @@ def _strip_runtime(nb: dict) -> dict:
         md = cell.get("metadata", {})
         md.pop("papermill", None)
         md.pop("execution", None)
+        if "injected-parameters" in md.get("tags", []):
+            cell["id"] = "injected-parameters"  # papermill gives it a random id
     return nb
+
+
+def _hide_paths(nb: dict, replace: dict) -> dict:
+    """Replace local paths (in the injected parameters and anywhere else) by stable names."""
+    text = json.dumps(nb, ensure_ascii=False)
+    for path, name in sorted(replace.items(), key=lambda kv: -len(kv[0])):
+        text = text.replace(json.dumps(path)[1:-1], name)
+    return json.loads(text)
 
 
 def _title(nb: dict, fallback: str) -> str:
@@ -79,7 +89,7 @@ def run_report(event_dir, out_dir, *, notebooks_dir=None, seed: int = 0, n_boot:
     import nbformat
     import papermill as pm
     from nbconvert import HTMLExporter
-    from tqdm.auto import tqdm
+    from tqdm.std import tqdm
 
     from .events import load_event
 
@@ -92,6 +102,7 @@ def run_report(event_dir, out_dir, *, notebooks_dir=None, seed: int = 0, n_boot:
         shutil.rmtree(figures)
     figures.mkdir(parents=True, exist_ok=True)
     exporter = HTMLExporter(template_name="lab")
+    exporter.log.setLevel("ERROR")  # its accessibility notes on chart images are not errors
     pages = []
     with tempfile.TemporaryDirectory() as tmp:
         for nb_path in tqdm(nbs, desc="notebooks", unit="nb", disable=not progress):
@@ -102,6 +113,7 @@ def run_report(event_dir, out_dir, *, notebooks_dir=None, seed: int = 0, n_boot:
                             "figures_dir": str(figures.resolve())},
                 cwd=str(nb_path.parent), log_output=False)
             nb = _strip_runtime(json.loads(executed.read_text(encoding="utf-8")))
+            nb = _hide_paths(nb, {str(event_dir): event.meta["id"], str(figures.resolve()): "figures"})
             text = json.dumps(nb, indent=1, ensure_ascii=False, sort_keys=True) + "\n"
             atomic_write_bytes(out_dir / "notebooks" / nb_path.name, text.encode("utf-8"))
             body, _ = exporter.from_notebook_node(nbformat.reads(text, as_version=4))
@@ -153,7 +165,7 @@ def refresh_notebooks(notebooks_dir=None, *, kernel: str = "python3", progress: 
     result leaves the files byte-identical.
     """
     import papermill as pm
-    from tqdm.auto import tqdm
+    from tqdm.std import tqdm
 
     folder = Path(notebooks_dir or NOTEBOOKS)
     done = []

@@ -204,10 +204,12 @@ def _read_csv(path: Path, name: str) -> Table:
         bad.append(row)
         return "skip"
 
-    if not body.strip():
+    if not body.strip("\r\n"):  # no rows, or only empty ones (a cell of spaces is a cell)
         frame = pd.DataFrame({h: pd.Series([], dtype=object) for h in header})
         return Table(frame, np.zeros(0, dtype=np.int64), name, [], 0)
-    data = body.encode("utf-8")
+    # pyarrow drops a byte-order mark at the start of its input: give it one to drop, so that a
+    # first row whose cell starts with U+FEFF keeps it
+    data = b"\xef\xbb\xbf" + body.encode("utf-8")
     try:
         tbl = pacsv.read_csv(
             io.BytesIO(data),

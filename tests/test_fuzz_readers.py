@@ -70,8 +70,7 @@ plain_data = st.recursive(scalar, lambda inner: st.lists(inner, max_size=4)
                           | st.dictionaries(st.text(max_size=6) | st.integers(0, 9), inner, max_size=4),
                           max_leaves=20)
 
-TEMPLATE_CODEBOOK = yaml.safe_load((TEMPLATE / "codebook.yaml").read_text().replace("{yes:", "{'yes':")
-                                   .replace(" no:", " 'no':"))
+TEMPLATE_CODEBOOK = read_yaml(TEMPLATE / "codebook.yaml", "codebook.yaml")
 VARIABLES = [v["name"] for v in TEMPLATE_CODEBOOK["variables"]]
 CODES = {v["name"]: [str(c) for c in v.get("values", {})] for v in TEMPLATE_CODEBOOK["variables"]}
 value_text = st.one_of(
@@ -152,12 +151,10 @@ def sheet_files(draw):
 
 def _xlsx_value(cell: str):
     """What Excel would store: numbers as numbers, the rest as text (control characters dropped)."""
+    cell = _xlsx_safe(cell)
     if cell.strip() == "":
         return None
-    try:
-        return int(cell) if cell.isdigit() else cell
-    except ValueError:
-        return cell
+    return int(cell) if cell.isascii() and cell.isdigit() else cell
 
 
 def _xlsx_safe(text: str) -> str:
@@ -272,7 +269,7 @@ def test_xlsx_loads_or_raises_data_error(rows, hidden_rows, hidden_cols, merge, 
     wb.save(buf)
     table = _read("sheet.xlsx", buf.getvalue())
     if table is not None and rows and not merge and not hidden_cols and not hidden_rows:
-        header = [c for c in rows[0]]
+        header = [None if c == "" else c for c in rows[0]]  # openpyxl keeps no empty text cells
         while header and header[-1] is None:
             header.pop()
         assert len(table.frame.columns) == len(header)
@@ -295,7 +292,7 @@ def test_parquet_of_any_types_loads_as_text(rows):
     frame.to_parquet(buf, index=False)
     table = _read("t.parquet", buf.getvalue())
     assert table is not None
-    whole = [v for v in frame["f"] if np.isfinite(v) and v == int(v)] if len(frame) else []
+    whole = [v for v in frame["f"] if np.isfinite(v) and abs(v) < 2**53 and v == int(v)] if len(frame) else []
     assert all(str(int(v)) in table.frame["f"].tolist() for v in whole)
 
 
@@ -327,13 +324,14 @@ def test_yaml_any_bytes_load_or_raise_data_error(data):
 @given(plain_data)
 @settings(FUZZ, max_examples=200)
 def test_plain_yaml_reads_back_as_written(value):
-    text = yaml.safe_dump(value, allow_unicode=True)
+    # allow_unicode=False: PyYAML's own dump of U+0085 with allow_unicode=True does not read back
+    text = yaml.safe_dump(value, allow_unicode=False)
     assert _read_yaml(text.encode("utf-8")) == value
 
 
 @given(st.integers(150, 3000), st.sampled_from(["[", "{a: ", "- ", "a:\n  "]))
 @settings(FUZZ, max_examples=15)
-def test_deep_yaml_is_refused_quickly(depth, opener):
+def test_deeply_nested_yaml_loads_or_raises_data_error(depth, opener):
     if opener == "a:\n  ":
         text = "".join("  " * i + "a:\n" for i in range(depth)) + "  " * depth + "b"
     else:
@@ -509,4 +507,4 @@ def test_the_source_scan_finds_what_it_looks_for(tmp_path):
                    "eval(", "exec(", "import_module('pickle')", "allow_pickle", ".to_pickle",
                    "from yaml import unsafe_load"]:
         assert needle in text, needle
-    assert "safe_load" not in text and ":14" not in text
+    assert not any(hit.startswith("bad.py:14 ") for hit in text.splitlines())  # safe_load and prose
