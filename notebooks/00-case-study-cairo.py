@@ -1,4 +1,20 @@
-# %% [markdown]
+# ---
+# jupyter:
+#   jupytext:
+#     cell_metadata_filter: tags,-all
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown] tags=[]
 # # Case study: the Cairo ceasefire talks of April 2024 — progress, or none?
 #
 # On 6-8 April 2024 Israeli, Hamas, Qatari and US delegations met Egyptian mediators in Cairo. Early
@@ -9,7 +25,7 @@
 # `data/cairo-talks-2024-04/README.md`). It is the only notebook written for this event; the
 # numbered notebooks that follow run on any event folder.
 
-# %%
+# %% tags=[]
 import pandas as pd
 
 from analysis import load_event
@@ -31,7 +47,7 @@ seed = 0  # random seed of the bootstrap
 n_boot = 1000  # bootstrap resamples
 figures_dir = None  # where the main job saves charts; None: charts are not saved
 
-# %%
+# %% tags=[]
 event = load_event(event_dir)
 final = consolidate(event.codes, event.codebook)
 rel = reliability(event.codes, event.codebook, coders=independent_coders(event.codes), exclude=(),
@@ -42,77 +58,77 @@ stances = claim_stances(final, event.codebook, event.reports).merge(
 print(f"{len(event.reports)} reports, {event.reports['outlet'].nunique()} outlets, "
       f"{event.reports['outlet_country'].nunique()} countries")
 
-# %% [markdown]
+# %% [markdown] tags=[]
 # ## Who said the talks made progress, who said there was none, and when?
 
-# %%
+# %% tags=[]
 ax = plot_stances(stances, variable="progress_claim", color_by="outlet_type", source=source,
                   title="Progress at the Cairo talks: each report's account over time")
 save(ax, "00-progress-over-time", figures_dir)
 
-# %% [markdown]
+# %% [markdown] tags=[]
 # `attributed`: the report passes on Al-Qahera's (or an Egyptian source's) progress account with no
 # denial; `denied`: only the no-progress account; `both`: the two side by side; `asserted`: progress
 # in the report's own voice. The reliability of this variable between the two coders:
 
-# %%
+# %% tags=[]
 rel.loc[["progress_claim", "headline_stance", "no_progress_source"], ["alpha", "ci_low", "ci_high", "verdict"]]
 
-# %% [markdown]
+# %% [markdown] tags=[]
 # ## Which account did outlets in each country carry?
 
-# %%
+# %% tags=[]
 progress = stances[stances["variable"] == "progress_claim"]
 progress.pivot_table(index="outlet_country", columns="value", values="report_id", aggfunc="count",
                      fill_value=0)
 
-# %% [markdown]
+# %% [markdown] tags=[]
 # ## Whose voice denied progress?
 
-# %%
+# %% tags=[]
 final.loc[final["variable"] == "no_progress_source", "value"].value_counts().rename("reports").to_frame()
 
-# %% [markdown]
+# %% [markdown] tags=[]
 # ## Which word did outlets use for the people held in Gaza?
 
-# %%
+# %% tags=[]
 shares = label_shares(final, event.codebook, event.reports, by="outlet_type")
 ax = plot_label_shares(shares, variable="label_captives", by="outlet_type", source=source)
 save(ax, "00-label-captives", figures_dir)
 
-# %% [markdown]
+# %% [markdown] tags=[]
 # Coded in each report's own voice. Reliability (tentative below 0.800):
 
-# %%
+# %% tags=[]
 rel.loc[["label_captives", "label_palestinian_prisoners", "label_hamas", "label_alqahera"],
         ["alpha", "ci_low", "ci_high", "verdict"]]
 
-# %% [markdown]
+# %% [markdown] tags=[]
 # ## What did reprints of the same wire story change?
 
-# %%
+# %% tags=[]
 edits = wire_edits(final, event.codebook, event.reports)
 edits.loc[edits["role"].isin(["label", "claim"]),
           ["outlet", "source_outlet", "variable", "source_value", "value", "evidence"]]
 
-# %% [markdown]
+# %% [markdown] tags=[]
 # ## Which Gaza death toll was cited, and on whose authority?
 
-# %%
+# %% tags=[]
 deviations = figure_deviations(final, event.codebook, event.figures, event.reports)
 ax = plot_figure_deviations(deviations, variable="fig_gaza_deaths", unit="people killed", source=source)
 save(ax, "00-gaza-death-toll", figures_dir)
 
-# %% [markdown]
+# %% [markdown] tags=[]
 # ## How was Al-Qahera described?
 
-# %%
+# %% tags=[]
 label_distribution(final, event.codebook).query("variable == 'label_alqahera'")[["code", "n", "share"]]
 
-# %% [markdown]
+# %% [markdown] tags=[]
 # ## Which words set the reports that passed on progress apart from those that denied it?
 
-# %%
+# %% tags=[]
 accounts = codes_as_columns(event.reports, final, ["progress_claim"])
 keys = keyness(event.terms, accounts, column="progress_claim", group_a=["attributed", "asserted"],
                group_b=["denied"])
@@ -120,5 +136,5 @@ ax = plot_keyness(keys, k=12, labels=("progress (attributed or asserted)", "no p
                   source=source)
 save(ax, "00-keyness-progress", figures_dir)
 
-# %% [markdown]
+# %% [markdown] tags=[]
 # Term counts come from the stored opening of each page, so they reflect how reports began.

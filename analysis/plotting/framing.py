@@ -439,12 +439,15 @@ def plot_stances(stances, *, variable, color_by=None, ax=None, title=None, sourc
     ypos = {v: i for i, v in enumerate(levels)}
     # spread reports with the same stance and day vertically so that none hides another
     t = t.sort_values(["_time", "report_id"], kind="stable")
-    t["_y"] = t["value"].astype(str).map(ypos) + (t.groupby([t["value"].astype(str), t["_time"].dt.date]).cumcount() % 5 - 2) * 0.08
+    same_day = t.groupby([t["value"].astype(str), t["_time"].dt.date])
+    k, n = same_day.cumcount(), same_day["report_id"].transform("size")
+    t["_y"] = t["value"].astype(str).map(ypos) + (k - (n - 1) / 2) * np.minimum(0.09, 0.8 / n)
     groups = [None] if color_by is None else _group_levels(t[color_by])
     for j, g in enumerate(groups):
         part = t if g is None else t[_same(t[color_by], g)]
         colour, marker = _style(j)
-        ax.scatter(part["_time"], part["_y"], color=colour, marker=marker, s=30, zorder=3,
+        ax.scatter(part["_time"], part["_y"], color=colour, marker=marker, s=28, zorder=3, alpha=0.9,
+                   edgecolors="white", linewidths=0.5,
                    label=None if g is None else ("(none)" if pd.isna(g) else str(g)))
     ax.set_yticks(range(len(levels)), levels)
     ax.set_ylim(-0.6, len(levels) - 0.4)
