@@ -26,6 +26,7 @@
 # numbered notebooks that follow run on any event folder.
 
 # %% tags=[]
+# %matplotlib inline
 import pandas as pd
 
 from analysis import load_event

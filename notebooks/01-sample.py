@@ -22,6 +22,7 @@
 # they were published. Run it on any event folder by changing `event_dir`.
 
 # %% tags=[]
+# %matplotlib inline
 import pandas as pd
 
 from analysis import load_event, summary

@@ -23,6 +23,7 @@
 # notebooks treat everything below 0.800 as tentative.
 
 # %% tags=[]
+# %matplotlib inline
 import pandas as pd
 
 from analysis import load_event

@@ -22,6 +22,7 @@
 # reports. Frames and items come from the codebook's `frame_item` variables.
 
 # %% tags=[]
+# %matplotlib inline
 import pandas as pd
 
 from analysis import load_event

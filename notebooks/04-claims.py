@@ -22,6 +22,7 @@
 # pair of reports that contradict each other, and when each stance first appeared.
 
 # %% tags=[]
+# %matplotlib inline
 import pandas as pd
 
 from analysis import load_event

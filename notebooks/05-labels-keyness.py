@@ -23,6 +23,7 @@
 # lexicon of label variants agrees with the human coders.
 
 # %% tags=[]
+# %matplotlib inline
 import pandas as pd
 
 from analysis import load_event

@@ -23,6 +23,7 @@
 # sources were (Shannon entropy in bits).
 
 # %% tags=[]
+# %matplotlib inline
 import pandas as pd
 
 from analysis import load_event

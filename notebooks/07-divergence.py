@@ -23,6 +23,7 @@
 # permutation test between two groups; and a map of outlets placed by their coded profiles.
 
 # %% tags=[]
+# %matplotlib inline
 import pandas as pd
 
 from analysis import load_event

@@ -22,6 +22,7 @@
 # added or dropped. Unresolved codes are never compared.
 
 # %% tags=[]
+# %matplotlib inline
 import pandas as pd
 
 from analysis import load_event

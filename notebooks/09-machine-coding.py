@@ -24,6 +24,7 @@
 # human-human alpha, a majority-class baseline and the lexicon coder.
 
 # %% tags=[]
+# %matplotlib inline
 import pandas as pd
 
 from analysis import load_event
