@@ -623,7 +623,8 @@ def _prepare(final, codebook, reports, *, by, variables):
     if not groups:
         raise ValueError(f"no report has a value in column {by!r}")
     g_index = {str(g): i for i, g in enumerate(groups)}
-    rep = rep.assign(_g=rep[by].map(lambda g: g_index[str(g)]).astype(np.int64))
+    which, distinct = pd.factorize(rep[by].to_numpy(dtype=object))
+    rep = rep.assign(_g=np.array([g_index[str(g)] for g in distinct], dtype=np.int64)[which])
     rep = rep.sort_values(["_g", "report_id"], kind="stable").reset_index(drop=True)
 
     fin = final[list(_FINAL_COLUMNS)]
@@ -645,28 +646,46 @@ def _prepare(final, codebook, reports, *, by, variables):
     position = pd.Series(np.arange(len(rep)), index=rep["report_id"])
     category = np.full((len(rep), len(spec)), -1, dtype=np.int64)
     n_codes = []
+    fin = fin[fin["value"].notna()]
+    # rows of each variable through one factorization of the column (not one scan per variable)
+    v_code, v_uniq = pd.factorize(fin["variable"].to_numpy(dtype=object))
+    v_pos = {name: j for j, name in enumerate(v_uniq)}
+    by_var = np.argsort(v_code, kind="stable")
+    bounds = np.concatenate([[0], np.cumsum(np.bincount(v_code, minlength=len(v_uniq)))])
+    fin_rid, fin_value = fin["report_id"].to_numpy(dtype=object), fin["value"].to_numpy(dtype=object)
     for v, (name, codes) in enumerate(zip(spec["variable"], spec["codes"])):
         codes = tuple(codes)
         n_codes.append(len(codes))
-        sub = fin[(fin["variable"] == name) & fin["value"].notna()]
-        if sub.empty:
+        if name not in v_pos:
             continue
+        part = by_var[bounds[v_pos[name]]:bounds[v_pos[name] + 1]]
+        rids, values = fin_rid[part], fin_value[part]
         lookup = {c: i for i, c in enumerate(codes)}
-        cats = []
-        for rid, value in zip(sub["report_id"], sub["value"]):
-            try:
-                cats.append(lookup[value])
-            except (KeyError, TypeError):
-                raise DataError(Problem("final", f"report {rid}: value {value!r} of variable {name} is "
-                                        "not one of its codes", column="value", value=value,
-                                        accepted="one of " + ", ".join(map(repr, codes)))) from None
-        category[position[sub["report_id"]].to_numpy(), v] = cats
+        try:
+            # one dict lookup per distinct value (factorize groups values as a dict does)
+            which, distinct = pd.factorize(values, use_na_sentinel=False)
+            cats = np.array([lookup.get(u, -1) for u in distinct], dtype=np.int64)[which]
+        except TypeError:  # unhashable values: looked up one by one, to name the first
+            cats = np.array([_code_of(lookup, u) for u in values], dtype=np.int64)
+        for i in np.flatnonzero(cats < 0)[:1]:
+            rid, value = rids[i], values[i]
+            raise DataError(Problem("final", f"report {rid}: value {value!r} of variable {name} is "
+                                    "not one of its codes", column="value", value=value,
+                                    accepted="one of " + ", ".join(map(repr, codes))))
+        category[position[rids].to_numpy(), v] = cats
     group_of = rep["_g"].to_numpy()
     any_coded = (category >= 0).any(axis=1)
     coded_reports = np.bincount(group_of[any_coded], minlength=len(groups)).astype(np.int64)
     return _Data(groups=np.array(groups, dtype=object), group_of=group_of,
                  report_ids=rep["report_id"].to_numpy(), variables=list(spec["variable"]),
                  n_codes=n_codes, category=category, coded_reports=coded_reports)
+
+
+def _code_of(lookup, value):
+    try:
+        return lookup[value]
+    except (KeyError, TypeError):
+        return -1
 
 
 def _choose_variables(codebook, variables):

@@ -420,28 +420,35 @@ def _validate_codes(long: pd.DataFrame, codebook: pd.DataFrame, report_ids: set,
     raw = long["value"].to_numpy(dtype=object)
     vcol = long["_vcol"].to_numpy(dtype=object)
 
-    report((long["report_id"].str.strip() == "").to_numpy(), lambda i: "report_id is empty",
+    # text checks run once per distinct value (sheets.map_distinct): millions of cells, few values;
+    # the three key columns are factorized once and their codes serve the checks, the duplicates
+    # and the sort
+    rid_f = pd.factorize(rid, use_na_sentinel=False)
+    coder_f = pd.factorize(coder, use_na_sentinel=False)
+    var_f = pd.factorize(var, use_na_sentinel=False)
+    report(sheets.map_distinct(rid, _is_blank, dtype=bool, factorized=rid_f), lambda i: "report_id is empty",
            lambda i: "report_id", lambda i: "the report_id of a report in reports.csv", lambda i: "")
-    coder_s = long["coder"]
-    report((coder_s.str.strip() == "").to_numpy(), lambda i: "coder is empty", lambda i: "coder",
-           lambda i: "the coder's name", lambda i: "")
-    report((coder_s != coder_s.str.strip()).to_numpy(), lambda i: f"coder '{coder[i]}' has leading or trailing spaces",
+    report(sheets.map_distinct(coder, _is_blank, dtype=bool, factorized=coder_f), lambda i: "coder is empty",
+           lambda i: "coder", lambda i: "the coder's name", lambda i: "")
+    report(sheets.map_distinct(coder, _has_spaces, dtype=bool, factorized=coder_f),
+           lambda i: f"coder '{coder[i]}' has leading or trailing spaces",
            lambda i: "coder", lambda i: f"'{coder[i].strip()}'", lambda i: coder[i])
     known_reports = np.array(sorted(report_ids), dtype=object)
-    in_reports = pd.Series(rid).isin(known_reports).to_numpy()
+    in_reports = pd.Index(rid_f[1]).isin(known_reports)[rid_f[0]]
     report(~in_reports, lambda i: f"report_id '{rid[i]}' is not in {reports_file}", lambda i: "report_id",
            lambda i: (f"did you mean '{_closest(rid[i], report_ids)}'? " if _closest(rid[i], report_ids) else "")
            + f"add the report to {reports_file} or correct the id", lambda i: rid[i])
     known = codebook.set_index("variable")
-    in_cb = pd.Series(var).isin(known.index).to_numpy()
+    in_cb = pd.Index(var_f[1]).isin(known.index)[var_f[0]]
     report(~in_cb, lambda i: f"variable '{var[i]}' is not in the codebook", lambda i: "variable",
            lambda i: (f"did you mean '{_closest(var[i], known.index)}'? " if _closest(var[i], known.index) else "")
            + "a variable name of codebook.yaml", lambda i: var[i])
 
     value = np.full(n, np.nan, dtype=object)
-    blank = pd.Series(raw).str.strip().eq("").to_numpy()
+    raw_f = pd.factorize(raw, use_na_sentinel=False)
+    blank = sheets.map_distinct(raw, _is_blank, dtype=bool, factorized=raw_f)
     levels = known["level"]
-    lvl = pd.Series(var).map(levels).to_numpy(dtype=object)
+    lvl = pd.Series(var_f[1]).map(levels).to_numpy(dtype=object)[var_f[0]]
     categorical = np.isin(lvl, ["nominal", "ordinal"])
     numeric = np.isin(lvl, ["interval", "ratio"])
     # Codes are matched as written: 'Yes ' or 'YES' for 'yes' is refused, with the exact code in the
@@ -449,7 +456,8 @@ def _validate_codes(long: pd.DataFrame, codebook: pd.DataFrame, report_ids: set,
     cat_idx = np.flatnonzero(categorical & ~blank & ~bad)
     if len(cat_idx):
         lookup = {(v, str(c)): c for v, codes in zip(codebook["variable"], codebook["codes"]) for c in codes}
-        codes_of, ok = _map_pairs(var[cat_idx], raw[cat_idx], lookup)
+        codes_of, ok = _map_pairs(var[cat_idx], raw[cat_idx], lookup,
+                                  (var_f[0][cat_idx], var_f[1], raw_f[0][cat_idx], raw_f[1]))
         value[cat_idx[ok]] = codes_of[ok]
         notok = np.zeros(n, dtype=bool)
         notok[cat_idx[~ok]] = True
@@ -466,7 +474,10 @@ def _validate_codes(long: pd.DataFrame, codebook: pd.DataFrame, report_ids: set,
                lambda i: raw[i])
     num_idx = np.flatnonzero(numeric & ~blank & ~bad)
     if len(num_idx):
-        nums = pd.to_numeric(pd.Series(raw[num_idx]).str.strip(), errors="coerce").to_numpy(dtype=float)
+        # parsed once per distinct text, by pandas' own parser for a whole array
+        which, distinct = pd.factorize(raw[num_idx], use_na_sentinel=False)
+        nums = pd.to_numeric(pd.Series(distinct, dtype=object).str.strip(),
+                             errors="coerce").to_numpy(dtype=float)[which]
         finite = np.isfinite(nums)
         notnum = np.zeros(n, dtype=bool)
         notnum[num_idx[~finite]] = True
@@ -480,21 +491,33 @@ def _validate_codes(long: pd.DataFrame, codebook: pd.DataFrame, report_ids: set,
                lambda i: "zero or a positive number", lambda i: raw[i])
     value[numeric & blank] = np.nan
 
-    evidence = long["evidence"].astype(str).str.strip()
-    has_ev = (evidence != "").to_numpy()
+    ev_f = pd.factorize(long["evidence"].to_numpy(dtype=object), use_na_sentinel=False)
+    evidence = sheets.map_distinct(None, lambda u: str(u).strip(), factorized=ev_f)
+    has_ev = sheets.map_distinct(None, lambda u: str(u).strip() != "", dtype=bool, factorized=ev_f)
     if has_ev.any():
-        words = np.zeros(n, dtype=np.int64)
-        words[has_ev] = evidence[has_ev].str.split().str.len().to_numpy()
+        words = sheets.map_distinct(None, lambda u: len(str(u).split()), dtype=np.int64, factorized=ev_f)
         report(words > max_words, lambda i: f"evidence has {words[i]} words", lambda i: vcol[i] + EVIDENCE_SUFFIX
                if vcol[i] != "value" else "evidence",
                lambda i: f"at most {max_words} words quoted from the report (no article text is stored)",
-               lambda i: evidence.iloc[i][:60])
+               lambda i: evidence[i][:60])
 
+    # dtype=object as inferred, without pandas scanning millions of cells for dates
     codes = pd.DataFrame({"report_id": rid, "coder": coder, "variable": var, "value": value,
-                          "evidence": np.where(has_ev, evidence.to_numpy(dtype=object), np.nan)})
-    key = long[["report_id", "coder", "variable"]]
+                          "evidence": np.where(has_ev, evidence, np.nan)}, dtype=object)
     judged = ~(blank & ~has_ev)
-    dup = key.duplicated(keep=False).to_numpy() & judged
+    # one integer per (report_id, coder, variable), from the factorized columns
+    order = _sort_order(rid_f, coder_f, var_f)
+    if order is None:
+        dup = long[["report_id", "coder", "variable"]].duplicated(keep=False).to_numpy()
+    else:
+        # equal keys are neighbours in sorted order: a row is repeated if it equals either one
+        order, same = order
+        near = np.zeros(n, dtype=bool)
+        near[1:] |= same
+        near[:-1] |= same
+        dup = np.empty(n, dtype=bool)
+        dup[order] = near
+    dup &= judged
     if dup.any():
         # the first judgement (in file order, then row order) stands; later ones are problems
         idx = np.flatnonzero(dup)
@@ -510,16 +533,62 @@ def _validate_codes(long: pd.DataFrame, codebook: pd.DataFrame, report_ids: set,
                lambda i: raw[i])
     # in file and row order, as the user will walk through them ("... more" notes last in their file)
     problems.sort(key=lambda p: (p.file, p.row is None, p.row or 0))
-    return codes, bad, judged, problems
+    return codes, bad, judged, problems, None if order is None else order
 
 
-def _map_pairs(variables: np.ndarray, texts: np.ndarray, lookup: dict):
+def _sort_order(*factorized):
+    """Row order of a stable sort by several columns, and where a row's key equals the previous.
+
+    Returns ``(order, same)``, ``same[i]`` telling whether sorted rows i and i + 1 have the same
+    values in all columns; None when a column holds anything but text.
+
+    Each column becomes the rank of its value among its distinct values (so millions of strings
+    are compared only as distinct values), and the ranks one integer key when it fits in int64.
+    """
+    ranks, span = [], 1
+    for codes_, uniques in factorized:
+        if not all(isinstance(u, str) for u in uniques):
+            return None
+        rank = np.empty(len(uniques), dtype=np.int64)
+        rank[np.argsort(np.asarray(uniques, dtype=object), kind="stable")] = np.arange(len(uniques))
+        ranks.append(rank[codes_])
+        span *= max(len(uniques), 1)
+    if span < 2**62:
+        key = np.zeros(len(ranks[0]), dtype=np.int64)
+        for r, (_, uniques) in zip(ranks, factorized):
+            key = key * max(len(uniques), 1) + r
+        order = np.argsort(key, kind="stable")
+        ordered = key[order]
+        return order, ordered[1:] == ordered[:-1]
+    order = np.lexsort(ranks[::-1])
+    same = np.ones(max(len(order) - 1, 0), dtype=bool)
+    for r in ranks:
+        ordered = r[order]
+        same &= ordered[1:] == ordered[:-1]
+    return order, same
+
+
+def _is_blank(u) -> bool:
+    """As ``Series.str.strip() == ""``: text of spaces only (not NaN or other objects)."""
+    return isinstance(u, str) and not u.strip()
+
+
+def _has_spaces(u) -> bool:
+    """As ``s != s.str.strip()``: text with spaces around it, and anything that is not text."""
+    return not isinstance(u, str) or u != u.strip()
+
+
+def _map_pairs(variables: np.ndarray, texts: np.ndarray, lookup: dict, factorized=None):
     """Codes of (variable, text) pairs through ``lookup``, looked up once per distinct pair.
 
+    ``factorized``: ``(vcodes, vuniq, tcodes, tuniq)`` of the two arrays, when known.
     Returns the codes (object array) and a mask of pairs found.
     """
-    vcodes, vuniq = pd.factorize(variables)
-    tcodes, tuniq = pd.factorize(texts)
+    if factorized is None:
+        vcodes, vuniq = pd.factorize(variables)
+        tcodes, tuniq = pd.factorize(texts)
+    else:
+        vcodes, vuniq, tcodes, tuniq = factorized
     pair = vcodes.astype(np.int64) * max(len(tuniq), 1) + tcodes
     inv, upair = pd.factorize(pair)
     vals = np.empty(len(upair), dtype=object)
@@ -677,7 +746,7 @@ def load_event(path, *, strict: bool = True, max_bytes: int = sheets.MAX_FILE_BY
         long = pd.DataFrame(columns=["report_id", "coder", "variable", "value", "evidence", "_row", "_col", "_vcol", "_file"])
     long["evidence"] = long["evidence"].astype(object)
     report_ids = set(reports["report_id"])
-    codes, bad, judged, cproblems = _validate_codes(long, cb.variables, report_ids, max_words, reports_file)
+    codes, bad, judged, cproblems, sort_key = _validate_codes(long, cb.variables, report_ids, max_words, reports_file)
     problems.extend(cproblems)
 
     terms = None
@@ -702,7 +771,10 @@ def load_event(path, *, strict: bool = True, max_bytes: int = sheets.MAX_FILE_BY
         counts[fname]["judgements_used"] = int((used & in_file).sum())
         counts[fname]["blank"] = int((~judged & in_file & ~bad).sum())
         counts[fname]["rejected"] = int((bad & in_file).sum())
-    codes = codes[used].sort_values(["report_id", "coder", "variable"], kind="stable").reset_index(drop=True)
+    if sort_key is None:
+        codes = codes[used].sort_values(["report_id", "coder", "variable"], kind="stable").reset_index(drop=True)
+    else:  # the same order, sorted on integer ranks (sort_key: the order of all rows)
+        codes = codes.iloc[sort_key[used[sort_key]]].reset_index(drop=True)
     return Event(meta=meta, reports=reports, codes=codes, codebook=cb.variables, values=cb.values,
                  frames=cb.frames, facts=facts, figures=figures, terms=terms, rejected=rejected,
                  counts=counts, path=folder.name)

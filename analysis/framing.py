@@ -829,7 +829,8 @@ def _levels(values):
 def _positions(values, levels):
     index = {v: i for i, v in enumerate(levels) if not _missing(v)}
     last = len(levels) - 1
-    return np.array([last if _missing(v) else index[v] for v in values], dtype=np.int64)
+    which, distinct = pd.factorize(np.asarray(values, dtype=object), use_na_sentinel=False)
+    return np.array([last if _missing(v) else index[v] for v in distinct], dtype=np.int64)[which]
 
 
 def _same(series, level):
@@ -848,8 +849,18 @@ def _ranks(sub, var):
     rank = {c: i for i, c in enumerate(codes)}
     values = sub["value"].to_numpy(dtype=object)
     out = np.full(len(values), np.nan)
+    try:
+        # once per distinct value: factorize groups values as the dict does (hash and ==)
+        which, distinct = pd.factorize(values, use_na_sentinel=False)
+        found = np.array([np.nan if _missing(u) else rank.get(u, -1) for u in distinct], dtype=float)
+        out = found[which] if len(values) else out
+        if not (out < 0).any():
+            return out
+    except TypeError:  # unhashable values: one by one below
+        pass
     for i, v in enumerate(values):
         if _missing(v):
+            out[i] = np.nan
             continue
         try:
             out[i] = rank[v]

@@ -15,6 +15,7 @@ from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
+from tqdm.std import tqdm
 
 from .codebook import LEVELS
 from .errors import DataError, Problem
@@ -41,7 +42,7 @@ _CODEBOOK_COLUMNS = ("variable", "level", "codes")
 # ---------------------------------------------------------------------------------------------
 
 def reliability(codes, codebook, *, coders=None, exclude=("adjudicated",), n_boot=1000, ci=0.95,
-                seed=0):
+                seed=0, progress=False):
     """Krippendorff's alpha for every codebook variable, with a bootstrap interval.
 
     Parameters
@@ -69,6 +70,9 @@ def reliability(codes, codebook, *, coders=None, exclude=("adjudicated",), n_boo
     seed : int, default 0
         Seed of the bootstrap. Each variable draws from its own stream, derived from ``seed`` and
         the variable name, so its interval does not depend on the other variables in the table.
+    progress : bool, default False
+        Show a progress bar over the variables (tqdm, on stderr): worth it from about a million
+        judgements with intervals.
 
     Returns
     -------
@@ -187,7 +191,8 @@ def reliability(codes, codebook, *, coders=None, exclude=("adjudicated",), n_boo
     rows = _rows_of(codes, chosen, spec)
 
     out = []
-    for var in spec.itertuples(index=False):
+    for var in tqdm(list(spec.itertuples(index=False)), desc="reliability", unit="variable",
+                    disable=not progress):
         sub = rows.get(var.variable)
         enc = _encode(sub, var)
         rng = np.random.default_rng([seed, zlib.crc32(var.variable.encode("utf-8"))])
@@ -309,12 +314,13 @@ def consolidate(codes, codebook, *, adjudicator="adjudicated", coders=None):
         raise ValueError(f"the adjudicator {adjudicator!r} cannot also be one of the coders; "
                          "choose another adjudicator or leave it out of coders")
     chosen = _choose_coders(codes, coders, (adjudicator,), minimum=1)
-    rows = _rows_of(codes, chosen + [adjudicator], spec, keep_missing=True)
-    reports = np.sort(pd.unique(codes["report_id"].astype(str)))
+    rows, ids = _rows_of(codes, chosen + [adjudicator], spec, keep_missing=True, with_ids=True)
+    reports = np.sort(pd.unique(_as_str(codes["report_id"])))
+    unit_row = np.searchsorted(reports, ids)  # row of reports of each unit (_unit)
 
     parts = []
     for order, var in enumerate(spec.itertuples(index=False)):
-        part = _consolidate_variable(rows.get(var.variable), var, reports, chosen, adjudicator)
+        part = _consolidate_variable(rows.get(var.variable), var, reports, unit_row, chosen, adjudicator)
         part["_order"] = order
         parts.append(part)
     if not parts or not len(reports):
@@ -423,26 +429,77 @@ def _choose_coders(codes, coders, exclude, *, minimum):
     return chosen
 
 
-def _rows_of(codes, chosen, spec, *, keep_missing=False):
-    """The chosen coders' rows of each codebook variable (a dict), after checking duplicates."""
-    frame = codes[[c for c in codes.columns if c in _CODE_COLUMNS + ("evidence",)]]
-    frame = frame[frame["coder"].astype(str).isin(chosen) & frame["variable"].isin(spec["variable"])]
-    frame = frame.assign(report_id=frame["report_id"].astype(str), coder=frame["coder"].astype(str))
-    dup = frame.duplicated(["report_id", "coder", "variable"])
+def _rows_of(codes, chosen, spec, *, keep_missing=False, with_ids=False):
+    """The chosen coders' rows of each codebook variable (a dict), after checking duplicates.
+
+    Each variable's rows (report_id and coder as str) carry ``_unit``, the rank of the report_id
+    among the sorted distinct report_ids of all the rows chosen; with ``with_ids`` those sorted
+    ids are returned too. The key columns are factorized once, and every check and the split by
+    variable run on their integer codes (millions of rows, few distinct values).
+    """
+    cols = [c for c in codes.columns if c in _CODE_COLUMNS + ("evidence",)]
+    coder_all = _as_str(codes["coder"])
+    c_code, c_uniq = pd.factorize(coder_all)
+    v_code, v_uniq = pd.factorize(codes["variable"].to_numpy(dtype=object), use_na_sentinel=False)
+    keep = pd.Index(c_uniq).isin(chosen)[c_code] & pd.Index(v_uniq).isin(spec["variable"])[v_code]
+    sel = np.flatnonzero(keep)
+    rid = _as_str(codes["report_id"].iloc[sel])
+    # _unit: the rank of report_id among the sorted distinct ids (the units of alpha, in order)
+    unit, ids = pd.factorize(rid)
+    ids = np.asarray(ids, dtype=object)
+    order = np.argsort(ids, kind="stable")
+    rank = np.empty(len(ids), dtype=np.int64)
+    rank[order] = np.arange(len(ids))
+    unit = rank[unit]
+    c_sel, v_sel = c_code[sel], v_code[sel]
+    key = (unit * max(len(c_uniq), 1) + c_sel) * max(len(v_uniq), 1) + v_sel
+    dup = pd.Series(key).duplicated().to_numpy()
     if dup.any():
-        first = frame[dup].iloc[0]
-        raise DataError(Problem("codes", f"report {first['report_id']}, coder {first['coder']}, variable "
+        i = sel[np.argmax(dup)]
+        first = codes.iloc[i]
+        raise DataError(Problem("codes", f"report {rid[np.argmax(dup)]}, coder {coder_all[i]}, variable "
                                 f"{first['variable']} is coded more than once",
                                 accepted="one row per report, coder and variable"))
+    data = {c: codes[c].to_numpy()[sel] for c in cols}
+    data["report_id"], data["coder"], data["_unit"] = rid, coder_all[sel], unit
     if not keep_missing:
-        frame = frame[frame["value"].notna()]
-    return {name: group for name, group in frame.groupby("variable", sort=False)}
+        has = pd.notna(data["value"])
+        if not has.all():
+            data = {c: v[has] for c, v in data.items()}
+            sel, v_sel = sel[has], v_sel[has]
+    index = codes.index[sel]
+    # split by variable: a stable sort on the variable's code keeps each variable's rows in order
+    by_var = np.argsort(v_sel, kind="stable")
+    bounds = np.cumsum(np.bincount(v_sel, minlength=len(v_uniq)))
+    rows, lo = {}, 0
+    for j, hi in enumerate(bounds):
+        if hi > lo:
+            part = by_var[lo:hi]
+            rows[v_uniq[j]] = pd.DataFrame({c: v[part] for c, v in data.items()}, index=index[part])
+        lo = hi
+    return (rows, ids[order]) if with_ids else rows
+
+
+def _as_str(series):
+    """``series.astype(str)`` as an object array, converting each distinct value once."""
+    values = series.to_numpy(dtype=object)
+    if not len(values):
+        return values
+    try:
+        which, uniques = pd.factorize(values, use_na_sentinel=False)
+    except TypeError:  # unhashable values
+        return series.astype(str).to_numpy(dtype=object)
+    if all(type(u) is str for u in uniques):
+        return values
+    mapped = np.empty(len(uniques), dtype=object)
+    mapped[:] = [str(u) for u in uniques]
+    return mapped[which]
 
 
 def _encode(sub, var):
     """Map one variable's values to categories, checking them against the codebook."""
     if sub is None:
-        sub = pd.DataFrame({c: [] for c in _CODE_COLUMNS})
+        sub = pd.DataFrame({c: [] for c in _CODE_COLUMNS + ("_unit",)})
     values = sub["value"].to_numpy(dtype=object)
     missing = pd.isna(sub["value"]).to_numpy()
     category = np.full(len(values), -1, dtype=np.int64)
@@ -455,12 +512,21 @@ def _encode(sub, var):
             raise DataError(Problem("codebook", f"ordinal variable {var.variable} has no codes",
                                     column="codes", accepted="its codes, lowest to highest"))
         rank = {code: i for i, code in enumerate(domain)}
-        for i in np.flatnonzero(~missing):
-            try:
-                category[i] = rank[values[i]]
-            except (KeyError, TypeError):
-                raise _bad_value(sub, i, var, "is not one of its codes",
-                                 "one of " + ", ".join(map(repr, domain))) from None
+        coded = np.flatnonzero(~missing)
+        try:
+            # a dict lookup per distinct value: factorize groups values as a dict does (hash, ==)
+            which, uniques = pd.factorize(values[coded], use_na_sentinel=False)
+            found = np.array([rank.get(u, -1) for u in uniques], dtype=np.int64)
+            category[coded] = found[which] if len(coded) else []
+        except TypeError:  # unhashable values: one at a time, to name the first
+            found = None
+        if found is None or (category[coded] < 0).any():
+            for i in coded:
+                try:
+                    category[i] = rank[values[i]]
+                except (KeyError, TypeError):
+                    raise _bad_value(sub, i, var, "is not one of its codes",
+                                     "one of " + ", ".join(map(repr, domain))) from None
         points = np.arange(len(domain), dtype=np.float64)
         return _Encoded(sub, category, domain, points)
 
@@ -494,10 +560,82 @@ def _empty(columns, dtypes):
 def _unit_counts(enc):
     """Value counts per unit: (units, categories) over the units with at least one value."""
     coded = enc.category >= 0
-    units, unit = np.unique(enc.rows["report_id"].to_numpy()[coded], return_inverse=True)
+    # _unit: the unit's rank among the sorted report_ids (see _rows_of), so units are in that order
+    units, unit = np.unique(enc.rows["_unit"].to_numpy()[coded], return_inverse=True)
     n_cat = len(enc.domain)
     flat = np.bincount(unit * n_cat + enc.category[coded], minlength=len(units) * n_cat)
     return flat.reshape(len(units), n_cat).astype(np.float64)
+
+
+def _sparse_counts(enc):
+    """The nonzero value counts per unit as entries (unit, category, count), sorted by unit.
+
+    Interval and ratio variables have as many categories as distinct numbers (thousands), so a
+    dense (units, categories) table would be too large; units are numbered 0..U-1 as in
+    :func:`_unit_counts`. Returns ``n_units, unit, category, count``.
+    """
+    coded = enc.category >= 0
+    units, unit = np.unique(enc.rows["_unit"].to_numpy()[coded], return_inverse=True)
+    n_cat = max(len(enc.domain), 1)
+    pair, count = np.unique(unit.astype(np.int64) * n_cat + enc.category[coded], return_counts=True)
+    return len(units), pair // n_cat, pair % n_cat, count.astype(np.float64)
+
+
+def _pair_delta(a, b, level):
+    """Squared distances between the numbers a and b (elementwise), as in :func:`_fixed_delta`."""
+    diff = a - b
+    if level == "interval":
+        return diff ** 2
+    total = a + b
+    return np.divide(diff, total, out=np.zeros_like(diff), where=total != 0) ** 2
+
+
+def _sparse_alpha(unit, category, count, m, weights, level, points):
+    """:func:`_alpha` for interval and ratio variables, from the entries of :func:`_sparse_counts`.
+
+    ``unit, category, count`` are the nonzero counts of the pairable units (numbered 0..U-1,
+    sorted), ``m`` (U,) their numbers of values; other arguments and the result as in
+    :func:`_alpha`. A unit's disagreement is summed over the pairs of its distinct values (a few
+    per unit), never over all (V, V) pairs of categories.
+    """
+    n_units, n_cat = len(m), len(points)
+    distinct = np.bincount(unit, minlength=n_units)
+    start = np.cumsum(distinct) - distinct
+    size = distinct[unit]
+    ii = np.repeat(np.arange(len(unit)), size)
+    jj = start[unit[ii]] + np.arange(len(ii)) - np.repeat(np.cumsum(size) - size, size)
+    pair = count[ii] * count[jj] * _pair_delta(points[category[ii]], points[category[jj]], level)
+    per_unit = np.bincount(unit[ii], weights=pair, minlength=n_units) / (m - 1)
+    observed = weights @ per_unit
+    # n_c = weights @ counts, by blocks of resamples (weights (B, U), counts sparse (U, V))
+    n_boot = weights.shape[0]
+    n_c = np.empty((n_boot, n_cat))
+    step = max(1, (1 << 24) // max(len(unit), 1))
+    for lo in range(0, n_boot, step):
+        w = weights[lo:lo + step][:, unit] * count
+        flat = (np.arange(w.shape[0])[:, None] * n_cat + category).ravel()
+        n_c[lo:lo + step] = np.bincount(flat, weights=w.ravel(), minlength=w.shape[0] * n_cat).reshape(-1, n_cat)
+    n = n_c.sum(axis=1)
+    if n_cat <= _DENSE_DELTA:
+        delta = _fixed_delta(points, level)
+        expected = ((n_c @ delta) * n_c).sum(axis=1)
+    elif level == "interval":
+        # sum_ck n_c n_k (c - k)^2 = 2 (n sum_c n_c c^2 - (sum_c n_c c)^2)
+        expected = 2 * (n * (n_c @ points ** 2) - (n_c @ points) ** 2)
+    else:
+        expected = np.zeros(n_boot)
+        for lo in range(0, n_cat, _DENSE_DELTA):
+            block = _pair_delta(points[:, None], points[None, lo:lo + _DENSE_DELTA], level)
+            expected += ((n_c @ block) * n_c[:, lo:lo + _DENSE_DELTA]).sum(axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        d_observed = observed / n
+        d_expected = expected / (n * (n - 1))
+        alpha = np.where(expected > 0, 1.0 - (n - 1) * observed / expected, np.nan)
+    return alpha, d_observed, d_expected
+
+
+# categories up to which the (V, V) distances of interval and ratio variables are one matrix
+_DENSE_DELTA = 4096
 
 
 def _fixed_delta(points, level):
@@ -582,20 +720,42 @@ def _verdict(alpha):
 
 
 def _variable_reliability(var, enc, *, n_boot, ci, rng):
-    counts = _unit_counts(enc)
     coded = enc.category >= 0
     names = sorted(pd.unique(enc.rows["coder"].to_numpy()[coded]))
-    is_pairable = counts.sum(axis=1) >= 2
-    used = counts[is_pairable].sum(axis=0) > 0
-    # categories no pairable unit uses add nothing to any sum (ordinal included)
-    pairable = counts[is_pairable][:, used]
-    points = enc.points[used]
-    used_values = [v for v, u in zip(enc.domain, used) if u]
-    n_pairable = len(pairable)
+    if var.level in ("interval", "ratio"):
+        n_units, e_unit, e_cat, e_count = _sparse_counts(enc)
+        m_all = np.bincount(e_unit, weights=e_count, minlength=n_units)
+        is_pairable = m_all >= 2
+        keep = is_pairable[e_unit]
+        e_unit = (np.cumsum(is_pairable) - 1)[e_unit[keep]]
+        e_cat, e_count = e_cat[keep], e_count[keep]
+        used_cat = np.unique(e_cat)
+        e_cat = np.searchsorted(used_cat, e_cat)
+        points = enc.points[used_cat]
+        used_values = [enc.domain[i] for i in used_cat]
+        pm = m_all[is_pairable]
+        n_pairable, n_values, same = len(pm), int(e_count.sum()), (e_count * (e_count - 1)).sum()
+
+        def alpha_of(weights):
+            return _sparse_alpha(e_unit, e_cat, e_count, pm, weights, var.level, points)
+    else:
+        counts = _unit_counts(enc)
+        n_units = len(counts)
+        is_pairable = counts.sum(axis=1) >= 2
+        used = counts[is_pairable].sum(axis=0) > 0
+        # categories no pairable unit uses add nothing to any sum (ordinal included)
+        pairable = counts[is_pairable][:, used]
+        points = enc.points[used]
+        used_values = [v for v, u in zip(enc.domain, used) if u]
+        pm = pairable.sum(axis=1)
+        n_pairable, n_values, same = len(pairable), int(pairable.sum()), (pairable * (pairable - 1)).sum()
+
+        def alpha_of(weights):
+            return _alpha(pairable, weights, var.level, points)
     row = {
         "variable": var.variable, "level": var.level, "alpha": np.nan, "ci_low": np.nan,
-        "ci_high": np.nan, "n_units": len(counts), "n_pairable": n_pairable,
-        "n_values": int(pairable.sum()), "n_coders": len(names), "coders": ", ".join(names),
+        "ci_high": np.nan, "n_units": n_units, "n_pairable": n_pairable,
+        "n_values": n_values, "n_coders": len(names), "coders": ", ".join(names),
         "d_observed": np.nan, "d_expected": np.nan, "percent_agreement": np.nan,
         "verdict": "undefined", "note": "",
     }
@@ -603,9 +763,8 @@ def _variable_reliability(var, enc, *, n_boot, ci, rng):
         row["note"] = ("Alpha is undefined: no unit was coded by two or more of the chosen coders, "
                        "and at least 2 such units are needed.")
         return row
-    pm = pairable.sum(axis=1)
-    row["percent_agreement"] = float((pairable * (pairable - 1)).sum() / (pm * (pm - 1)).sum())
-    alpha, d_o, d_e = _alpha(pairable, np.ones((1, n_pairable)), var.level, points)
+    row["percent_agreement"] = float(same / (pm * (pm - 1)).sum())
+    alpha, d_o, d_e = alpha_of(np.ones((1, n_pairable)))
     row["d_observed"], row["d_expected"] = float(d_o[0]), float(d_e[0])
     if n_pairable < 2:
         row["note"] = ("Alpha is undefined: only 1 unit was coded by two or more of the chosen "
@@ -618,7 +777,7 @@ def _variable_reliability(var, enc, *, n_boot, ci, rng):
     row["alpha"] = float(alpha[0])
     row["verdict"] = _verdict(row["alpha"])
     if n_boot:
-        boot, _, _ = _alpha(pairable, _resample_weights(n_pairable, n_boot, rng), var.level, points)
+        boot, _, _ = alpha_of(_resample_weights(n_pairable, n_boot, rng))
         defined = boot[~np.isnan(boot)]
         if len(defined):
             row["ci_low"], row["ci_high"] = np.quantile(defined, [(1 - ci) / 2, (1 + ci) / 2])
@@ -638,7 +797,7 @@ def _show(value):
 # consolidation
 # ---------------------------------------------------------------------------------------------
 
-def _consolidate_variable(sub, var, reports, chosen, adjudicator):
+def _consolidate_variable(sub, var, reports, unit_row, chosen, adjudicator):
     enc = _encode(sub, var)
     n_rep, n_cod = len(reports), len(chosen)
     # wide tables report x coder (sorted), of categories (-1 missing) and of row positions
@@ -647,23 +806,31 @@ def _consolidate_variable(sub, var, reports, chosen, adjudicator):
     adj_cat = np.full(n_rep, -1, dtype=np.int64)
     adj_pos = np.full(n_rep, -1, dtype=np.int64)
     if len(enc.rows):
-        r = np.searchsorted(reports, enc.rows["report_id"].to_numpy())
+        r = unit_row[enc.rows["_unit"].to_numpy()]
         coder = enc.rows["coder"].to_numpy()
         is_adj = coder == adjudicator
-        c = np.searchsorted(chosen, coder[~is_adj])
+        c = pd.Index(chosen).get_indexer(coder[~is_adj])
         category[r[~is_adj], c] = enc.category[~is_adj]
         position[r[~is_adj], c] = np.flatnonzero(~is_adj)
         adj_cat[r[is_adj]] = enc.category[is_adj]
         adj_pos[r[is_adj]] = np.flatnonzero(is_adj)
 
     n_cat = len(enc.domain)
-    counts = np.zeros((n_rep, max(n_cat, 1)), dtype=np.int64)
-    for j in range(n_cod):
-        has = category[:, j] >= 0
-        counts[np.flatnonzero(has), category[has, j]] += 1
-    k = counts.sum(axis=1)
-    top = counts.argmax(axis=1)
-    top_count = counts.max(axis=1)
+    k = (category >= 0).sum(axis=1)
+    if var.level in ("nominal", "ordinal"):
+        counts = np.zeros((n_rep, max(n_cat, 1)), dtype=np.int64)
+        for j in range(n_cod):
+            has = category[:, j] >= 0
+            counts[np.flatnonzero(has), category[has, j]] += 1
+        top = counts.argmax(axis=1)
+        top_count = counts.max(axis=1)
+    else:
+        # numbers have thousands of categories: no (reports, categories) table; only unanimity
+        # counts, so the top category is the highest, and it has all k values when the lowest
+        # equals it
+        top = category.max(axis=1, initial=-1)
+        low = np.where(category >= 0, category, np.iinfo(np.int64).max).min(axis=1, initial=np.iinfo(np.int64).max)
+        top_count = np.where(low == top, k, 0)
 
     rule = np.full(n_rep, "tie", dtype=object)
     winner = np.full(n_rep, -1, dtype=np.int64)

@@ -52,6 +52,7 @@ class Table:
     file: str
     problems: list = field(default_factory=list)
     n_read: int = 0
+    lengths: dict | None = field(default=None, repr=False)  # characters per cell, when known
 
 
 def read_table(path: Path, name: str, *, max_bytes: int = MAX_FILE_BYTES) -> Table:
@@ -94,20 +95,47 @@ def read_table(path: Path, name: str, *, max_bytes: int = MAX_FILE_BYTES) -> Tab
     else:
         raise DataError(Problem(name, f"'{suffix}' files are not read",
                                 accepted="tables are .csv, .xlsx or .parquet"))
-    table = _drop_empty_rows(table)
-    _check_cell_lengths(table)
+    lengths = table.lengths or {col: cell_lengths(table.frame[col].to_numpy(dtype=object))
+                                for col in table.frame.columns}
+    table, lengths = _drop_empty_rows(table, lengths)
+    _check_cell_lengths(table, lengths)
     return table
 
 
-def _drop_empty_rows(table: Table) -> Table:
+def map_distinct(values: np.ndarray, fn, *, dtype=object, factorized=None) -> np.ndarray:
+    """``fn`` of every cell of ``values`` (1-d object array), computed once per distinct value.
+
+    A column of millions of cells holds few distinct codes, ids and names: factorizing first and
+    calling ``fn`` on the distinct values costs a hash per cell instead of a Python call per cell.
+    NaN is passed to ``fn`` like any other value. ``factorized``: the ``(codes, uniques)`` of
+    ``pd.factorize(values, use_na_sentinel=False)``, when the caller has them already.
+    """
+    try:
+        codes, uniques = factorized or pd.factorize(values, use_na_sentinel=False)
+    except TypeError:  # unhashable cells (lists in a Parquet column): one call per cell
+        out = np.empty(len(values), dtype=dtype)
+        out[:] = [fn(u) for u in values]
+        return out
+    mapped = np.empty(len(uniques), dtype=dtype)
+    mapped[:] = [fn(u) for u in uniques]
+    return mapped[codes]
+
+
+def cell_lengths(values: np.ndarray) -> np.ndarray:
+    """Characters of each text cell (0 for anything else), once per distinct value."""
+    return map_distinct(values, lambda u: len(u) if isinstance(u, str) else 0, dtype=np.int64)
+
+
+def _drop_empty_rows(table: Table, lengths: dict):
     f = table.frame
     empty = np.ones(len(f), dtype=bool)
     for col in f.columns:
-        empty &= f[col].to_numpy(dtype=object) == ""
+        empty &= lengths[col] == 0
     if not empty.any():
-        return table
-    return Table(f[~empty].reset_index(drop=True), table.rows[~empty], table.file, table.problems,
-                 table.n_read - int(empty.sum()))
+        return table, lengths
+    keep = ~empty
+    return (Table(f[keep].reset_index(drop=True), table.rows[keep], table.file, table.problems,
+                  table.n_read - int(empty.sum())), {c: v[keep] for c, v in lengths.items()})
 
 
 def _check_header(header: list, name: str) -> list:
@@ -172,9 +200,11 @@ def _read_csv(path: Path, name: str) -> Table:
 
     raw = path.read_bytes()
     text = _decode(raw, name)
+    skipped = 3 if raw.startswith(b"\xef\xbb\xbf") else 0  # bytes before text (a byte-order mark)
     if text.startswith("\ufeff"):
         text = text[1:]
-    if not text.strip():
+        skipped += 3
+    if not text or text.isspace():  # as text.strip() == "", without copying the file
         raise DataError(Problem(name, "the file is empty",
                                 accepted="a header row, then one row per record"))
     # Lines may end in \r\n, \n or \r (old Mac), even mixed in one file: split the header off at
@@ -204,12 +234,14 @@ def _read_csv(path: Path, name: str) -> Table:
         bad.append(row)
         return "skip"
 
-    if not body.strip("\r\n"):  # no rows, or only empty ones (a cell of spaces is a cell)
+    if re.fullmatch(r"[\r\n]*", body):  # no rows, or only empty ones (a cell of spaces is a cell)
         frame = pd.DataFrame({h: pd.Series([], dtype=object) for h in header})
         return Table(frame, np.zeros(0, dtype=np.int64), name, [], 0)
     # pyarrow drops a byte-order mark at the start of its input: give it one to drop, so that a
     # first row whose cell starts with U+FEFF keeps it
-    data = b"\xef\xbb\xbf" + body.encode("utf-8")
+    # the body's bytes are those of the file after the header line (UTF-8 decodes one to one)
+    data = b"\xef\xbb\xbf" + raw[skipped + len(text[: split.end()].encode("utf-8")):]
+    del raw
     try:
         tbl = pacsv.read_csv(
             io.BytesIO(data),
@@ -226,12 +258,21 @@ def _read_csv(path: Path, name: str) -> Table:
     except (pa.ArrowInvalid, ValueError) as exc:
         raise DataError(Problem(name, f"the file cannot be parsed as CSV ({exc})",
                                 accepted="comma-separated values with a header row")) from None
-    frame = tbl.to_pandas()
+    import pyarrow.compute as pc
+    # characters per cell, counted by pyarrow on its own strings (no Python object per cell)
+    lengths = {h: pc.utf8_length(tbl.column(h)).to_numpy(zero_copy_only=False) for h in header}
+    frame = tbl.to_pandas()  # equal strings become one Python object (deduplicate_objects)
+    del tbl
     for h in header:
-        frame[h] = frame[h].astype(object)
+        if frame[h].dtype != object:
+            frame[h] = frame[h].astype(object)
     bad_lines = np.array(sorted(r.number + 1 for r in bad if r.number is not None), dtype=np.int64)
     n_total = len(frame) + len(bad)
-    rows = np.setdiff1d(np.arange(2, n_total + 2, dtype=np.int64), bad_lines)[: len(frame)]
+    # the row numbers not taken by bad lines (a mask: np.setdiff1d would sort millions of rows)
+    keep = np.ones(n_total, dtype=bool)
+    inside = bad_lines[(bad_lines >= 2) & (bad_lines < n_total + 2)]
+    keep[inside - 2] = False
+    rows = np.arange(2, n_total + 2, dtype=np.int64)[keep][: len(frame)]
     _check_closed_quotes(frame, rows, bad, body, name)
     problems = []
     for r in bad:
@@ -242,7 +283,7 @@ def _read_csv(path: Path, name: str) -> Table:
             row=None if r.number is None else r.number + 1,
             accepted=f"{r.expected_columns} comma-separated cells per row; quote cells that "
             "contain commas"))
-    return Table(frame, rows, name, problems, n_total)
+    return Table(frame, rows, name, problems, n_total, lengths)
 
 
 def _check_closed_quotes(frame: pd.DataFrame, rows: np.ndarray, bad: list, body: str, name: str) -> None:
@@ -404,20 +445,22 @@ def _read_parquet(path: Path, name: str) -> Table:
             text[np.isnan(vals)] = ""
             out[h] = pd.Series(text, dtype=object)
         else:
-            out[h] = col.astype(object).where(col.notna(), "").astype(str).astype(object)
+            # as str(cell), "" for a missing cell; once per distinct value (millions of cells)
+            out[h] = pd.Series(map_distinct(col.to_numpy(dtype=object),
+                                            lambda u: "" if pd.api.types.is_scalar(u) and pd.isna(u)
+                                            else str(u)), dtype=object)
     frame = pd.DataFrame(out)
     rows = np.arange(2, len(frame) + 2, dtype=np.int64)
     return Table(frame, rows, name, [], len(frame))
 
 
-def _check_cell_lengths(table: Table) -> None:
+def _check_cell_lengths(table: Table, lengths: dict) -> None:
     problems = []
     for col in table.frame.columns:
-        lengths = table.frame[col].str.len()
-        over = np.flatnonzero(lengths.to_numpy() > MAX_CELL_CHARS)
+        over = np.flatnonzero(lengths[col] > MAX_CELL_CHARS)
         for i in over[:5]:
             problems.append(Problem(
-                table.file, f"a cell of {int(lengths.iloc[i]):,} characters; coding sheets hold "
+                table.file, f"a cell of {int(lengths[col][i]):,} characters; coding sheets hold "
                 "codes and short evidence, not text", row=int(table.rows[i]), column=col,
                 accepted=f"at most {MAX_CELL_CHARS:,} characters per cell (article text is never stored)"))
     if problems:
