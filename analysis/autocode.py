@@ -40,6 +40,7 @@ from sklearn.utils.validation import check_is_fitted, column_or_1d
 from tqdm.std import tqdm
 
 from .errors import DataError, Problem
+from .errors import check_columns as _check_columns
 from .events import ADJUDICATOR, CODE_COLUMNS, MAX_EVIDENCE_WORDS, TERM_COLUMNS
 from .reliability import consolidate, reliability
 from .text import term_counts
@@ -827,14 +828,6 @@ def autocode(event, train_event, *, variables=None, name=DEFAULT_NAME, seed=0):
 # ---------------------------------------------------------------------------------------------
 # helpers
 # ---------------------------------------------------------------------------------------------
-
-def _check_columns(frame, required, name):
-    if not isinstance(frame, pd.DataFrame):
-        raise ValueError(f"{name} must be a pandas DataFrame, not {type(frame).__name__}")
-    missing = [c for c in required if c not in frame.columns]
-    if missing:
-        raise DataError(Problem(name, f"column(s) {', '.join(missing)} missing",
-                                accepted=f"a table with columns {', '.join(required)}"))
 
 
 def _check_event(event):

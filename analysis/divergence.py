@@ -25,6 +25,7 @@ from scipy.spatial.distance import squareform
 from scipy.special import rel_entr
 
 from .errors import DataError, Problem
+from .errors import check_columns as _check_columns
 
 __all__ = ["jensen_shannon", "pairwise_divergence", "consensus_distance", "permutation_test",
            "outlet_map", "MEAN"]
@@ -933,14 +934,6 @@ def _renumber(raw, order):
 # ---------------------------------------------------------------------------------------------
 # checks
 # ---------------------------------------------------------------------------------------------
-
-def _check_columns(frame, required, name):
-    if not isinstance(frame, pd.DataFrame):
-        raise ValueError(f"{name} must be a pandas DataFrame, not {type(frame).__name__}")
-    missing = [c for c in required if c not in frame.columns]
-    if missing:
-        raise DataError(Problem(name, f"column(s) {', '.join(missing)} missing",
-                                accepted=f"a table with columns {', '.join(required)}"))
 
 
 def _check_int(x, name):

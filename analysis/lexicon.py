@@ -23,6 +23,7 @@ import pandas as pd
 from ._yaml import read_yaml
 from .divergence import _two_groups
 from .errors import DataError, Problem
+from .errors import check_columns as _check_columns
 from .text import _SENTENCE, tokenize
 
 __all__ = ["keyness", "read_lexicon", "lexicon_code", "lexicon_agreement"]
@@ -616,14 +617,6 @@ def lexicon_agreement(lex_codes, final, codebook, *, n_boot=1000, seed=0):
 # ---------------------------------------------------------------------------------------------
 # checks
 # ---------------------------------------------------------------------------------------------
-
-def _check_columns(frame, required, name):
-    if not isinstance(frame, pd.DataFrame):
-        raise ValueError(f"{name} must be a pandas DataFrame, not {type(frame).__name__}")
-    missing = [c for c in required if c not in frame.columns]
-    if missing:
-        raise DataError(Problem(name, f"column(s) {', '.join(missing)} missing",
-                                accepted=f"a table with columns {', '.join(required)}"))
 
 
 def _clean_terms(terms):

@@ -19,6 +19,7 @@ from tqdm.std import tqdm
 
 from .codebook import LEVELS
 from .errors import DataError, Problem
+from .errors import check_columns as _check_columns
 
 RELIABILITY_COLUMNS = (
     "variable", "level", "alpha", "ci_low", "ci_high", "n_units", "n_pairable", "n_values",
@@ -365,14 +366,6 @@ def not_reliable(table):
     """Variables whose verdict is not "reliable" (from :func:`reliability`), in table order."""
     return table.loc[table["verdict"] != "reliable", "variable"].tolist()
 
-
-def _check_columns(frame, required, name):
-    if not isinstance(frame, pd.DataFrame):
-        raise ValueError(f"{name} must be a pandas DataFrame, not {type(frame).__name__}")
-    missing = [c for c in required if c not in frame.columns]
-    if missing:
-        raise DataError(Problem(name, f"column(s) {', '.join(missing)} missing",
-                                accepted=f"a table with columns {', '.join(required)}"))
 
 
 def _check_codebook(codebook):

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import DataError, Problem
+from .errors import check_columns as _check_columns
 
 __all__ = ["wire_edits", "wire_edit_summary", "WIRE_ROLES"]
 
@@ -187,10 +188,3 @@ def _missing(x):
         return False
 
 
-def _check_columns(frame, required, name):
-    if not isinstance(frame, pd.DataFrame):
-        raise ValueError(f"{name} must be a pandas DataFrame, not {type(frame).__name__}")
-    missing = [c for c in required if c not in frame.columns]
-    if missing:
-        raise DataError(Problem(name, f"column(s) {', '.join(missing)} missing",
-                                accepted=f"a table with columns {', '.join(required)}"))
