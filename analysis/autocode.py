@@ -39,7 +39,7 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, column_or_1d
 from tqdm.std import tqdm
 
-from .errors import DataError, Problem
+from .errors import DataError
 from .errors import check_columns as _check_columns
 from .events import ADJUDICATOR, CODE_COLUMNS, MAX_EVIDENCE_WORDS, TERM_COLUMNS
 from .reliability import consolidate, reliability
