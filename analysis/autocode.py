@@ -411,7 +411,7 @@ def feature_matrix(terms, report_ids):
     wanted = pd.Index(pd.unique(pd.Series(list(report_ids), dtype=object)))
     sub = terms[terms["report_id"].isin(wanted) & (terms["count"] > 0)]
     by_report = {rid: dict(zip(g["term"].tolist(), g["count"].tolist()))
-                 for rid, g in sub.groupby("report_id", sort=False)}
+                 for rid, g in sub.groupby("report_id", sort=False, observed=True)}
     return [dict(by_report.get(rid, {})) for rid in report_ids]
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from pandas.api.types import union_categoricals
 
 from . import sheets
 from ._yaml import add_lines, read_yaml
@@ -90,7 +91,10 @@ class Event:
 
     def with_codes(self, extra: pd.DataFrame) -> "Event":
         """A new Event whose codes are these codes plus ``extra`` (e.g. a machine coder's)."""
-        codes = pd.concat([self.codes, extra[CODE_COLUMNS]], ignore_index=True)
+        both = {c: np.concatenate([self.codes[c].to_numpy(dtype=object), extra[c].to_numpy(dtype=object)])
+                for c in CODE_COLUMNS}
+        # the keys stay categorical (sorted categories), as load_event gives them
+        codes = pd.DataFrame({c: pd.Categorical(v) if c in CODE_COLUMNS[:3] else v for c, v in both.items()})
         dup = codes.duplicated(["report_id", "coder", "variable"], keep=False)
         if dup.any():
             first = codes[dup].iloc[0]
@@ -242,7 +246,7 @@ def _parse_reports(table: sheets.Table, meta: dict | None, problems: list) -> pd
         problems.append(Problem(name, f"report_id '{rid.iloc[i]}' has leading or trailing spaces", row=int(rows[i]),
                                 column="report_id", value=rid.iloc[i], accepted=f"'{rid.iloc[i].strip()}'"))
     dup = (rid.duplicated(keep="first") & (rid != "")).to_numpy()
-    first_row = pd.Series(rows, index=f.index).groupby(rid.to_numpy(), sort=False).transform("first").to_numpy()
+    first_row = pd.Series(rows, index=f.index).groupby(rid.to_numpy(), sort=False, observed=True).transform("first").to_numpy()
     for i in np.flatnonzero(dup):
         first = int(first_row[i])
         problems.append(Problem(name, f"report_id '{rid.iloc[i]}' is used again (first at row {first})",
@@ -341,13 +345,12 @@ def _sheet_to_long(table: sheets.Table, codebook: pd.DataFrame, problems: list):
                                     accepted="report_id, coder, variable, value, evidence"))
         if extra:
             return None
-        long = pd.DataFrame({
+        n = len(f)
+        return pd.DataFrame({
             "report_id": f["report_id"], "coder": f["coder"], "variable": f["variable"],
-            "value": f["value"], "evidence": f["evidence"] if "evidence" in cols else "",
-            "_row": table.rows, "_col": "value",
+            "value": f["value"], "evidence": f["evidence"] if "evidence" in cols else _constant("", n),
+            "_row": table.rows, "_vcol": _constant("value", n),
         })
-        long["_vcol"] = "value"
-        return long
     bad = []
     var_cols, ev_cols = [], {}
     for c in cols:
@@ -371,14 +374,37 @@ def _sheet_to_long(table: sheets.Table, codebook: pd.DataFrame, problems: list):
                                 accepted="long form: report_id, coder, variable, value[, evidence]; "
                                 "wide form: report_id, coder, then one column per variable"))
         return None
-    parts = []
-    for v in var_cols + [v for v in ev_cols if v not in var_cols]:
-        vals = f[v] if v in f.columns else pd.Series("", index=f.index, dtype=object)
-        ev = f[ev_cols[v]] if v in ev_cols else pd.Series("", index=f.index, dtype=object)
-        parts.append(pd.DataFrame({"report_id": f["report_id"], "coder": f["coder"], "variable": v,
-                                   "value": vals, "evidence": ev, "_row": table.rows, "_col": v,
-                                   "_vcol": v}))
-    return pd.concat(parts, ignore_index=True)
+    # one block of rows per variable, in column order; text columns stay categorical
+    order = var_cols + [v for v in ev_cols if v not in var_cols]
+    n, k = len(f), len(order)
+    blank = _constant("", n)
+
+    def tiled(col):
+        return pd.Categorical.from_codes(np.tile(col.cat.codes.to_numpy(), k), col.cat.categories)
+
+    variable = pd.Categorical.from_codes(np.repeat(np.arange(k), n), pd.Index(order, dtype=object))
+    return pd.DataFrame({
+        "report_id": tiled(f["report_id"]), "coder": tiled(f["coder"]), "variable": variable,
+        "value": union_categoricals([f[v] if v in f.columns else blank for v in order]),
+        "evidence": union_categoricals([f[ev_cols[v]] if v in ev_cols else blank for v in order]),
+        "_row": np.tile(table.rows, k), "_vcol": variable,
+    })
+
+
+def _constant(text: str, n: int) -> pd.Categorical:
+    return pd.Categorical.from_codes(np.zeros(n, dtype=np.int8), pd.Index([text], dtype=object))
+
+
+def _concat_long(parts: list, files: list) -> pd.DataFrame:
+    """The long rows of several sheets as one table; text columns stay categorical."""
+    # sorted key categories make a code its text's rank, which the sort of the judgements uses
+    out = {c: union_categoricals([p[c] for p in parts], sort_categories=c in ("report_id", "coder", "variable"))
+           for c in ("report_id", "coder", "variable", "value", "evidence", "_vcol")}
+    out["_row"] = np.concatenate([p["_row"].to_numpy(dtype=np.int64) for p in parts])
+    sizes = [len(p) for p in parts]
+    out["_file"] = pd.Categorical.from_codes(np.repeat(np.arange(len(parts)), sizes),
+                                             pd.Index(files, dtype=object))
+    return pd.DataFrame(out)
 
 
 def _closest(word: str, options) -> str | None:
@@ -392,17 +418,35 @@ def _fmt_codes(codes) -> str:
     return shown + (f", ... ({len(codes)} codes)" if len(codes) > 12 else "")
 
 
+class _Cells:
+    """``cells[i]``: the text of row i of a categorical column, looked up only when shown."""
+
+    def __init__(self, codes: np.ndarray, uniques: np.ndarray):
+        self.codes, self.uniques = codes, uniques
+
+    def __getitem__(self, i):
+        return self.uniques[self.codes[i]]
+
+
+def _factorized(col) -> tuple:
+    """``(codes, uniques)`` of a text column, from its categories when it is categorical."""
+    if isinstance(col.dtype, pd.CategoricalDtype):
+        return col.cat.codes.to_numpy(), col.cat.categories.to_numpy(dtype=object)
+    codes, uniques = pd.factorize(col.to_numpy(dtype=object), use_na_sentinel=False)
+    return codes, np.asarray(uniques, dtype=object)
+
+
 def _validate_codes(long: pd.DataFrame, codebook: pd.DataFrame, report_ids: set, max_words: int,
                     reports_file: str = "reports.csv"):
-    """Type and check long judgements. Returns (codes, bad_mask, judged_mask, problems).
+    """Type and check long judgements. Returns (typed columns, bad_mask, judged_mask, problems, order).
 
-    Every step works on whole columns; Python loops run only over problems shown (at most 200 of
-    a kind) and over distinct (variable, text) pairs.
+    Every step works on whole columns of category codes; Python loops run only over problems
+    shown (at most 200 of a kind) and over distinct texts or (variable, text) pairs.
     """
     problems = []
     n = len(long)
     bad = np.zeros(n, dtype=bool)
-    files = long["_file"].to_numpy()
+    files = _Cells(*_factorized(long["_file"]))
     rows = long["_row"].to_numpy()
 
     def report(mask, message_fn, column_fn, accepted_fn, value_fn):
@@ -414,23 +458,16 @@ def _validate_codes(long: pd.DataFrame, codebook: pd.DataFrame, report_ids: set,
             problems.append(Problem(files[idx[0]], f"... {len(idx) - 200} more rows with the same kind of problem"))
         bad[idx] = True
 
-    rid = long["report_id"].to_numpy(dtype=object)
-    coder = long["coder"].to_numpy(dtype=object)
-    var = long["variable"].to_numpy(dtype=object)
-    raw = long["value"].to_numpy(dtype=object)
-    vcol = long["_vcol"].to_numpy(dtype=object)
-
-    # text checks run once per distinct value (sheets.map_distinct): millions of cells, few values;
-    # the three key columns are factorized once and their codes serve the checks, the duplicates
-    # and the sort
-    rid_f = pd.factorize(rid, use_na_sentinel=False)
-    coder_f = pd.factorize(coder, use_na_sentinel=False)
-    var_f = pd.factorize(var, use_na_sentinel=False)
-    report(sheets.map_distinct(rid, _is_blank, dtype=bool, factorized=rid_f), lambda i: "report_id is empty",
+    # the key columns come categorical from the reader: their codes serve the checks, the
+    # duplicates and the sort, and a cell's text is looked up only to be shown
+    rid_f, coder_f, var_f = (_factorized(long[c]) for c in ("report_id", "coder", "variable"))
+    raw_f, vcol_f = _factorized(long["value"]), _factorized(long["_vcol"])
+    rid, coder, var, raw, vcol = (_Cells(*x) for x in (rid_f, coder_f, var_f, raw_f, vcol_f))
+    report(sheets.map_distinct(None, _is_blank, dtype=bool, factorized=rid_f), lambda i: "report_id is empty",
            lambda i: "report_id", lambda i: "the report_id of a report in reports.csv", lambda i: "")
-    report(sheets.map_distinct(coder, _is_blank, dtype=bool, factorized=coder_f), lambda i: "coder is empty",
+    report(sheets.map_distinct(None, _is_blank, dtype=bool, factorized=coder_f), lambda i: "coder is empty",
            lambda i: "coder", lambda i: "the coder's name", lambda i: "")
-    report(sheets.map_distinct(coder, _has_spaces, dtype=bool, factorized=coder_f),
+    report(sheets.map_distinct(None, _has_spaces, dtype=bool, factorized=coder_f),
            lambda i: f"coder '{coder[i]}' has leading or trailing spaces",
            lambda i: "coder", lambda i: f"'{coder[i].strip()}'", lambda i: coder[i])
     known_reports = np.array(sorted(report_ids), dtype=object)
@@ -445,18 +482,17 @@ def _validate_codes(long: pd.DataFrame, codebook: pd.DataFrame, report_ids: set,
            + "a variable name of codebook.yaml", lambda i: var[i])
 
     value = np.full(n, np.nan, dtype=object)
-    raw_f = pd.factorize(raw, use_na_sentinel=False)
-    blank = sheets.map_distinct(raw, _is_blank, dtype=bool, factorized=raw_f)
-    levels = known["level"]
-    lvl = pd.Series(var_f[1]).map(levels).to_numpy(dtype=object)[var_f[0]]
-    categorical = np.isin(lvl, ["nominal", "ordinal"])
-    numeric = np.isin(lvl, ["interval", "ratio"])
+    blank = sheets.map_distinct(None, _is_blank, dtype=bool, factorized=raw_f)
+    var_level = pd.Series(var_f[1], dtype=object).map(known["level"]).to_numpy(dtype=object)
+    lvl = _Cells(var_f[0], var_level)
+    categorical = np.isin(var_level, ["nominal", "ordinal"])[var_f[0]]
+    numeric = np.isin(var_level, ["interval", "ratio"])[var_f[0]]
     # Codes are matched as written: 'Yes ' or 'YES' for 'yes' is refused, with the exact code in the
     # message, because a silent normalisation could merge codes that a codebook keeps apart.
     cat_idx = np.flatnonzero(categorical & ~blank & ~bad)
     if len(cat_idx):
         lookup = {(v, str(c)): c for v, codes in zip(codebook["variable"], codebook["codes"]) for c in codes}
-        codes_of, ok = _map_pairs(var[cat_idx], raw[cat_idx], lookup,
+        codes_of, ok = _map_pairs(None, None, lookup,
                                   (var_f[0][cat_idx], var_f[1], raw_f[0][cat_idx], raw_f[1]))
         value[cat_idx[ok]] = codes_of[ok]
         notok = np.zeros(n, dtype=bool)
@@ -475,9 +511,12 @@ def _validate_codes(long: pd.DataFrame, codebook: pd.DataFrame, report_ids: set,
     num_idx = np.flatnonzero(numeric & ~blank & ~bad)
     if len(num_idx):
         # parsed once per distinct text, by pandas' own parser for a whole array
-        which, distinct = pd.factorize(raw[num_idx], use_na_sentinel=False)
-        nums = pd.to_numeric(pd.Series(distinct, dtype=object).str.strip(),
-                             errors="coerce").to_numpy(dtype=float)[which]
+        used = np.zeros(len(raw_f[1]), dtype=bool)
+        used[raw_f[0][num_idx]] = True
+        parsed = np.full(len(raw_f[1]), np.nan)
+        parsed[used] = pd.to_numeric(pd.Series(raw_f[1][used], dtype=object).str.strip(),
+                                     errors="coerce").to_numpy(dtype=float)
+        nums = parsed[raw_f[0][num_idx]]
         finite = np.isfinite(nums)
         notnum = np.zeros(n, dtype=bool)
         notnum[num_idx[~finite]] = True
@@ -485,30 +524,34 @@ def _validate_codes(long: pd.DataFrame, codebook: pd.DataFrame, report_ids: set,
                lambda i: "a number written with digits and a decimal point, without thousands separators",
                lambda i: raw[i])
         value[num_idx[finite]] = nums[finite]
+        is_ratio = (var_level == "ratio")[var_f[0][num_idx]]
         neg = np.zeros(n, dtype=bool)
-        neg[num_idx[finite & (nums < 0)]] = lvl[num_idx[finite & (nums < 0)]] == "ratio"
+        neg[num_idx[finite & (nums < 0) & is_ratio]] = True
         report(neg, lambda i: f"{raw[i]} is negative, and {var[i]} is a ratio variable", lambda i: vcol[i],
                lambda i: "zero or a positive number", lambda i: raw[i])
     value[numeric & blank] = np.nan
 
-    ev_f = pd.factorize(long["evidence"].to_numpy(dtype=object), use_na_sentinel=False)
-    evidence = sheets.map_distinct(None, lambda u: str(u).strip(), factorized=ev_f)
-    has_ev = sheets.map_distinct(None, lambda u: str(u).strip() != "", dtype=bool, factorized=ev_f)
+    ev_f = _factorized(long["evidence"])
+    ev_text = np.array([str(u).strip() for u in ev_f[1]], dtype=object)
+    has_ev_u = np.array([t != "" for t in ev_text], dtype=bool)
+    has_ev = has_ev_u[ev_f[0]] if len(ev_text) else np.zeros(n, dtype=bool)
     if has_ev.any():
-        words = sheets.map_distinct(None, lambda u: len(str(u).split()), dtype=np.int64, factorized=ev_f)
-        report(words > max_words, lambda i: f"evidence has {words[i]} words", lambda i: vcol[i] + EVIDENCE_SUFFIX
-               if vcol[i] != "value" else "evidence",
+        words_u = np.array([len(t.split()) for t in ev_text], dtype=np.int64)
+        words = _Cells(ev_f[0], words_u)
+        evidence = _Cells(ev_f[0], ev_text)
+        report(has_ev & (words_u[ev_f[0]] > max_words), lambda i: f"evidence has {words[i]} words",
+               lambda i: vcol[i] + EVIDENCE_SUFFIX if vcol[i] != "value" else "evidence",
                lambda i: f"at most {max_words} words quoted from the report (no article text is stored)",
                lambda i: evidence[i][:60])
+    ev_out = np.where(has_ev_u, ev_text, np.nan).astype(object)
 
-    # dtype=object as inferred, without pandas scanning millions of cells for dates
-    codes = pd.DataFrame({"report_id": rid, "coder": coder, "variable": var, "value": value,
-                          "evidence": np.where(has_ev, evidence, np.nan)}, dtype=object)
+    typed = {"report_id": rid_f, "coder": coder_f, "variable": var_f, "value": value,
+             "evidence": (ev_f[0], ev_out)}
     judged = ~(blank & ~has_ev)
-    # one integer per (report_id, coder, variable), from the factorized columns
+    # one integer per (report_id, coder, variable), from the category codes
     order = _sort_order(rid_f, coder_f, var_f)
     if order is None:
-        dup = long[["report_id", "coder", "variable"]].duplicated(keep=False).to_numpy()
+        dup = long[["report_id", "coder", "variable"]].astype(object).duplicated(keep=False).to_numpy()
     else:
         # equal keys are neighbours in sorted order: a row is repeated if it equals either one
         order, same = order
@@ -521,7 +564,9 @@ def _validate_codes(long: pd.DataFrame, codebook: pd.DataFrame, report_ids: set,
     if dup.any():
         # the first judgement (in file order, then row order) stands; later ones are problems
         idx = np.flatnonzero(dup)
-        groups = long.iloc[idx].groupby(["report_id", "coder", "variable"], sort=False)
+        keys = pd.DataFrame({c: long[c].to_numpy(dtype=object)[idx] for c in ("report_id", "coder", "variable")})
+        groups = keys.assign(_file=np.asarray(files.uniques[files.codes[idx]], dtype=object),
+                             _row=rows[idx]).groupby(["report_id", "coder", "variable"], sort=False, observed=True)
         first_file = np.empty(n, dtype=object)
         first_row = np.zeros(n, dtype=np.int64)
         first_file[idx] = groups["_file"].transform("first").to_numpy(dtype=object)
@@ -533,7 +578,35 @@ def _validate_codes(long: pd.DataFrame, codebook: pd.DataFrame, report_ids: set,
                lambda i: raw[i])
     # in file and row order, as the user will walk through them ("... more" notes last in their file)
     problems.sort(key=lambda p: (p.file, p.row is None, p.row or 0))
-    return codes, bad, judged, problems, None if order is None else order
+    return typed, bad, judged, problems, order
+
+
+def _compact(codes: np.ndarray, uniques: np.ndarray, rows: np.ndarray) -> pd.Categorical:
+    """Rows ``rows`` of a factorized text column as a Categorical of the texts used, sorted."""
+    codes = codes[rows]
+    used = np.zeros(len(uniques), dtype=bool)
+    used[codes] = True
+    kept = uniques[used]
+    order = np.argsort(kept, kind="stable")
+    new = np.full(len(uniques), -1, dtype=np.int64)
+    new[np.flatnonzero(used)[order]] = np.arange(len(kept))
+    small = np.int32 if len(kept) > 30000 else np.int16
+    return pd.Categorical.from_codes(new[codes].astype(small), pd.Index(kept[order], dtype=object))
+
+
+def _codes_frame(typed: dict, rows: np.ndarray) -> pd.DataFrame:
+    """The judgements ``rows`` (in that order) as Event.codes: keys categorical, sorted categories.
+
+    Only the texts used stay categories, sorted, so that sorting by a key column sorts by text.
+    """
+    out = {col: _compact(*typed[col], rows) for col in ("report_id", "coder", "variable")}
+    out["value"] = typed["value"][rows]
+    ev_codes, ev_out = typed["evidence"]
+    out["evidence"] = (ev_out[ev_codes[rows]] if pd.notna(ev_out).any()
+                       else np.full(len(rows), np.nan, dtype=object))
+    # object Series: pandas would otherwise scan millions of cells for dates
+    return pd.DataFrame({c: pd.Series(v, dtype=object) if c in ("value", "evidence") else v
+                         for c, v in out.items()}, columns=CODE_COLUMNS)
 
 
 def _sort_order(*factorized):
@@ -549,14 +622,18 @@ def _sort_order(*factorized):
     for codes_, uniques in factorized:
         if not all(isinstance(u, str) for u in uniques):
             return None
-        rank = np.empty(len(uniques), dtype=np.int64)
-        rank[np.argsort(np.asarray(uniques, dtype=object), kind="stable")] = np.arange(len(uniques))
-        ranks.append(rank[codes_])
+        if pd.Index(uniques, dtype=object).is_monotonic_increasing:  # sorted categories: codes are ranks
+            ranks.append(codes_)
+        else:
+            rank = np.empty(len(uniques), dtype=np.int64)
+            rank[np.argsort(np.asarray(uniques, dtype=object), kind="stable")] = np.arange(len(uniques))
+            ranks.append(rank[codes_])
         span *= max(len(uniques), 1)
     if span < 2**62:
-        key = np.zeros(len(ranks[0]), dtype=np.int64)
-        for r, (_, uniques) in zip(ranks, factorized):
-            key = key * max(len(uniques), 1) + r
+        key = ranks[0].astype(np.int64)
+        for r, (_, uniques) in zip(ranks[1:], factorized[1:]):
+            key *= max(len(uniques), 1)
+            key += r
         order = np.argsort(key, kind="stable")
         ordered = key[order]
         return order, ordered[1:] == ordered[:-1]
@@ -620,23 +697,31 @@ def _parse_terms(table: sheets.Table, report_ids: set, problems: list, reports_f
         if len(idx) > 50:
             problems.append(Problem(name, f"... {len(idx) - 50} more rows with the same kind of problem"))
 
-    count = pd.to_numeric(f["count"], errors="coerce").to_numpy(dtype=float)
+    # each check runs once per distinct text (the columns are categorical), then per row by code
+    rid_f, term_f, count_f = (_factorized(f[c]) for c in ("report_id", "term", "count"))
+    rid, term, raw_count = (_Cells(*x) for x in (rid_f, term_f, count_f))
+    per = pd.to_numeric(pd.Series(count_f[1], dtype=object), errors="coerce").to_numpy(dtype=float)
     with np.errstate(invalid="ignore"):
-        badc = ~(np.isfinite(count) & (count >= 0) & (count < 2.0**53) & (count == np.round(count)))
-    report(badc, lambda i: f"count {f['count'].iloc[i]!r} is not a whole number >= 0", "count",
-           lambda i: f["count"].iloc[i], "0, 1, 2, ...")
-    unknown = ~f["report_id"].isin(report_ids).to_numpy()
-    report(unknown, lambda i: f"report_id '{f['report_id'].iloc[i]}' is not in {reports_file}", "report_id",
-           lambda i: f["report_id"].iloc[i], f"a report_id of {reports_file}")
-    emptyterm = (f["term"].str.strip() == "").to_numpy()
+        bad_per = ~(np.isfinite(per) & (per >= 0) & (per < 2.0**53) & (per == np.round(per)))
+    badc = bad_per[count_f[0]] if len(per) else np.zeros(len(f), dtype=bool)
+    report(badc, lambda i: f"count {raw_count[i]!r} is not a whole number >= 0", "count",
+           lambda i: raw_count[i], "0, 1, 2, ...")
+    unknown = ~pd.Index(rid_f[1]).isin(list(report_ids))[rid_f[0]]
+    report(unknown, lambda i: f"report_id '{rid[i]}' is not in {reports_file}", "report_id",
+           lambda i: rid[i], f"a report_id of {reports_file}")
+    emptyterm = sheets.map_distinct(None, lambda u: str(u).strip() == "", dtype=bool, factorized=term_f)
     report(emptyterm, lambda i: "term is empty", "term", lambda i: None, "a word")
-    dup = f.duplicated(["report_id", "term"]).to_numpy()
-    report(dup, lambda i: f"term '{f['term'].iloc[i]}' of report {f['report_id'].iloc[i]} is counted twice",
-           "term", lambda i: f["term"].iloc[i], "one row per report and term")
-    ok = ~(badc | unknown | emptyterm | dup)
-    terms = pd.DataFrame({"report_id": f["report_id"][ok], "term": f["term"][ok],
-                          "count": count[ok].astype(np.int64)})
-    return terms.sort_values(["report_id", "term"], kind="stable").reset_index(drop=True)
+    key = rid_f[0].astype(np.int64) * max(len(term_f[1]), 1) + term_f[0]
+    dup = pd.Series(key).duplicated().to_numpy()
+    report(dup, lambda i: f"term '{term[i]}' of report {rid[i]} is counted twice",
+           "term", lambda i: term[i], "one row per report and term")
+    ok = np.flatnonzero(~(badc | unknown | emptyterm | dup))
+    # sorted by report_id, then term: categories sorted, so codes are ranks
+    rid_c, term_c = _compact(*rid_f, ok), _compact(*term_f, ok)
+    order = np.argsort(rid_c.codes.astype(np.int64) * max(len(term_c.categories), 1) + term_c.codes,
+                       kind="stable")
+    counts = per[count_f[0][ok]].astype(np.int64) if len(ok) else np.zeros(0, dtype=np.int64)
+    return pd.DataFrame({"report_id": rid_c[order], "term": term_c[order], "count": counts[order]})
 
 
 # --- the folder ---------------------------------------------------------------------------------
@@ -724,37 +809,41 @@ def load_event(path, *, strict: bool = True, max_bytes: int = sheets.MAX_FILE_BY
     reports_file = rpath.name
 
     counts = {}
-    longs = []
+    longs, names = [], []
     for p in files:
         rel = p.relative_to(folder).as_posix()
-        t = _guard(sheets.read_table, fatal, p, rel, max_bytes=max_bytes)
+        t = _guard(sheets.read_table, fatal, p, rel, max_bytes=max_bytes, categorical=True)
         if t is None:
             continue
         problems.extend(t.problems)
         long = _sheet_to_long(t, cb.variables, fatal)
         if long is None:
             continue
-        long["_file"] = t.file
         longs.append(long)
+        names.append(t.file)
         counts[t.file] = {"form": "long" if _is_long(t.frame.columns) else "wide", "rows_read": t.n_read,
                           "rows_rejected_on_read": len(t.problems), "cells_read": len(long)}
+        del t
     if fatal:
         raise DataError(fatal + problems)
     if longs:
-        long = pd.concat(longs, ignore_index=True)
+        long = _concat_long(longs, names)
     else:
-        long = pd.DataFrame(columns=["report_id", "coder", "variable", "value", "evidence", "_row", "_col", "_vcol", "_file"])
-    long["evidence"] = long["evidence"].astype(object)
+        empty = pd.Categorical([], categories=pd.Index([], dtype=object))
+        long = pd.DataFrame({c: empty for c in ("report_id", "coder", "variable", "value", "evidence",
+                                                  "_vcol", "_file")} | {"_row": np.zeros(0, dtype=np.int64)})
+    del longs
     report_ids = set(reports["report_id"])
-    codes, bad, judged, cproblems, sort_key = _validate_codes(long, cb.variables, report_ids, max_words, reports_file)
+    typed, bad, judged, cproblems, sort_key = _validate_codes(long, cb.variables, report_ids, max_words, reports_file)
     problems.extend(cproblems)
 
     terms = None
     tpath = _find_table(folder, "terms", fatal)
     if tpath is not None:
-        tt = _guard(sheets.read_table, fatal, tpath, tpath.name, max_bytes=max_bytes)
+        tt = _guard(sheets.read_table, fatal, tpath, tpath.name, max_bytes=max_bytes, categorical=True)
         if tt is not None:
             terms = _guard(_parse_terms, fatal, tt, report_ids, problems, reports_file)
+            del tt
     if (folder / "datapackage.json").is_file():
         from .datapackage import check_datapackage
         # a descriptor that does not match is reported, but the data can still be used
@@ -765,16 +854,20 @@ def load_event(path, *, strict: bool = True, max_bytes: int = sheets.MAX_FILE_BY
     rejected = problems_frame(problems)
     rejected = rejected.rename(columns={"message": "reason"})[REJECTED_COLUMNS]
     used = ~bad & judged
-    files_of = long["_file"].to_numpy(dtype=object)
-    for fname in counts:
-        in_file = files_of == fname
-        counts[fname]["judgements_used"] = int((used & in_file).sum())
-        counts[fname]["blank"] = int((~judged & in_file & ~bad).sum())
-        counts[fname]["rejected"] = int((bad & in_file).sum())
+    file_codes = long["_file"].cat.codes.to_numpy()
+    n_files = len(long["_file"].cat.categories)
+    per_file = {what: np.bincount(file_codes[mask], minlength=n_files)
+                for what, mask in (("judgements_used", used), ("blank", ~judged & ~bad), ("rejected", bad))}
+    for j, fname in enumerate(long["_file"].cat.categories):
+        for what, n in per_file.items():
+            counts[fname][what] = int(n[j])
     if sort_key is None:
-        codes = codes[used].sort_values(["report_id", "coder", "variable"], kind="stable").reset_index(drop=True)
-    else:  # the same order, sorted on integer ranks (sort_key: the order of all rows)
-        codes = codes.iloc[sort_key[used[sort_key]]].reset_index(drop=True)
+        order = long[["report_id", "coder", "variable"]].astype(object).assign(_i=np.arange(len(long)))
+        order = order[used].sort_values(["report_id", "coder", "variable"], kind="stable")["_i"].to_numpy()
+    else:  # sorted on integer ranks (sort_key: the order of all rows)
+        order = sort_key[used[sort_key]]
+    del long
+    codes = _codes_frame(typed, order)
     return Event(meta=meta, reports=reports, codes=codes, codebook=cb.variables, values=cb.values,
                  frames=cb.frames, facts=facts, figures=figures, terms=terms, rejected=rejected,
                  counts=counts, path=folder.name)
@@ -793,9 +886,9 @@ def validate_event(path, *, max_bytes: int = sheets.MAX_FILE_BYTES):
 def summary(event: Event) -> pd.DataFrame:
     """What an event folder holds: one row per measure (``measure, value``)."""
     r, c = event.reports, event.codes
-    per_coder = c.groupby("coder").size()
+    per_coder = c.groupby("coder", observed=True).size()
     n_vars = len(event.codebook)
-    coded_reports = c.groupby("coder")["report_id"].nunique()
+    coded_reports = c.groupby("coder", observed=True)["report_id"].nunique()
     rows = [("reports", len(r)), ("outlets", r["outlet"].nunique()),
             ("countries", r["outlet_country"].nunique()), ("variables", n_vars),
             ("coders", len(per_coder)), ("judgements", len(c))]

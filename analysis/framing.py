@@ -123,7 +123,7 @@ def frame_scores(final, codebook):
     if parts:
         long = pd.concat(parts, ignore_index=True)
         long = long[long["x"].notna()]
-        agg = long.groupby(["report_id", "frame"], sort=False)["x"].agg(["mean", "size"])
+        agg = long.groupby(["report_id", "frame"], sort=False, observed=True)["x"].agg(["mean", "size"])
         agg = agg.reindex(grid)
     else:
         agg = pd.DataFrame({"mean": np.nan, "size": np.nan}, index=grid)
@@ -203,7 +203,7 @@ def frame_profile(scores, reports, *, by="outlet", n_boot=2000, ci=0.95, seed=0)
     out = []
     # sort so that a resample draws the same reports whatever the input row order
     table = table.sort_values(["_g", "frame", "report_id"], kind="stable")
-    by_cell = {key: part["score"].to_numpy() for key, part in table.groupby(["_g", "frame"], sort=False)}
+    by_cell = {key: part["score"].to_numpy() for key, part in table.groupby(["_g", "frame"], sort=False, observed=True)}
     for g, level in enumerate(levels):
         for frame in frames:
             if (g, frame) not in by_cell:
@@ -365,7 +365,7 @@ def claim_timeline(final, codebook, reports, *, variable=None):
     stances = _stances(final, claims, reports)
     rows = []
     order = {v: i for i, v in enumerate(claims["variable"])}
-    for (name, value), part in stances.groupby(["variable", "value"], sort=False):
+    for (name, value), part in stances.groupby(["variable", "value"], sort=False, observed=True):
         first = part.iloc[0]   # stances are in time order
         rows.append({"variable": name, "value": value, "first_published": first["published"],
                      "first_report": first["report_id"], "first_outlet": first["outlet"],
@@ -618,8 +618,8 @@ def completeness(final, codebook, reports, *, by="outlet"):
     spec = _role_rows(codebook, "fact", ("yes_code", "fact"))
     group = _group_of(reports, by, reserved=COMPLETENESS_COLUMNS)
     mentions = _yes_no(final, spec, "fact", group)
-    per_report = mentions.groupby(["_g", "report_id"], sort=True)["x"].mean().reset_index()
-    agg = per_report.groupby("_g", sort=True)["x"].agg(["mean", "size"])
+    per_report = mentions.groupby(["_g", "report_id"], sort=True, observed=True)["x"].mean().reset_index()
+    agg = per_report.groupby("_g", sort=True, observed=True)["x"].agg(["mean", "size"])
     levels = mentions.attrs["levels"]
     out = pd.DataFrame({by: [levels[g] for g in agg.index], "completeness": agg["mean"].to_numpy(float),
                         "n_facts": len(spec), "n": agg["size"].to_numpy()})
@@ -694,7 +694,7 @@ def source_diversity(final, codebook, reports, *, by="outlet"):
     quotes = _yes_no(final, spec, "source", group)
     mix = _source_counts(quotes, list(spec["source"]), by)
     levels = quotes.attrs["levels"]
-    n_reports = quotes.groupby("_g", sort=True)["report_id"].nunique()
+    n_reports = quotes.groupby("_g", sort=True, observed=True)["report_id"].nunique()
     rows = []
     for g, level in enumerate(levels):
         if g not in n_reports.index:
@@ -780,7 +780,7 @@ def _final_rows(final, variables):
         raise DataError(Problem("final", f"report {first['report_id']}, variable {first['variable']} "
                                 "has more than one row", column="variable",
                                 accepted="one row per report and variable (the consolidated codes)"))
-    return {name: part for name, part in sub.groupby("variable", sort=False)}
+    return {name: part for name, part in sub.groupby("variable", sort=False, observed=True)}
 
 
 def _report_ids(final):
@@ -987,11 +987,11 @@ def _label_counts(final, labels, group, by, rows=None):
     table = _attach(pd.concat(parts, ignore_index=True), group, "final")
     levels = _levels(table["_group"])
     table["_g"] = _positions(table["_group"], levels)
-    counts = (table.groupby(["_order", "_g", "_rank"], sort=True)
+    counts = (table.groupby(["_order", "_g", "_rank"], sort=True, observed=True)
               .agg(variable=("variable", "first"), referent=("referent", "first"),
                    code=("value", "first"), n=("report_id", "size"))
               .reset_index())
-    totals = counts.groupby(["_order", "_g"])["n"].transform("sum")
+    totals = counts.groupby(["_order", "_g"], observed=True)["n"].transform("sum")
     counts["share"] = counts["n"] / totals
     counts[by] = [levels[g] for g in counts["_g"]]
     counts["n"] = counts["n"].astype("int64")
@@ -1071,7 +1071,7 @@ def _yes_no(final, spec, key, group):
 def _group_key_matrix(table, keys, by, key, value):
     """Mean and count of x for every group and key (a full matrix)."""
     levels = table.attrs["levels"]
-    agg = table.groupby(["_g", "_order"])["x"].agg(["mean", "size"])
+    agg = table.groupby(["_g", "_order"], observed=True)["x"].agg(["mean", "size"])
     grid = pd.MultiIndex.from_product([range(len(levels)), range(len(keys))], names=["_g", "_order"])
     agg = agg.reindex(grid)
     out = pd.DataFrame({by: [levels[g] for g in grid.get_level_values(0)],
@@ -1083,13 +1083,13 @@ def _group_key_matrix(table, keys, by, key, value):
 
 def _source_counts(quotes, sources, by):
     levels = quotes.attrs["levels"]
-    agg = quotes.groupby(["_g", "_order"])["x"].sum()
+    agg = quotes.groupby(["_g", "_order"], observed=True)["x"].sum()
     grid = pd.MultiIndex.from_product([range(len(levels)), range(len(sources))], names=["_g", "_order"])
     n = agg.reindex(grid).fillna(0).to_numpy().astype("int64")
     out = pd.DataFrame({by: [levels[g] for g in grid.get_level_values(0)],
                         "source": [sources[k] for k in grid.get_level_values(1)], "n": n,
                         "_g": grid.get_level_values(0)})
-    total = out.groupby("_g")["n"].transform("sum").to_numpy()
+    total = out.groupby("_g", observed=True)["n"].transform("sum").to_numpy()
     with np.errstate(invalid="ignore", divide="ignore"):
         out["share"] = np.where(total > 0, out["n"] / np.where(total > 0, total, 1), np.nan)
     return out[[by, *SOURCE_MIX_COLUMNS]]

@@ -137,7 +137,7 @@ def keyness(terms, reports, *, column, group_a, group_b=None, prior="informative
                  _side=np.select([t["report_id"].isin(ids_a), t["report_id"].isin(ids_b)],
                                  ["a", "b"], default=""))
     parts = []
-    for _, sub in t.groupby("_order", sort=True):
+    for _, sub in t.groupby("_order", sort=True, observed=True):
         part = _keyness_one_order(sub, prior=prior, alpha0=alpha0)
         if part is not None:
             parts.append(part)
@@ -159,10 +159,10 @@ def keyness(terms, reports, *, column, group_a, group_b=None, prior="informative
 
 
 def _keyness_one_order(sub, *, prior, alpha0):
-    pooled = sub.groupby("term", sort=True)["count"].sum()
+    pooled = sub.groupby("term", sort=True, observed=True)["count"].sum()
     vocabulary = pooled.index
-    ya = sub[sub["_side"] == "a"].groupby("term")["count"].sum().reindex(vocabulary, fill_value=0)
-    yb = sub[sub["_side"] == "b"].groupby("term")["count"].sum().reindex(vocabulary, fill_value=0)
+    ya = sub[sub["_side"] == "a"].groupby("term", observed=True)["count"].sum().reindex(vocabulary, fill_value=0)
+    yb = sub[sub["_side"] == "b"].groupby("term", observed=True)["count"].sum().reindex(vocabulary, fill_value=0)
     ya, yb, pooled = (s.to_numpy(dtype=np.float64) for s in (ya, yb, pooled))
     total = pooled.sum()
     if total == 0 or len(pooled) < 2:
@@ -518,7 +518,7 @@ def _matches(toks, index):
 
 def _code_terms(terms, rules, index):
     out = []
-    for rid, sub in terms.groupby("report_id", sort=True):
+    for rid, sub in terms.groupby("report_id", sort=True, observed=True):
         counts = dict(zip(sub["term"], sub["count"].to_numpy(dtype=np.float64)))
         raw = {}
         for t in index.owners:

@@ -250,7 +250,7 @@ def disagreements(codes, codebook, *, coders=None, exclude=("adjudicated",)):
         coded = enc.category >= 0
         distinct = (pd.DataFrame({"report_id": sub["report_id"].to_numpy()[coded],
                                   "category": enc.category[coded]})
-                    .groupby("report_id", sort=False)["category"].nunique())
+                    .groupby("report_id", sort=False, observed=True)["category"].nunique())
         distinct = distinct[distinct > 1]
         if distinct.empty:
             continue
@@ -357,7 +357,7 @@ def independent_coders(codes, *, adjudicator="adjudicated"):
 
 def rule_counts(final):
     """How each final code was reached: ``rule, n, share`` (from :func:`consolidate`), sorted by rule."""
-    counts = final.groupby("rule").size().rename("n").reset_index()
+    counts = final.groupby("rule", observed=True).size().rename("n").reset_index()
     counts["share"] = counts["n"] / max(len(final), 1)
     return counts.sort_values("rule", kind="stable").reset_index(drop=True)
 

@@ -28,7 +28,7 @@ def composition(reports: pd.DataFrame, *, by: str = "outlet_country") -> pd.Data
     if by not in reports.columns:
         raise KeyError(f"reports have no column {by!r}; columns are {', '.join(map(str, reports.columns))}")
     key = reports[by].astype(object).where(reports[by].notna(), "(none)").astype(str)
-    g = reports.assign(_v=key).groupby("_v")
+    g = reports.assign(_v=key).groupby("_v", observed=True)
     out = pd.DataFrame({"n_reports": g.size(), "n_outlets": g["outlet"].nunique()}).reset_index()
     out = out.rename(columns={"_v": "value"})
     out["share"] = out["n_reports"] / max(len(reports), 1)
@@ -46,7 +46,7 @@ def publication_timeline(reports: pd.DataFrame, *, by: str | None = None) -> pd.
     day = pd.to_datetime(reports["published"], utc=True).dt.tz_localize(None).dt.normalize()
     group = "all" if by is None else reports[by].astype(object).where(reports[by].notna(), "(none)").astype(str)
     frame = pd.DataFrame({"date": day, "group": group})
-    out = frame.groupby(["date", "group"]).size().rename("n_reports").reset_index()
+    out = frame.groupby(["date", "group"], observed=True).size().rename("n_reports").reset_index()
     return out.sort_values(["date", "group"], kind="stable").reset_index(drop=True)[TIMELINE_COLUMNS]
 
 

@@ -55,7 +55,8 @@ class Table:
     lengths: dict | None = field(default=None, repr=False)  # characters per cell, when known
 
 
-def read_table(path: Path, name: str, *, max_bytes: int = MAX_FILE_BYTES) -> Table:
+def read_table(path: Path, name: str, *, max_bytes: int = MAX_FILE_BYTES,
+               categorical: bool = False) -> Table:
     """Read a CSV, XLSX or Parquet file as text cells.
 
     Parameters
@@ -66,6 +67,10 @@ def read_table(path: Path, name: str, *, max_bytes: int = MAX_FILE_BYTES) -> Tab
         How messages name the file (relative to the event folder).
     max_bytes : int
         Larger files are refused before they are read.
+    categorical : bool
+        Return every column as a pandas Categorical of text (the same cells, each distinct text
+        stored once): for coding sheets of millions of rows with few distinct codes, ids and
+        names. A CSV file is then dictionary-encoded by pyarrow as it is read.
 
     Returns
     -------
@@ -87,16 +92,18 @@ def read_table(path: Path, name: str, *, max_bytes: int = MAX_FILE_BYTES) -> Tab
             accepted="split it, or store large tables as Parquet"))
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        table = _read_csv(path, name)
+        table = _read_csv(path, name, categorical)
     elif suffix == ".xlsx":
         table = _read_xlsx(path, name, max_bytes)
     elif suffix == ".parquet":
-        table = _read_parquet(path, name)
+        table = _read_parquet(path, name, categorical)
     else:
         raise DataError(Problem(name, f"'{suffix}' files are not read",
                                 accepted="tables are .csv, .xlsx or .parquet"))
-    lengths = table.lengths or {col: cell_lengths(table.frame[col].to_numpy(dtype=object))
-                                for col in table.frame.columns}
+    if categorical and not all(isinstance(table.frame[c].dtype, pd.CategoricalDtype)
+                               for c in table.frame.columns):
+        table.frame = pd.DataFrame({c: _as_categorical(table.frame[c]) for c in table.frame.columns})
+    lengths = table.lengths or {col: _lengths(table.frame[col]) for col in table.frame.columns}
     table, lengths = _drop_empty_rows(table, lengths)
     _check_cell_lengths(table, lengths)
     return table
@@ -121,6 +128,39 @@ def map_distinct(values: np.ndarray, fn, *, dtype=object, factorized=None) -> np
     return mapped[codes]
 
 
+def _as_categorical(col: pd.Series) -> pd.Series:
+    """A text column as a Categorical whose categories are the distinct texts, unsorted."""
+    codes, uniques = pd.factorize(col.to_numpy(dtype=object), use_na_sentinel=False)
+    return pd.Series(pd.Categorical.from_codes(codes, pd.Index(uniques, dtype=object)), name=col.name)
+
+
+class _CatLengths:
+    """Characters per cell of a categorical column, kept per category (no array per cell)."""
+
+    def __init__(self, codes: np.ndarray, per: np.ndarray):
+        self.codes, self.per = codes, per
+
+    def where(self, test) -> np.ndarray:
+        """``test`` (a function of lengths) for every cell, computed once per category."""
+        return test(self.per)[self.codes] if len(self.per) else np.zeros(len(self.codes), dtype=bool)
+
+    def __getitem__(self, i):
+        return int(self.per[self.codes[i]])
+
+    def subset(self, keep: np.ndarray) -> "_CatLengths":
+        return _CatLengths(self.codes[keep], self.per)
+
+
+def _lengths(col: pd.Series):
+    if isinstance(col.dtype, pd.CategoricalDtype):
+        return _CatLengths(col.cat.codes.to_numpy(), cell_lengths(col.cat.categories.to_numpy(dtype=object)))
+    return cell_lengths(col.to_numpy(dtype=object))
+
+
+def _where(lengths, test) -> np.ndarray:
+    return lengths.where(test) if isinstance(lengths, _CatLengths) else test(lengths)
+
+
 def cell_lengths(values: np.ndarray) -> np.ndarray:
     """Characters of each text cell (0 for anything else), once per distinct value."""
     return map_distinct(values, lambda u: len(u) if isinstance(u, str) else 0, dtype=np.int64)
@@ -130,12 +170,13 @@ def _drop_empty_rows(table: Table, lengths: dict):
     f = table.frame
     empty = np.ones(len(f), dtype=bool)
     for col in f.columns:
-        empty &= lengths[col] == 0
+        empty &= _where(lengths[col], lambda n: n == 0)
     if not empty.any():
         return table, lengths
     keep = ~empty
     return (Table(f[keep].reset_index(drop=True), table.rows[keep], table.file, table.problems,
-                  table.n_read - int(empty.sum())), {c: v[keep] for c, v in lengths.items()})
+                  table.n_read - int(empty.sum())),
+            {c: v.subset(keep) if isinstance(v, _CatLengths) else v[keep] for c, v in lengths.items()})
 
 
 def _check_header(header: list, name: str) -> list:
@@ -194,12 +235,12 @@ def _decode(raw: bytes, name: str) -> str:
             accepted="save the file as 'CSV UTF-8' (Excel) or re-encode it to UTF-8")) from None
 
 
-def _read_csv(path: Path, name: str) -> Table:
+def _read_csv(path: Path, name: str, categorical: bool = False) -> Table:
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
     raw = path.read_bytes()
-    text = _decode(raw, name)
+    text = _decode(raw, name)  # checks the whole file is UTF-8; only its header is kept as text
     skipped = 3 if raw.startswith(b"\xef\xbb\xbf") else 0  # bytes before text (a byte-order mark)
     if text.startswith("\ufeff"):
         text = text[1:]
@@ -211,7 +252,9 @@ def _read_csv(path: Path, name: str) -> Table:
     # the first of any of them, and keep every later line so row numbers stay those a user sees.
     split = _NEWLINE_RE.search(text)
     first_line = text if split is None else text[: split.start()]
-    body = "" if split is None else text[split.end():]
+    # where the body starts in the file's bytes (UTF-8 decodes one to one)
+    body_start = len(raw) if split is None else skipped + len(text[: split.end()].encode("utf-8"))
+    del text  # a file of a million rows is a gigabyte of text: keep the bytes only
     if not first_line.strip():
         raise DataError(Problem(name, "the header row is empty", row=1,
                                 accepted="the header in the first row (delete the empty rows above it)"))
@@ -234,17 +277,20 @@ def _read_csv(path: Path, name: str) -> Table:
         bad.append(row)
         return "skip"
 
-    if re.fullmatch(r"[\r\n]*", body):  # no rows, or only empty ones (a cell of spaces is a cell)
+    if _ONLY_NEWLINES.fullmatch(raw, body_start) is not None:  # no rows, or only empty ones
         frame = pd.DataFrame({h: pd.Series([], dtype=object) for h in header})
         return Table(frame, np.zeros(0, dtype=np.int64), name, [], 0)
     # pyarrow drops a byte-order mark at the start of its input: give it one to drop, so that a
-    # first row whose cell starts with U+FEFF keeps it
-    # the body's bytes are those of the file after the header line (UTF-8 decodes one to one)
-    data = b"\xef\xbb\xbf" + raw[skipped + len(text[: split.end()].encode("utf-8")):]
-    del raw
+    # first row whose cell starts with U+FEFF keeps it (otherwise the file's bytes are not copied)
+    if raw.startswith(b"\xef\xbb\xbf", body_start):
+        data = memoryview(b"\xef\xbb\xbf" + raw[body_start:])
+    else:
+        data = memoryview(raw)[body_start:]
+    # dictionary-encoded text: each distinct cell is converted to Python once, not once per row
+    kind = pa.dictionary(pa.int32(), pa.string()) if categorical else pa.string()
     try:
         tbl = pacsv.read_csv(
-            io.BytesIO(data),
+            pa.BufferReader(pa.py_buffer(data)),
             read_options=pacsv.ReadOptions(column_names=header, use_threads=False,
                                            block_size=1 << 26),
             # empty lines are kept (as rows of empty cells, dropped later) so that pyarrow's row
@@ -252,28 +298,40 @@ def _read_csv(path: Path, name: str) -> Table:
             parse_options=pacsv.ParseOptions(newlines_in_values=True, ignore_empty_lines=False,
                                               invalid_row_handler=on_invalid),
             convert_options=pacsv.ConvertOptions(
-                column_types={h: pa.string() for h in header}, strings_can_be_null=False,
+                column_types={h: kind for h in header}, strings_can_be_null=False,
                 quoted_strings_can_be_null=False),
         )
     except (pa.ArrowInvalid, ValueError) as exc:
         raise DataError(Problem(name, f"the file cannot be parsed as CSV ({exc})",
                                 accepted="comma-separated values with a header row")) from None
     import pyarrow.compute as pc
-    # characters per cell, counted by pyarrow on its own strings (no Python object per cell)
-    lengths = {h: pc.utf8_length(tbl.column(h)).to_numpy(zero_copy_only=False) for h in header}
-    frame = tbl.to_pandas()  # equal strings become one Python object (deduplicate_objects)
+    if categorical:
+        tbl = tbl.unify_dictionaries()
+        frame = tbl.to_pandas()
+        lengths = None  # counted on the categories, by read_table
+        for h in header:
+            if not isinstance(frame[h].dtype, pd.CategoricalDtype):
+                frame[h] = _as_categorical(frame[h])
+            elif frame[h].cat.categories.dtype != object:
+                frame[h] = frame[h].cat.rename_categories(frame[h].cat.categories.astype(object))
+    else:
+        # characters per cell, counted by pyarrow on its own strings (no Python object per cell)
+        lengths = {h: pc.utf8_length(tbl.column(h)).to_numpy(zero_copy_only=False) for h in header}
+        frame = tbl.to_pandas()  # equal strings become one Python object (deduplicate_objects)
+        for h in header:
+            if frame[h].dtype != object:
+                frame[h] = frame[h].astype(object)
     del tbl
-    for h in header:
-        if frame[h].dtype != object:
-            frame[h] = frame[h].astype(object)
     bad_lines = np.array(sorted(r.number + 1 for r in bad if r.number is not None), dtype=np.int64)
     n_total = len(frame) + len(bad)
     # the row numbers not taken by bad lines (a mask: np.setdiff1d would sort millions of rows)
-    keep = np.ones(n_total, dtype=bool)
-    inside = bad_lines[(bad_lines >= 2) & (bad_lines < n_total + 2)]
-    keep[inside - 2] = False
-    rows = np.arange(2, n_total + 2, dtype=np.int64)[keep][: len(frame)]
-    _check_closed_quotes(frame, rows, bad, body, name)
+    rows = np.arange(2, n_total + 2, dtype=np.int64)
+    if len(bad):
+        keep = np.ones(n_total, dtype=bool)
+        inside = bad_lines[(bad_lines >= 2) & (bad_lines < n_total + 2)]
+        keep[inside - 2] = False
+        rows = rows[keep][: len(frame)]
+    _check_closed_quotes(frame, rows, bad, data, name)
     problems = []
     for r in bad:
         kind = "shorter" if r.actual_columns < r.expected_columns else "longer"
@@ -286,7 +344,10 @@ def _read_csv(path: Path, name: str) -> Table:
     return Table(frame, rows, name, problems, n_total, lengths)
 
 
-def _check_closed_quotes(frame: pd.DataFrame, rows: np.ndarray, bad: list, body: str, name: str) -> None:
+_ONLY_NEWLINES = re.compile(rb"[\r\n]*")
+
+
+def _check_closed_quotes(frame: pd.DataFrame, rows: np.ndarray, bad: list, data: memoryview, name: str) -> None:
     """Refuse a file whose last record opens a quote that is never closed.
 
     Such a quote swallows every later line into one cell, so those rows would vanish without a
@@ -301,10 +362,11 @@ def _check_closed_quotes(frame: pd.DataFrame, rows: np.ndarray, bad: list, body:
         suspect = ("\n" in text or "\r" in text) and '"' in text
     elif len(frame):
         cell, row = frame.iloc[-1, -1], last_good
-        suspect = ("\n" in cell or "\r" in cell) and body.endswith('"' + cell.replace('"', '""'))
+        tail = ('"' + cell.replace('"', '""')).encode("utf-8")
+        suspect = ("\n" in cell or "\r" in cell) and bytes(data[-len(tail):]) == tail
     else:
         return
-    if suspect and _ends_inside_quotes(body):
+    if suspect and _ends_inside_quotes(bytes(data).decode("utf-8").removeprefix("\ufeff")):
         raise DataError(Problem(
             name, "a quote (\") opened in this row is never closed, so every line after it would be "
             "read as one cell", row=row,
@@ -425,12 +487,64 @@ def _read_xlsx(path: Path, name: str, max_bytes: int) -> Table:
     return Table(frame[keep].reset_index(drop=True), rows[keep], label, problems, n_read)
 
 
-def _read_parquet(path: Path, name: str) -> Table:
+def _read_parquet(path: Path, name: str, categorical: bool = False) -> Table:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
     try:
-        frame = pd.read_parquet(path)
+        tbl = pq.read_table(path)
     except Exception as exc:  # pyarrow raises many types for a damaged file
         raise DataError(Problem(name, f"not a readable Parquet file ({type(exc).__name__})",
                                 accepted="a Parquet file written by pandas or pyarrow")) from None
+    meta = tbl.schema.pandas_metadata or {}
+    simple = (not any(isinstance(c, str) for c in meta.get("index_columns", []))
+              and all(c.get("name") == c.get("field_name") for c in meta.get("columns", []))
+              and all(_plain_arrow_type(f.type) for f in tbl.schema))
+    if not simple:  # index columns, non-text names, lists, structs: as pandas reads them
+        frame = _parquet_frame(path, name)
+        return _parquet_as_text(frame, name)
+    header = _check_header(list(tbl.column_names), name)
+    out = {}
+    for h in header:
+        col = tbl.column(h)
+        if not pa.types.is_dictionary(col.type):
+            col = col.dictionary_encode()
+        col = col.unify_dictionaries() if col.num_chunks > 1 else col
+        # each distinct value is turned to text once, by the rules of the pandas path
+        dictionary = col.chunk(0).dictionary if col.num_chunks else pa.array([], col.type.value_type)
+        texts = _parquet_as_text(pd.DataFrame({h: dictionary.to_pandas()}), name).frame[h]
+        codes = (np.concatenate([c.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+                                 if c.null_count == 0 else
+                                 c.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+                                 for c in col.chunks]) if col.num_chunks else np.zeros(0, dtype=np.int64))
+        uniques = np.append(texts.to_numpy(dtype=object), "")  # a null is an empty cell
+        codes[codes < 0] = len(uniques) - 1
+        which, distinct = pd.factorize(uniques, use_na_sentinel=False)  # 12 and 12.0 are one "12"
+        cat = pd.Categorical.from_codes(which[codes], pd.Index(distinct, dtype=object))
+        out[h] = pd.Series(cat) if categorical else pd.Series(np.asarray(cat, dtype=object), dtype=object)
+    frame = pd.DataFrame(out, columns=header)
+    rows = np.arange(2, len(frame) + 2, dtype=np.int64)
+    return Table(frame, rows, name, [], len(frame))
+
+
+def _plain_arrow_type(t) -> bool:
+    import pyarrow as pa
+    if pa.types.is_dictionary(t):
+        t = t.value_type
+    return (pa.types.is_string(t) or pa.types.is_large_string(t) or pa.types.is_integer(t)
+            or pa.types.is_floating(t) or pa.types.is_boolean(t))
+
+
+def _parquet_frame(path: Path, name: str) -> pd.DataFrame:
+    try:
+        return pd.read_parquet(path)
+    except Exception as exc:  # pyarrow raises many types for a damaged file
+        raise DataError(Problem(name, f"not a readable Parquet file ({type(exc).__name__})",
+                                accepted="a Parquet file written by pandas or pyarrow")) from None
+
+
+def _parquet_as_text(frame: pd.DataFrame, name: str) -> Table:
+    """The cells of a frame read from Parquet as text, as XLSX cells are read."""
     header = _check_header(list(frame.columns), name)
     out = {}
     for h in header:
@@ -457,7 +571,7 @@ def _read_parquet(path: Path, name: str) -> Table:
 def _check_cell_lengths(table: Table, lengths: dict) -> None:
     problems = []
     for col in table.frame.columns:
-        over = np.flatnonzero(lengths[col] > MAX_CELL_CHARS)
+        over = np.flatnonzero(_where(lengths[col], lambda n: n > MAX_CELL_CHARS))
         for i in over[:5]:
             problems.append(Problem(
                 table.file, f"a cell of {int(lengths[col][i]):,} characters; coding sheets hold "

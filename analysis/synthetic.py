@@ -164,7 +164,7 @@ def make_event_folder(path, *, n_reports: int = 200, n_variables: int = 40, n_co
             codes, t = truth[v["name"]]
             words = np.array(list(v["values"].values()))[t]
             term_rows.append(pd.DataFrame({"report_id": ids, "term": words, "count": 2}))
-        tt = pd.concat(term_rows, ignore_index=True).groupby(["report_id", "term"], as_index=False)["count"].sum()
+        tt = pd.concat(term_rows, ignore_index=True).groupby(["report_id", "term"], as_index=False, observed=True)["count"].sum()
         _write(tt, folder / "terms", "parquet" if fmt == "parquet" else "csv")
     return folder
 

@@ -81,7 +81,7 @@ rel.loc[["progress_claim", "headline_stance", "no_progress_source"], ["alpha", "
 # %% tags=[]
 progress = stances[stances["variable"] == "progress_claim"]
 progress.pivot_table(index="outlet_country", columns="value", values="report_id", aggfunc="count",
-                     fill_value=0)
+                     fill_value=0, observed=True)
 
 # %% [markdown] tags=[]
 # ## Whose voice denied progress?

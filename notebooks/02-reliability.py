@@ -77,7 +77,7 @@ table.loc[table["variable"].isin(not_reliable(table)), ["variable", "alpha", "ve
 
 # %% tags=[]
 d = disagreements(event.codes, event.codebook, coders=coders, exclude=())
-d.groupby("variable", sort=False)["report_id"].nunique().rename("reports with a disagreement").to_frame().T
+d.groupby("variable", sort=False, observed=True)["report_id"].nunique().rename("reports with a disagreement").to_frame().T
 
 # %% [markdown] tags=[]
 # ## How were the final codes reached?

@@ -80,7 +80,7 @@ timeline[["variable", "value", "first_published", "first_outlet", "n_reports"]]
 # %% tags=[]
 pairs = contradictions(final, event.codebook, event.reports)
 print(f"{len(pairs)} contradicting pairs of reports")
-pairs.groupby(["variable", "value_a", "value_b"]).size().rename("pairs").reset_index()
+pairs.groupby(["variable", "value_a", "value_b"], observed=True).size().rename("pairs").reset_index()
 
 # %% tags=[]
 pairs[["variable", "outlet_a", "value_a", "evidence_a", "outlet_b", "value_b", "evidence_b"]].head(20)

@@ -43,7 +43,7 @@ from hypothesis import strategies as st
 
 from analysis import DataError, load_event
 from analysis._yaml import read_yaml
-from analysis.sheets import read_table
+from analysis.sheets import _parquet_as_text, read_table
 from test_broken_inputs import assert_every_row_accounted
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -194,9 +194,23 @@ def _read(name: str, data: bytes):
             table = read_table(path, name)
         except DataError as exc:
             assert exc.problems and all(p.file.startswith(name) for p in exc.problems)
+            with pytest.raises(DataError) as again:  # the categorical reader refuses it alike
+                read_table(path, name, categorical=True)
+            assert again.value.problems == exc.problems
             return None
         _check_table(table)
+        _check_same_as_categorical(table, read_table(path, name, categorical=True))
         return table
+
+
+def _check_same_as_categorical(table, cat):
+    """The categorical reader gives the same cells, rows and problems as the plain one."""
+    assert all(isinstance(cat.frame[c].dtype, pd.CategoricalDtype) for c in cat.frame.columns)
+    assert list(cat.frame.columns) == list(table.frame.columns)
+    for c in table.frame.columns:
+        assert cat.frame[c].astype(object).tolist() == table.frame[c].tolist()
+    assert cat.rows.tolist() == table.rows.tolist()
+    assert cat.problems == table.problems and cat.n_read == table.n_read
 
 
 def _folder(tmp: str) -> Path:
@@ -294,6 +308,31 @@ def test_parquet_of_any_types_loads_as_text(rows):
     assert table is not None
     whole = [v for v in frame["f"] if np.isfinite(v) and abs(v) < 2**53 and v == int(v)] if len(frame) else []
     assert all(str(int(v)) in table.frame["f"].tolist() for v in whole)
+    # the pyarrow path (one conversion per distinct value) gives the cells pandas' path gives
+    assert table.frame.equals(_pandas_parquet_cells(buf))
+
+
+@given(st.lists(st.tuples(st.one_of(st.none(), st.floats()), st.one_of(st.none(), st.text(max_size=3)),
+                          st.one_of(st.none(), st.integers(-3, 3)), st.one_of(st.none(), st.booleans())),
+                max_size=8), st.booleans())
+@settings(FUZZ, max_examples=40)
+def test_parquet_with_nulls_and_chunks_reads_as_pandas_does(rows, dictionary):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+    frame = pd.DataFrame(rows, columns=["f", "s", "i", "b"], dtype=object)
+    frame["f"] = frame["f"].astype(float)
+    tbl = pa.Table.from_pandas(frame, preserve_index=False) if rows else pa.table(
+        {"f": pa.array([], pa.float64()), "s": pa.array([], pa.string())})
+    buf = io.BytesIO()
+    pq.write_table(tbl, buf, use_dictionary=dictionary, row_group_size=3)
+    table = _read("n.parquet", buf.getvalue())
+    assert table.frame.equals(_pandas_parquet_cells(buf))
+
+
+def _pandas_parquet_cells(buf):
+    """The cells as the pandas path reads them, entirely empty rows left out as read_table does."""
+    frame = _parquet_as_text(pd.read_parquet(io.BytesIO(buf.getvalue())), "x.parquet").frame
+    return frame[(frame != "").any(axis=1)].reset_index(drop=True)
 
 
 # --- YAML -------------------------------------------------------------------------------------------

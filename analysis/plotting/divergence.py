@@ -93,7 +93,7 @@ def plot_outlet_map(coords, *, ax=None, source=None, title=None):
     ax = new_axes(ax, width=7.5, height=6.0)
     markers = ["o", "s", "^", "D", "v", "P", "X", "*"]
     handles = []
-    for k, (cluster, sub) in enumerate(table.groupby("cluster", sort=True)):
+    for k, (cluster, sub) in enumerate(table.groupby("cluster", sort=True, observed=True)):
         colour = PALETTE[k % len(PALETTE)]
         marker = markers[(k // len(PALETTE)) % len(markers)]
         ax.scatter(sub["x"], sub["y"], s=60, color=colour, marker=marker, edgecolor="white",
@@ -242,9 +242,9 @@ def plot_wire_edits(summary, *, ax=None, source=None, title=None):
                            _k=summary["outlet"].astype(str))
     roles = [r for r in WIRE_ROLES if r in set(table["role"])]
     roles += sorted(set(table["role"].astype(str)) - set(WIRE_ROLES))
-    wide = table.pivot_table(index="_k", columns="role", values="n", aggfunc="sum", fill_value=0)
+    wide = table.pivot_table(index="_k", columns="role", values="n", aggfunc="sum", fill_value=0, observed=True)
     wide = wide.reindex(columns=roles, fill_value=0)
-    change = table.groupby("_k")[["n_changed", "n_added", "n_dropped"]].sum()
+    change = table.groupby("_k", observed=True)[["n_changed", "n_added", "n_dropped"]].sum()
     totals = wide.sum(axis=1)
     order = sorted(wide.index, key=lambda o: (-totals[o], o))
     wide, change = wide.loc[order], change.loc[order]

@@ -201,7 +201,7 @@ def plot_figure_deviations(deviations, *, variable=None, unit="", ax=None, title
     outlets = _group_levels(table["outlet"])
     row = _positions(table["outlet"], outlets).astype(float)
     # spread the reports of one outlet over a band of 0.5 so that equal numbers stay visible
-    within = table.groupby(row, sort=False).cumcount().to_numpy()
+    within = table.groupby(row, sort=False, observed=True).cumcount().to_numpy()
     size = pd.Series(row).map(pd.Series(row).value_counts()).to_numpy()
     y = row + np.where(size > 1, (within / np.maximum(size - 1, 1) - 0.5) * 0.5, 0.0)
     attribution = table["attribution"]
@@ -439,7 +439,7 @@ def plot_stances(stances, *, variable, color_by=None, ax=None, title=None, sourc
     ypos = {v: i for i, v in enumerate(levels)}
     # spread reports with the same stance and day vertically so that none hides another
     t = t.sort_values(["_time", "report_id"], kind="stable")
-    same_day = t.groupby([t["value"].astype(str), t["_time"].dt.date])
+    same_day = t.groupby([t["value"].astype(str), t["_time"].dt.date], observed=True)
     k, n = same_day.cumcount(), same_day["report_id"].transform("size")
     t["_y"] = t["value"].astype(str).map(ypos) + (k - (n - 1) / 2) * np.minimum(0.09, 0.8 / n)
     groups = [None] if color_by is None else _group_levels(t[color_by])

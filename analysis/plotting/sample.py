@@ -26,7 +26,7 @@ def plot_composition(table, *, what: str = "value", ax=None, title: str | None =
 def plot_timeline(table, *, ax=None, title: str | None = None, source: str = ""):
     """Stacked daily bars of reports per group (from :func:`analysis.sample.publication_timeline`)."""
     ax = new_axes(ax)
-    wide = table.pivot_table(index="date", columns="group", values="n_reports", aggfunc="sum", fill_value=0)
+    wide = table.pivot_table(index="date", columns="group", values="n_reports", aggfunc="sum", fill_value=0, observed=True)
     wide = wide.reindex(sorted(wide.columns, key=str), axis=1)
     bottom = np.zeros(len(wide))
     x = mdates.date2num(wide.index.to_pydatetime())
