@@ -24,6 +24,7 @@ from scipy.cluster.hierarchy import fcluster, leaves_list, linkage, optimal_leaf
 from scipy.spatial.distance import squareform
 from scipy.special import rel_entr
 
+from ._columns import by_identity, key_codes
 from .errors import DataError, Problem
 from .errors import check_columns as _check_columns
 
@@ -628,52 +629,54 @@ def _prepare(final, codebook, reports, *, by, variables):
     rep = rep.assign(_g=np.array([g_index[str(g)] for g in distinct], dtype=np.int64)[which])
     rep = rep.sort_values(["_g", "report_id"], kind="stable").reset_index(drop=True)
 
-    fin = final[list(_FINAL_COLUMNS)]
-    fin = fin.assign(report_id=fin["report_id"].astype(str))
-    known = set(reports["report_id"].astype(str))
-    unknown = sorted(set(fin["report_id"]) - known)
+    # the final table through integer codes of its keys: millions of rows, few distinct values
+    r_code, r_uniq = key_codes(final["report_id"], True)
+    v_code, v_uniq = key_codes(final["variable"], False)
+    present = np.bincount(r_code, minlength=len(r_uniq)) > 0
+    known = pd.Index(reports["report_id"].astype(str).to_numpy(dtype=object))
+    unknown = sorted(r_uniq[present & ~pd.Index(r_uniq).isin(known)])
     if unknown:
         raise DataError(Problem("final", f"report {unknown[0]} is not in reports"
                                 + (f" (and {len(unknown) - 1} more)" if len(unknown) > 1 else ""),
                                 column="report_id", value=unknown[0],
                                 accepted="the report_id of a row of reports"))
-    fin = fin[fin["variable"].isin(spec["variable"]) & fin["report_id"].isin(rep["report_id"])]
-    dup = fin.duplicated(["report_id", "variable"])
-    if dup.any():
-        row = fin[dup].iloc[0]
-        raise DataError(Problem("final", f"report {row['report_id']}, variable {row['variable']} has "
+    position_of = pd.Index(rep["report_id"].to_numpy(dtype=object)).get_indexer(r_uniq)  # -1: no group
+    var_of = pd.Index(spec["variable"]).get_indexer(v_uniq)                              # -1: not chosen
+    rows = np.flatnonzero((var_of[v_code] >= 0) & (position_of[r_code] >= 0))
+    row_pos, row_var = position_of[r_code[rows]], var_of[v_code[rows]]
+    key = row_pos.astype(np.int64) * max(len(spec), 1) + row_var
+    if (np.bincount(key, minlength=len(rep) * len(spec)) > 1).any():
+        i = rows[int(np.argmax(pd.Series(key).duplicated().to_numpy()))]
+        raise DataError(Problem("final", f"report {r_uniq[r_code[i]]}, variable {v_uniq[v_code[i]]} has "
                                 "more than one row", accepted="one consolidated value per report and variable"))
 
-    position = pd.Series(np.arange(len(rep)), index=rep["report_id"])
     category = np.full((len(rep), len(spec)), -1, dtype=np.int64)
-    n_codes = []
-    fin = fin[fin["value"].notna()]
-    # rows of each variable through one factorization of the column (not one scan per variable)
-    v_code, v_uniq = pd.factorize(fin["variable"].to_numpy(dtype=object))
-    v_pos = {name: j for j, name in enumerate(v_uniq)}
-    by_var = np.argsort(v_code, kind="stable")
-    bounds = np.concatenate([[0], np.cumsum(np.bincount(v_code, minlength=len(v_uniq)))])
-    fin_rid, fin_value = fin["report_id"].to_numpy(dtype=object), fin["value"].to_numpy(dtype=object)
+    n_codes = [len(tuple(codes)) for codes in spec["codes"]]
+    values = final["value"].to_numpy(dtype=object)[rows]
+    group, first = by_identity(values)
+    distinct = values[first]
+    coded = ~pd.isna(distinct)[group] if len(values) else np.zeros(0, dtype=bool)
+    # rows of each variable by a stable sort on the variable's index (not one scan per variable)
+    by_var = np.argsort(row_var, kind="stable")
+    bounds = np.concatenate([[0], np.cumsum(np.bincount(row_var, minlength=len(spec)))])
     for v, (name, codes) in enumerate(zip(spec["variable"], spec["codes"])):
-        codes = tuple(codes)
-        n_codes.append(len(codes))
-        if name not in v_pos:
+        part = by_var[bounds[v]:bounds[v + 1]]
+        part = part[coded[part]]
+        if not len(part):
             continue
-        part = by_var[bounds[v_pos[name]]:bounds[v_pos[name] + 1]]
-        rids, values = fin_rid[part], fin_value[part]
-        lookup = {c: i for i, c in enumerate(codes)}
+        lookup = {c: i for i, c in enumerate(tuple(codes))}
+        groups_here, inverse = np.unique(group[part], return_inverse=True)
         try:
-            # one dict lookup per distinct value (factorize groups values as a dict does)
-            which, distinct = pd.factorize(values, use_na_sentinel=False)
-            cats = np.array([lookup.get(u, -1) for u in distinct], dtype=np.int64)[which]
+            # one dict lookup per distinct object (a dict matches values by hash and ==)
+            cats = np.array([lookup.get(u, -1) for u in distinct[groups_here]], dtype=np.int64)[inverse]
         except TypeError:  # unhashable values: looked up one by one, to name the first
-            cats = np.array([_code_of(lookup, u) for u in values], dtype=np.int64)
+            cats = np.array([_code_of(lookup, u) for u in values[part]], dtype=np.int64)
         for i in np.flatnonzero(cats < 0)[:1]:
-            rid, value = rids[i], values[i]
+            rid, value = r_uniq[r_code[rows[part[i]]]], values[part[i]]
             raise DataError(Problem("final", f"report {rid}: value {value!r} of variable {name} is "
                                     "not one of its codes", column="value", value=value,
                                     accepted="one of " + ", ".join(map(repr, codes))))
-        category[position[rids].to_numpy(), v] = cats
+        category[row_pos[part], v] = cats
     group_of = rep["_g"].to_numpy()
     any_coded = (category >= 0).any(axis=1)
     coded_reports = np.bincount(group_of[any_coded], minlength=len(groups)).astype(np.int64)
@@ -911,7 +914,7 @@ def _clusters(dist, n_clusters):
                 continue
             s = silhouette_score(dist, cand, metric="precomputed")
             if s > best + 1e-12:
-                best, best_k, raw = s, k, cand
+                best, raw = s, cand
         if best < MIN_SILHOUETTE:
             raw = np.ones(n, dtype=np.int64)
     labels = _renumber(raw, _leaf_order(dist))

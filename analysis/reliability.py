@@ -15,8 +15,10 @@ from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
+import scipy.sparse
 from tqdm.std import tqdm
 
+from ._columns import by_identity, key_codes
 from .codebook import LEVELS
 from .errors import DataError, Problem
 from .errors import check_columns as _check_columns
@@ -189,7 +191,8 @@ def reliability(codes, codebook, *, coders=None, exclude=("adjudicated",), n_boo
     if isinstance(ci, bool) or not isinstance(ci, (int, float, np.number)) or not 0 < ci < 1:
         raise ValueError(f"ci must be a number between 0 and 1 (e.g. 0.95), not {ci!r}")
     chosen = _choose_coders(codes, coders, exclude, minimum=2)
-    rows = _rows_of(codes, chosen, spec)
+    # missing values stay in: _encode marks them, and alpha counts only the coded ones
+    rows = _rows_of(codes, chosen, spec, keep_missing=True)
 
     out = []
     for var in tqdm(list(spec.itertuples(index=False)), desc="reliability", unit="variable",
@@ -241,24 +244,26 @@ def disagreements(codes, codebook, *, coders=None, exclude=("adjudicated",)):
     chosen = _choose_coders(codes, coders, exclude, minimum=1)
     rows = _rows_of(codes, chosen, spec, keep_missing=True)
 
+    evidence = codes["evidence"].to_numpy(dtype=object)
     parts = []
     for order, var in enumerate(spec.itertuples(index=False)):
         sub = rows.get(var.variable)
-        if sub is None or sub.empty:
+        if sub is None or not len(sub.unit):
             continue
         enc = _encode(sub, var)
         coded = enc.category >= 0
-        distinct = (pd.DataFrame({"report_id": sub["report_id"].to_numpy()[coded],
-                                  "category": enc.category[coded]})
-                    .groupby("report_id", sort=False, observed=True)["category"].nunique())
+        distinct = (pd.DataFrame({"unit": sub.unit[coded], "category": enc.category[coded]})
+                    .groupby("unit", sort=False)["category"].nunique())
         distinct = distinct[distinct > 1]
         if distinct.empty:
             continue
-        part = sub.loc[sub["report_id"].isin(distinct.index),
-                       ["report_id", "variable", "coder", "value", "evidence"]].copy()
-        part["n_distinct"] = part["report_id"].map(distinct).astype("int64")
-        part["_order"] = order
-        parts.append(part)
+        mask = np.isin(sub.unit, distinct.index.to_numpy())
+        unit = sub.unit[mask]
+        parts.append(pd.DataFrame({
+            "report_id": sub.ids[unit], "variable": var.variable, "coder": sub.names[sub.coder[mask]],
+            "value": pd.Series(sub.value[mask], dtype=object),
+            "evidence": pd.Series(evidence[sub.pos[mask]], dtype=object),
+            "n_distinct": distinct.reindex(unit).to_numpy(dtype=np.int64), "_order": order}))
     if not parts:
         return _empty(DISAGREEMENT_COLUMNS, {"n_distinct": "int64"})
     table = pd.concat(parts, ignore_index=True)
@@ -285,7 +290,8 @@ def consolidate(codes, codebook, *, adjudicator="adjudicated", coders=None):
     DataFrame
         Columns ``CONSOLIDATION_COLUMNS``: ``report_id, variable, value, evidence, rule,
         n_coders``; one row for every report in ``codes`` and every codebook variable, sorted
-        by report_id, then variable in codebook order. ``n_coders`` counts the chosen coders
+        by report_id, then variable in codebook order; ``report_id`` and ``variable`` are
+        categorical, their categories sorted. ``n_coders`` counts the chosen coders
         (not the adjudicator) who gave a non-missing value. ``rule`` says where ``value`` comes
         from:
 
@@ -315,21 +321,42 @@ def consolidate(codes, codebook, *, adjudicator="adjudicated", coders=None):
         raise ValueError(f"the adjudicator {adjudicator!r} cannot also be one of the coders; "
                          "choose another adjudicator or leave it out of coders")
     chosen = _choose_coders(codes, coders, (adjudicator,), minimum=1)
-    rows, ids = _rows_of(codes, chosen + [adjudicator], spec, keep_missing=True, with_ids=True)
-    reports = np.sort(pd.unique(_as_str(codes["report_id"])))
-    unit_row = np.searchsorted(reports, ids)  # row of reports of each unit (_unit)
+    rows = _rows_of(codes, chosen + [adjudicator], spec, keep_missing=True)
+    reports = _sorted_ids(codes)
+    any_rows = next(iter(rows.values()), None)
+    ids = any_rows.ids if any_rows is not None else np.zeros(0, dtype=object)
+    unit_row = np.searchsorted(reports, ids)  # row of reports of each unit
+    evidence = codes["evidence"].to_numpy(dtype=object)
 
-    parts = []
-    for order, var in enumerate(spec.itertuples(index=False)):
-        part = _consolidate_variable(rows.get(var.variable), var, reports, unit_row, chosen, adjudicator)
-        part["_order"] = order
-        parts.append(part)
-    if not parts or not len(reports):
+    n_rep, n_var = len(reports), len(spec)
+    if not n_var or not n_rep:
         return _empty(CONSOLIDATION_COLUMNS, {"n_coders": "int64"})
-    table = pd.concat(parts, ignore_index=True)
-    table = table.sort_values(["report_id", "_order"], kind="stable")
-    table["n_coders"] = table["n_coders"].astype("int64")
-    return table[list(CONSOLIDATION_COLUMNS)].reset_index(drop=True)
+    # report x variable tables, filled a variable (column) at a time: read row by row they are
+    # sorted by report_id, then variable in codebook order, with no sort
+    value = np.empty((n_rep, n_var), dtype=object)
+    ev = np.empty((n_rep, n_var), dtype=object)
+    rule = np.empty((n_rep, n_var), dtype=np.int8)
+    n_coders = np.empty((n_rep, n_var), dtype=np.int64)
+    for j, var in enumerate(spec.itertuples(index=False)):
+        value[:, j], ev[:, j], rule[:, j], n_coders[:, j] = _consolidate_variable(
+            rows.get(var.variable), var, reports, unit_row, chosen, adjudicator, evidence)
+    # keys categorical with sorted categories, as in Event.codes: later steps use their codes
+    names = spec["variable"].to_numpy(dtype=object)
+    name_order = np.argsort(names, kind="stable")
+    name_rank = np.empty(n_var, dtype=np.int64)
+    name_rank[name_order] = np.arange(n_var)
+    small = np.int32 if n_rep > 30000 else np.int16
+    return pd.DataFrame({
+        "report_id": pd.Categorical.from_codes(np.repeat(np.arange(n_rep, dtype=small), n_var),
+                                               pd.Index(reports, dtype=object)),
+        "variable": pd.Categorical.from_codes(np.tile(name_rank.astype(np.int16 if n_var < 30000 else np.int32), n_rep),
+                                              pd.Index(names[name_order], dtype=object)),
+        "value": pd.Series(value.ravel(), dtype=object), "evidence": pd.Series(ev.ravel(), dtype=object),
+        "rule": np.asarray(_RULES, dtype=object)[rule.ravel()], "n_coders": n_coders.ravel()},
+        columns=list(CONSOLIDATION_COLUMNS))
+
+
+_RULES = ("adjudicated", "unanimous", "majority", "tie", "single_coder", "not_coded")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -403,7 +430,8 @@ def _as_names(names, what):
 
 
 def _choose_coders(codes, coders, exclude, *, minimum):
-    present = sorted(pd.unique(codes["coder"].astype(str)))
+    c_code, c_uniq = key_codes(codes["coder"], True)
+    present = sorted(c_uniq[np.bincount(c_code, minlength=len(c_uniq)) > 0])
     dropped = set(_as_names(exclude, "exclude"))
     if coders is None:
         chosen = [c for c in present if c not in dropped]
@@ -422,79 +450,105 @@ def _choose_coders(codes, coders, exclude, *, minimum):
     return chosen
 
 
-def _rows_of(codes, chosen, spec, *, keep_missing=False, with_ids=False):
-    """The chosen coders' rows of each codebook variable (a dict), after checking duplicates.
+class _Rows(NamedTuple):
+    """One variable's judgements by the chosen coders, as arrays (no text per row).
 
-    Each variable's rows (report_id and coder as str) carry ``_unit``, the rank of the report_id
-    among the sorted distinct report_ids of all the rows chosen; with ``with_ids`` those sorted
-    ids are returned too. The key columns are factorized once, and every check and the split by
-    variable run on their integer codes (millions of rows, few distinct values).
+    ``unit``: the rank of the report_id among the sorted ids of all chosen rows (``ids``);
+    ``coder``: the index of the coder's name in ``names``; ``value``: the values as given;
+    ``pos``: the row's position in ``codes`` (for evidence and messages).
     """
-    cols = [c for c in codes.columns if c in _CODE_COLUMNS + ("evidence",)]
-    coder_all = _as_str(codes["coder"])
-    c_code, c_uniq = pd.factorize(coder_all)
-    v_code, v_uniq = pd.factorize(codes["variable"].to_numpy(dtype=object), use_na_sentinel=False)
+
+    unit: np.ndarray
+    coder: np.ndarray
+    value: np.ndarray
+    pos: np.ndarray
+    ids: np.ndarray
+    names: np.ndarray
+    n_units: int
+
+
+def _sorted_ids(codes):
+    """The distinct report_ids (as str) of ``codes``, sorted."""
+    r_code, r_uniq = key_codes(codes["report_id"], True)
+    used = np.zeros(len(r_uniq), dtype=bool)
+    used[r_code] = True
+    return np.sort(r_uniq[used])
+
+
+def _rows_of(codes, chosen, spec, *, keep_missing=False):
+    """The chosen coders' rows of each codebook variable (a dict of :class:`_Rows`).
+
+    Checks that no (report, coder, variable) is coded twice. The key columns are used through
+    their category codes (or factorized once), and the split by variable runs on those integers:
+    millions of rows, few distinct values; a row's text is looked up only to be shown.
+    """
+    c_code, c_uniq = key_codes(codes["coder"], True)
+    v_code, v_uniq = key_codes(codes["variable"], False)
     keep = pd.Index(c_uniq).isin(chosen)[c_code] & pd.Index(v_uniq).isin(spec["variable"])[v_code]
-    sel = np.flatnonzero(keep)
-    rid = _as_str(codes["report_id"].iloc[sel])
-    # _unit: the rank of report_id among the sorted distinct ids (the units of alpha, in order)
-    unit, ids = pd.factorize(rid)
-    ids = np.asarray(ids, dtype=object)
-    order = np.argsort(ids, kind="stable")
-    rank = np.empty(len(ids), dtype=np.int64)
-    rank[order] = np.arange(len(ids))
-    unit = rank[unit]
-    c_sel, v_sel = c_code[sel], v_code[sel]
-    key = (unit * max(len(c_uniq), 1) + c_sel) * max(len(v_uniq), 1) + v_sel
-    dup = pd.Series(key).duplicated().to_numpy()
-    if dup.any():
-        i = sel[np.argmax(dup)]
-        first = codes.iloc[i]
-        raise DataError(Problem("codes", f"report {rid[np.argmax(dup)]}, coder {coder_all[i]}, variable "
-                                f"{first['variable']} is coded more than once",
-                                accepted="one row per report, coder and variable"))
-    data = {c: codes[c].to_numpy()[sel] for c in cols}
-    data["report_id"], data["coder"], data["_unit"] = rid, coder_all[sel], unit
+    values = codes["value"].to_numpy(dtype=object)
+    everything = bool(keep.all())  # every row chosen: no copies of the columns
+    sel = np.arange(len(keep)) if everything else np.flatnonzero(keep)
+    r_code, r_uniq = key_codes(codes["report_id"], True)
+    r_sel = r_code if everything else r_code[sel]
+    # units: the rank of report_id among the sorted distinct ids of the chosen rows
+    used = np.zeros(len(r_uniq), dtype=bool)
+    used[r_sel] = True
+    kept = r_uniq[used]
+    order = np.argsort(kept, kind="stable")
+    rank = np.full(len(r_uniq), -1, dtype=np.int64)
+    rank[np.flatnonzero(used)[order]] = np.arange(len(kept))
+    ids = kept[order]
+    unit = rank[r_sel]
+    c_sel, v_sel = (c_code, v_code) if everything else (c_code[sel], v_code[sel])
+    nc, nv = max(len(c_uniq), 1), max(len(v_uniq), 1)
+    key = unit * nc
+    key += c_sel
+    key *= nv
+    key += v_sel
+    # sorted by report, coder and variable (as load_event gives them), a repeat is a neighbour
+    steps = np.diff(key)
+    repeated = not (steps > 0).all()
+    if repeated and len(ids) * nc * nv <= 4 * len(key) + 1024:  # a count per possible key
+        repeated = (np.bincount(key, minlength=len(ids) * nc * nv) > 1).any()
+    if repeated:
+        dup = pd.Series(key).duplicated().to_numpy()
+        if dup.any():
+            j = int(np.argmax(dup))
+            raise DataError(Problem("codes", f"report {ids[unit[j]]}, coder {c_uniq[c_sel[j]]}, variable "
+                                    f"{v_uniq[v_sel[j]]} is coded more than once",
+                                    accepted="one row per report, coder and variable"))
     if not keep_missing:
-        has = pd.notna(data["value"])
+        uniq_of, first = by_identity(values[sel])
+        has = pd.notna(values[sel][first])[uniq_of]
         if not has.all():
-            data = {c: v[has] for c, v in data.items()}
-            sel, v_sel = sel[has], v_sel[has]
-    index = codes.index[sel]
+            sel, unit, c_sel, v_sel = sel[has], unit[has], c_sel[has], v_sel[has]
     # split by variable: a stable sort on the variable's code keeps each variable's rows in order
-    by_var = np.argsort(v_sel, kind="stable")
-    bounds = np.cumsum(np.bincount(v_sel, minlength=len(v_uniq)))
+    by_var = np.argsort(v_sel.astype(np.int32 if nv > 32767 else np.int16), kind="stable")
+    bounds = np.cumsum(np.bincount(v_sel, minlength=nv))
     rows, lo = {}, 0
     for j, hi in enumerate(bounds):
         if hi > lo:
             part = by_var[lo:hi]
-            rows[v_uniq[j]] = pd.DataFrame({c: v[part] for c, v in data.items()}, index=index[part])
+            pos = sel[part]
+            rows[v_uniq[j]] = _Rows(unit[part], c_sel[part], values[pos], pos, ids, c_uniq, len(ids))
         lo = hi
-    return (rows, ids[order]) if with_ids else rows
+    return rows
 
 
-def _as_str(series):
-    """``series.astype(str)`` as an object array, converting each distinct value once."""
-    values = series.to_numpy(dtype=object)
-    if not len(values):
-        return values
-    try:
-        which, uniques = pd.factorize(values, use_na_sentinel=False)
-    except TypeError:  # unhashable values
-        return series.astype(str).to_numpy(dtype=object)
-    if all(type(u) is str for u in uniques):
-        return values
-    mapped = np.empty(len(uniques), dtype=object)
-    mapped[:] = [str(u) for u in uniques]
-    return mapped[which]
+def _no_rows():
+    empty = np.zeros(0, dtype=np.int64)
+    return _Rows(empty, empty, np.zeros(0, dtype=object), empty, np.zeros(0, dtype=object),
+                 np.zeros(0, dtype=object), 0)
 
 
 def _encode(sub, var):
     """Map one variable's values to categories, checking them against the codebook."""
     if sub is None:
-        sub = pd.DataFrame({c: [] for c in _CODE_COLUMNS + ("_unit",)})
-    values = sub["value"].to_numpy(dtype=object)
-    missing = pd.isna(sub["value"]).to_numpy()
+        sub = _no_rows()
+    values = sub.value
+    group, first = by_identity(values)
+    distinct = values[first]
+    missing = pd.isna(distinct)[group] if len(values) else np.zeros(0, dtype=bool)
     category = np.full(len(values), -1, dtype=np.int64)
     if var.level in ("nominal", "ordinal"):
         domain = list(var.codes) if isinstance(var.codes, (tuple, list)) else []
@@ -507,10 +561,9 @@ def _encode(sub, var):
         rank = {code: i for i, code in enumerate(domain)}
         coded = np.flatnonzero(~missing)
         try:
-            # a dict lookup per distinct value: factorize groups values as a dict does (hash, ==)
-            which, uniques = pd.factorize(values[coded], use_na_sentinel=False)
-            found = np.array([rank.get(u, -1) for u in uniques], dtype=np.int64)
-            category[coded] = found[which] if len(coded) else []
+            # a dict lookup per distinct object (a dict matches values by hash and ==)
+            found = np.array([rank.get(u, -1) for u in distinct], dtype=np.int64)
+            category[coded] = found[group[coded]] if len(coded) else []
         except TypeError:  # unhashable values: one at a time, to name the first
             found = None
         if found is None or (category[coded] < 0).any():
@@ -536,10 +589,10 @@ def _encode(sub, var):
 
 
 def _bad_value(sub, i, var, what, accepted):
-    row = sub.iloc[i]
-    return DataError(Problem("codes", f"report {row['report_id']}, coder {row['coder']}: value "
-                             f"{row['value']!r} of {var.level} variable {var.variable} {what}",
-                             column="value", value=row["value"], accepted=accepted))
+    value = sub.value[i]
+    return DataError(Problem("codes", f"report {sub.ids[sub.unit[i]]}, coder {sub.names[sub.coder[i]]}: value "
+                             f"{value!r} of {var.level} variable {var.variable} {what}",
+                             column="value", value=value, accepted=accepted))
 
 
 def _empty(columns, dtypes):
@@ -553,11 +606,17 @@ def _empty(columns, dtypes):
 def _unit_counts(enc):
     """Value counts per unit: (units, categories) over the units with at least one value."""
     coded = enc.category >= 0
-    # _unit: the unit's rank among the sorted report_ids (see _rows_of), so units are in that order
-    units, unit = np.unique(enc.rows["_unit"].to_numpy()[coded], return_inverse=True)
+    # unit: the unit's rank among the sorted report_ids (see _rows_of), so units are in that order
+    n_units, unit = _renumber(enc.rows.unit[coded], enc.rows.n_units)
     n_cat = len(enc.domain)
-    flat = np.bincount(unit * n_cat + enc.category[coded], minlength=len(units) * n_cat)
-    return flat.reshape(len(units), n_cat).astype(np.float64)
+    flat = np.bincount(unit * n_cat + enc.category[coded], minlength=n_units * n_cat)
+    return flat.reshape(n_units, n_cat).astype(np.float64)
+
+
+def _renumber(unit, n_all):
+    """The units present numbered 0..U-1 in their order: ``(U, new numbers)``, without sorting."""
+    present = np.bincount(unit, minlength=n_all) > 0
+    return int(present.sum()), (np.cumsum(present) - 1)[unit]
 
 
 def _sparse_counts(enc):
@@ -568,10 +627,10 @@ def _sparse_counts(enc):
     :func:`_unit_counts`. Returns ``n_units, unit, category, count``.
     """
     coded = enc.category >= 0
-    units, unit = np.unique(enc.rows["_unit"].to_numpy()[coded], return_inverse=True)
+    n_units, unit = _renumber(enc.rows.unit[coded], enc.rows.n_units)
     n_cat = max(len(enc.domain), 1)
     pair, count = np.unique(unit.astype(np.int64) * n_cat + enc.category[coded], return_counts=True)
-    return len(units), pair // n_cat, pair % n_cat, count.astype(np.float64)
+    return n_units, pair // n_cat, pair % n_cat, count.astype(np.float64)
 
 
 def _pair_delta(a, b, level):
@@ -600,14 +659,11 @@ def _sparse_alpha(unit, category, count, m, weights, level, points):
     pair = count[ii] * count[jj] * _pair_delta(points[category[ii]], points[category[jj]], level)
     per_unit = np.bincount(unit[ii], weights=pair, minlength=n_units) / (m - 1)
     observed = weights @ per_unit
-    # n_c = weights @ counts, by blocks of resamples (weights (B, U), counts sparse (U, V))
+    # n_c = weights @ counts, with counts a sparse (U, V) matrix (weights (B, U)); the products
+    # and sums are of whole numbers, so exact whatever the order of summation
     n_boot = weights.shape[0]
-    n_c = np.empty((n_boot, n_cat))
-    step = max(1, (1 << 24) // max(len(unit), 1))
-    for lo in range(0, n_boot, step):
-        w = weights[lo:lo + step][:, unit] * count
-        flat = (np.arange(w.shape[0])[:, None] * n_cat + category).ravel()
-        n_c[lo:lo + step] = np.bincount(flat, weights=w.ravel(), minlength=w.shape[0] * n_cat).reshape(-1, n_cat)
+    sparse_counts = scipy.sparse.csr_matrix((count, (unit, category)), shape=(n_units, n_cat))
+    n_c = np.asarray((sparse_counts.T @ weights.T).T)
     n = n_c.sum(axis=1)
     if n_cat <= _DENSE_DELTA:
         delta = _fixed_delta(points, level)
@@ -698,8 +754,11 @@ def _alpha(counts, weights, level, points):
 def _resample_weights(n_units, n_boot, rng):
     """Counts of each unit in each bootstrap resample, (n_boot, n_units)."""
     draws = rng.integers(0, n_units, size=(n_boot, n_units))
-    flat = draws + (np.arange(n_boot) * n_units)[:, None]
-    return np.bincount(flat.ravel(), minlength=n_boot * n_units).reshape(n_boot, n_units).astype(np.float64)
+    out = np.empty((n_boot, n_units))
+    # one count per resample: a table of n_units counts stays in cache, one of n_boot x n_units not
+    for b in range(n_boot):
+        out[b] = np.bincount(draws[b], minlength=n_units)
+    return out
 
 
 def _verdict(alpha):
@@ -714,7 +773,7 @@ def _verdict(alpha):
 
 def _variable_reliability(var, enc, *, n_boot, ci, rng):
     coded = enc.category >= 0
-    names = sorted(pd.unique(enc.rows["coder"].to_numpy()[coded]))
+    names = sorted(enc.rows.names[np.bincount(enc.rows.coder[coded], minlength=len(enc.rows.names)) > 0])
     if var.level in ("interval", "ratio"):
         n_units, e_unit, e_cat, e_count = _sparse_counts(enc)
         m_all = np.bincount(e_unit, weights=e_count, minlength=n_units)
@@ -735,9 +794,11 @@ def _variable_reliability(var, enc, *, n_boot, ci, rng):
         counts = _unit_counts(enc)
         n_units = len(counts)
         is_pairable = counts.sum(axis=1) >= 2
-        used = counts[is_pairable].sum(axis=0) > 0
+        pairable = counts[is_pairable]
+        used = pairable.sum(axis=0) > 0
         # categories no pairable unit uses add nothing to any sum (ordinal included)
-        pairable = counts[is_pairable][:, used]
+        if not used.all():
+            pairable = pairable[:, used]
         points = enc.points[used]
         used_values = [v for v, u in zip(enc.domain, used) if u]
         pm = pairable.sum(axis=1)
@@ -790,7 +851,8 @@ def _show(value):
 # consolidation
 # ---------------------------------------------------------------------------------------------
 
-def _consolidate_variable(sub, var, reports, unit_row, chosen, adjudicator):
+def _consolidate_variable(sub, var, reports, unit_row, chosen, adjudicator, evidence_all):
+    """One variable's final value, evidence, rule (index into _RULES) and n_coders per report."""
     enc = _encode(sub, var)
     n_rep, n_cod = len(reports), len(chosen)
     # wide tables report x coder (sorted), of categories (-1 missing) and of row positions
@@ -798,11 +860,10 @@ def _consolidate_variable(sub, var, reports, unit_row, chosen, adjudicator):
     position = np.full((n_rep, n_cod), -1, dtype=np.int64)
     adj_cat = np.full(n_rep, -1, dtype=np.int64)
     adj_pos = np.full(n_rep, -1, dtype=np.int64)
-    if len(enc.rows):
-        r = unit_row[enc.rows["_unit"].to_numpy()]
-        coder = enc.rows["coder"].to_numpy()
-        is_adj = coder == adjudicator
-        c = pd.Index(chosen).get_indexer(coder[~is_adj])
+    if len(enc.rows.unit):
+        r = unit_row[enc.rows.unit]
+        is_adj = (enc.rows.names == adjudicator)[enc.rows.coder]
+        c = pd.Index(chosen).get_indexer(enc.rows.names)[enc.rows.coder[~is_adj]]
         category[r[~is_adj], c] = enc.category[~is_adj]
         position[r[~is_adj], c] = np.flatnonzero(~is_adj)
         adj_cat[r[is_adj]] = enc.category[is_adj]
@@ -825,25 +886,24 @@ def _consolidate_variable(sub, var, reports, unit_row, chosen, adjudicator):
         low = np.where(category >= 0, category, np.iinfo(np.int64).max).min(axis=1, initial=np.iinfo(np.int64).max)
         top_count = np.where(low == top, k, 0)
 
-    rule = np.full(n_rep, "tie", dtype=object)
+    rule = np.full(n_rep, _RULES.index("tie"), dtype=np.int8)
     winner = np.full(n_rep, -1, dtype=np.int64)
     unanimous = (k >= 2) & (top_count == k)
-    rule[unanimous] = "unanimous"
+    rule[unanimous] = _RULES.index("unanimous")
     winner[unanimous] = top[unanimous]
     if var.level in ("nominal", "ordinal"):
         majority = (k >= 2) & ~unanimous & (2 * top_count > k)
-        rule[majority] = "majority"
+        rule[majority] = _RULES.index("majority")
         winner[majority] = top[majority]
-    rule[k == 1] = "single_coder"
-    rule[k == 0] = "not_coded"
+    rule[k == 1] = _RULES.index("single_coder")
+    rule[k == 0] = _RULES.index("not_coded")
 
-    evidence = (enc.rows["evidence"].to_numpy(dtype=object) if len(enc.rows)
-                else np.array([], dtype=object))
+    evidence = evidence_all[enc.rows.pos]
     # the first coder in sorted order whose value is the winner
     agrees = (category == winner[:, None]) & (winner[:, None] >= 0)
     first = np.where(agrees.any(axis=1), position[np.arange(n_rep), agrees.argmax(axis=1)], -1)
     adjudicated = adj_cat >= 0
-    rule[adjudicated] = "adjudicated"
+    rule[adjudicated] = _RULES.index("adjudicated")
     winner[adjudicated] = adj_cat[adjudicated]
     first[adjudicated] = adj_pos[adjudicated]
 
@@ -855,5 +915,4 @@ def _consolidate_variable(sub, var, reports, unit_row, chosen, adjudicator):
         domain[:] = enc.domain
         value[has] = domain[winner[has]]
         ev[has] = evidence[first[has]]
-    return pd.DataFrame({"report_id": reports, "variable": var.variable, "value": value,
-                         "evidence": ev, "rule": rule, "n_coders": k})
+    return value, ev, rule, k

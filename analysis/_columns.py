@@ -1,0 +1,70 @@
+"""Fast encodings of table columns: integer codes for key columns, groups of coded values.
+
+Tables of judgements have millions of rows and few distinct ids, names and codes. These helpers
+give every function the same cheap route to integers: the categories of a categorical column
+(as ``load_event`` returns them) or one factorization of an object column.
+"""
+from __future__ import annotations
+
+import ctypes
+
+import numpy as np
+import pandas as pd
+
+
+def as_str(series):
+    """``series.astype(str)`` as an object array, converting each distinct value once."""
+    values = series.to_numpy(dtype=object)
+    if not len(values):
+        return values
+    try:
+        which, uniques = pd.factorize(values, use_na_sentinel=False)
+    except TypeError:  # unhashable values
+        return series.astype(str).to_numpy(dtype=object)
+    if all(type(u) is str for u in uniques):
+        return values
+    mapped = np.empty(len(uniques), dtype=object)
+    mapped[:] = [str(u) for u in uniques]
+    return mapped[which]
+
+
+def key_codes(col, text):
+    """``(codes, uniques)`` of a key column: its categories when categorical, else factorized.
+
+    With ``text`` the uniques are the values' ``str`` (distinct values of equal text merge).
+    """
+    if isinstance(col.dtype, pd.CategoricalDtype):
+        codes = col.cat.codes.to_numpy()  # int8 to int32: cheaper to gather than int64
+        uniques = col.cat.categories.to_numpy(dtype=object)
+        if (codes < 0).any():  # a missing key is a value of its own, as in pandas' factorize
+            uniques = np.append(uniques, np.nan)
+            codes = np.where(codes < 0, len(uniques) - 1, codes).astype(np.int64)
+    else:
+        values = as_str(col) if text else col.to_numpy(dtype=object)
+        codes, uniques = pd.factorize(values, use_na_sentinel=False)
+        return codes.astype(np.int64), np.asarray(uniques, dtype=object)
+    if text and not all(type(u) is str for u in uniques):
+        which, uniques = pd.factorize(np.array([str(u) for u in uniques], dtype=object))
+        codes = which[codes]
+    return codes, np.asarray(uniques, dtype=object)
+
+
+def by_identity(values):
+    """Group an object array by the identity of its objects: ``(group of each cell, first cell
+    of each group)``.
+
+    Coded values are a few objects repeated millions of times (the loader gives every cell of a
+    code the codebook's own object), so grouping by address and then looking at one object per
+    group replaces a hash and a comparison per cell by an integer per cell. Equal objects at
+    different addresses fall in different groups; callers map each group's object by value
+    (dict lookup, ``pd.isna``), so that only costs a few more lookups.
+    """
+    values = np.ascontiguousarray(values, dtype=object)
+    if not len(values):
+        return np.zeros(0, dtype=np.intp), np.zeros(0, dtype=np.intp)
+    # the object pointers of the array, read as integers (the array is alive while they are used)
+    addresses = np.ctypeslib.as_array((ctypes.c_ssize_t * len(values)).from_address(values.ctypes.data))
+    group, uniques = pd.factorize(addresses)
+    first = np.empty(len(uniques), dtype=np.intp)
+    first[group[::-1]] = np.arange(len(values) - 1, -1, -1)
+    return group, first
