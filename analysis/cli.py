@@ -21,7 +21,7 @@ def _print_table(frame: pd.DataFrame, out=None) -> None:
 def cmd_validate(args) -> int:
     from .events import summary, validate_event
 
-    event, problems = validate_event(args.event_dir)
+    event, problems = validate_event(args.event_dir, progress=sys.stderr.isatty())
     if event is not None:
         print(f"Event: {event.meta.get('id')} ({event.meta.get('title')})")
         _print_table(summary(event))
@@ -76,10 +76,11 @@ def cmd_reliability(args) -> int:
     from .events import load_event
     from .reliability import reliability
 
-    event = load_event(args.event_dir)
+    shown = sys.stderr.isatty()  # progress bars for a person at a terminal, never in logs or tests
+    event = load_event(args.event_dir, progress=shown)
     exclude = tuple(args.exclude) if args.exclude is not None else ("adjudicated",)
     table = reliability(event.codes, event.codebook, coders=args.coders or None, exclude=exclude,
-                        n_boot=args.n_boot, seed=args.seed)
+                        n_boot=args.n_boot, seed=args.seed, progress=shown)
     if args.csv:
         from .sheets import safe_frame
         sys.stdout.write(safe_frame(table).to_csv(index=False, lineterminator="\n", float_format="%.4f"))

@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from pandas.api.types import union_categoricals
+from tqdm.std import tqdm
 
 from . import sheets
 from ._yaml import add_lines, read_yaml
@@ -543,10 +544,8 @@ def _validate_codes(long: pd.DataFrame, codebook: pd.DataFrame, report_ids: set,
                lambda i: vcol[i] + EVIDENCE_SUFFIX if vcol[i] != "value" else "evidence",
                lambda i: f"at most {max_words} words quoted from the report (no article text is stored)",
                lambda i: evidence[i][:60])
-    ev_out = np.where(has_ev_u, ev_text, np.nan).astype(object)
-
     typed = {"report_id": rid_f, "coder": coder_f, "variable": var_f, "value": value,
-             "evidence": (ev_f[0], ev_out)}
+             "evidence": (ev_f[0], np.where(has_ev_u, ev_text, None).astype(object))}
     judged = ~(blank & ~has_ev)
     # one integer per (report_id, coder, variable), from the category codes
     order = _sort_order(rid_f, coder_f, var_f)
@@ -601,12 +600,18 @@ def _codes_frame(typed: dict, rows: np.ndarray) -> pd.DataFrame:
     """
     out = {col: _compact(*typed[col], rows) for col in ("report_id", "coder", "variable")}
     out["value"] = typed["value"][rows]
-    ev_codes, ev_out = typed["evidence"]
-    out["evidence"] = (ev_out[ev_codes[rows]] if pd.notna(ev_out).any()
-                       else np.full(len(rows), np.nan, dtype=object))
-    # object Series: pandas would otherwise scan millions of cells for dates
-    return pd.DataFrame({c: pd.Series(v, dtype=object) if c in ("value", "evidence") else v
-                         for c, v in out.items()}, columns=CODE_COLUMNS)
+    # evidence: categorical of the stripped snippets, NaN where there is none (most cells)
+    ev_codes, ev_text = typed["evidence"]
+    has = np.array([t is not None for t in ev_text], dtype=bool)
+    snippets = np.unique(ev_text[has]) if has.any() else np.zeros(0, dtype=object)
+    code_of = np.full(len(ev_text) + 1, -1, dtype=np.int32)
+    if has.any():
+        code_of[np.flatnonzero(has)] = np.searchsorted(snippets, ev_text[has])
+    ev_rows = ev_codes[rows] if len(ev_text) else np.full(len(rows), len(ev_text))
+    out["evidence"] = pd.Categorical.from_codes(code_of[ev_rows], pd.Index(snippets, dtype=object))
+    # an object Series: pandas would otherwise scan millions of cells for dates
+    out["value"] = pd.Series(out["value"], dtype=object, copy=False)
+    return pd.DataFrame(out, columns=CODE_COLUMNS, copy=False)
 
 
 def _sort_order(*factorized):
@@ -634,6 +639,17 @@ def _sort_order(*factorized):
         for r, (_, uniques) in zip(ranks[1:], factorized[1:]):
             key *= max(len(uniques), 1)
             key += r
+        n = len(key)
+        if span <= 4 * n + 1024:
+            # few possible keys per row (every report coded on every variable): each row is
+            # put in its key's slot, which sorts without comparing; a slot taken twice is a
+            # repeated key, and then the rows are sorted by comparison below
+            slot = np.full(span, -1, dtype=np.int32 if n < 2**31 else np.int64)
+            slot[key] = np.arange(n, dtype=slot.dtype)
+            filled = slot >= 0
+            if np.count_nonzero(filled) == n:
+                return slot[filled].astype(np.int64), np.zeros(max(n - 1, 0), dtype=bool)
+            del slot, filled
         order = np.argsort(key, kind="stable")
         ordered = key[order]
         return order, ordered[1:] == ordered[:-1]
@@ -667,7 +683,15 @@ def _map_pairs(variables: np.ndarray, texts: np.ndarray, lookup: dict, factorize
     else:
         vcodes, vuniq, tcodes, tuniq = factorized
     pair = vcodes.astype(np.int64) * max(len(tuniq), 1) + tcodes
-    inv, upair = pd.factorize(pair)
+    span = max(len(vuniq), 1) * max(len(tuniq), 1)
+    if span <= 1 << 26:  # a slot per possible pair: counting instead of hashing millions of pairs
+        present = np.bincount(pair, minlength=span) > 0
+        upair = np.flatnonzero(present)
+        slot = np.full(span, -1, dtype=np.int64)
+        slot[upair] = np.arange(len(upair))
+        inv = slot[pair]
+    else:
+        inv, upair = pd.factorize(pair)
     vals = np.empty(len(upair), dtype=object)
     found = np.zeros(len(upair), dtype=bool)
     for j, p in enumerate(upair):
@@ -743,7 +767,8 @@ def _guard(fn, problems: list, *args, **kwargs):
         return None
 
 
-def load_event(path, *, strict: bool = True, max_bytes: int = sheets.MAX_FILE_BYTES) -> Event:
+def load_event(path, *, strict: bool = True, max_bytes: int = sheets.MAX_FILE_BYTES,
+               progress: bool = False) -> Event:
     """Load and validate an event folder.
 
     Parameters
@@ -758,6 +783,9 @@ def load_event(path, *, strict: bool = True, max_bytes: int = sheets.MAX_FILE_BY
         so codes are checked only once event.yaml, codebook.yaml and the headers are right).
     max_bytes : int
         Files larger than this are refused before reading.
+    progress : bool
+        Show a progress bar over the coding sheets (tqdm, on stderr): a sheet of ten million
+        judgements takes seconds to read.
 
     Returns
     -------
@@ -810,7 +838,7 @@ def load_event(path, *, strict: bool = True, max_bytes: int = sheets.MAX_FILE_BY
 
     counts = {}
     longs, names = [], []
-    for p in files:
+    for p in tqdm(files, desc="coding sheets", unit="sheet", disable=not progress):
         rel = p.relative_to(folder).as_posix()
         t = _guard(sheets.read_table, fatal, p, rel, max_bytes=max_bytes, categorical=True)
         if t is None:
@@ -873,10 +901,10 @@ def load_event(path, *, strict: bool = True, max_bytes: int = sheets.MAX_FILE_BY
                  counts=counts, path=folder.name)
 
 
-def validate_event(path, *, max_bytes: int = sheets.MAX_FILE_BYTES):
+def validate_event(path, *, max_bytes: int = sheets.MAX_FILE_BYTES, progress: bool = False):
     """Load an event folder leniently and return ``(event or None, problems table)``."""
     try:
-        ev = load_event(path, strict=False, max_bytes=max_bytes)
+        ev = load_event(path, strict=False, max_bytes=max_bytes, progress=progress)
     except DataError as exc:
         return None, exc.frame()
     frame = ev.rejected.rename(columns={"reason": "message"})

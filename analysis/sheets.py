@@ -288,11 +288,13 @@ def _read_csv(path: Path, name: str, categorical: bool = False) -> Table:
         data = memoryview(raw)[body_start:]
     # dictionary-encoded text: each distinct cell is converted to Python once, not once per row
     kind = pa.dictionary(pa.int32(), pa.string()) if categorical else pa.string()
-    try:
-        tbl = pacsv.read_csv(
+
+    def parse(threads: bool):
+        return pacsv.read_csv(
             pa.BufferReader(pa.py_buffer(data)),
-            read_options=pacsv.ReadOptions(column_names=header, use_threads=False,
-                                           block_size=1 << 26),
+            # large blocks: few chunks, so few dictionaries to unify afterwards
+            read_options=pacsv.ReadOptions(column_names=header, use_threads=threads,
+                                           block_size=1 << 28),
             # empty lines are kept (as rows of empty cells, dropped later) so that pyarrow's row
             # numbers and ours count them as a spreadsheet does
             parse_options=pacsv.ParseOptions(newlines_in_values=True, ignore_empty_lines=False,
@@ -301,6 +303,17 @@ def _read_csv(path: Path, name: str, categorical: bool = False) -> Table:
                 column_types={h: kind for h in header}, strings_can_be_null=False,
                 quoted_strings_can_be_null=False),
         )
+
+    try:
+        try:
+            tbl = parse(threads=True)
+        except (pa.ArrowInvalid, ValueError):
+            tbl = None
+        if tbl is None or bad:
+            # only a serial read numbers the rows that cannot be read, and names the first
+            # problem whatever the threads did: read again, in order
+            bad.clear()
+            tbl = parse(threads=False)
     except (pa.ArrowInvalid, ValueError) as exc:
         raise DataError(Problem(name, f"the file cannot be parsed as CSV ({exc})",
                                 accepted="comma-separated values with a header row")) from None

@@ -229,6 +229,12 @@ def test_pairwise_properties(data):
     perm = np.random.default_rng(0).permutation(len(final))
     shuffled = pairwise_divergence(final.iloc[perm], cb, reports.iloc[::-1], n_boot=20, seed=1)
     pd.testing.assert_frame_equal(table, shuffled)
+    # categorical keys (as consolidate returns them) and copied values: the same table
+    keyed = final.iloc[perm].astype({"report_id": "category", "variable": "category"})
+    keyed["value"] = [v.encode().decode() if isinstance(v, str) else v for v in keyed["value"]]
+    pd.testing.assert_frame_equal(table, pairwise_divergence(keyed, cb, reports, n_boot=20, seed=1))
+    pd.testing.assert_frame_equal(consensus_distance(final, cb, reports, n_boot=20, seed=1),
+                                  consensus_distance(keyed, cb, reports, n_boot=20, seed=1))
     # symmetric: renaming the groups so that their order flips gives the same divergences
     flipped = reports.assign(outlet=reports["outlet"].map({"A": "Z", "B": "Y", "C": "X"}))
     back = pairwise_divergence(final, cb, flipped, n_boot=0)

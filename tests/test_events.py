@@ -27,6 +27,27 @@ def test_template_loads(template_dir):
     assert len(ev.codes) == 46
     assert list(ev.codes.columns) == ["report_id", "coder", "variable", "value", "evidence"]
     assert ev.codes.equals(ev.codes.sort_values(["report_id", "coder", "variable"]).reset_index(drop=True))
+    _check_categorical_keys(ev.codes, ["report_id", "coder", "variable"])
+
+
+def _check_categorical_keys(table, keys):
+    """Keys categorical, each category a text used, sorted (so sorting by codes sorts by text)."""
+    for col in keys:
+        cats = table[col].cat.categories
+        assert list(cats) == sorted(set(table[col].astype(object)))
+        assert all(isinstance(c, str) for c in cats)
+    assert table.equals(table.sort_values(keys, kind="stable").reset_index(drop=True))
+
+
+def test_terms_keys_are_categorical_and_sorted(tmp_path):
+    from analysis.synthetic import make_event_folder
+    folder = make_event_folder(tmp_path / "ev", n_reports=40, n_variables=6, n_coders=2, seed=3)
+    ev = load_event(folder)
+    _check_categorical_keys(ev.terms, ["report_id", "term"])
+    _check_categorical_keys(ev.codes, ["report_id", "coder", "variable"])
+    raw = pd.read_csv(folder / "terms.csv", dtype={"report_id": str, "term": str})
+    expected = raw.sort_values(["report_id", "term"]).reset_index(drop=True)
+    assert ev.terms.astype({"report_id": object, "term": object}).equals(expected)
 
 
 def test_values_are_typed_by_level(template_dir):

@@ -618,3 +618,44 @@ def test_helpers_and_chart():
     by_height = sorted(zip(ax.get_yticks(), [t.get_text() for t in ax.get_yticklabels()]), reverse=True)
     assert [name for _, name in by_height] == ["p", "q", "r"]  # codebook order, top to bottom
     plt.close("all")
+
+
+# ---------------------------------------------------------------------------------------------
+# the fast paths: categorical keys, any row order, values that are equal but not identical
+# ---------------------------------------------------------------------------------------------
+
+def _copies(values):
+    """The same values as new objects (equal, not identical): as a user's own table holds them."""
+    out = np.empty(len(values), dtype=object)
+    out[:] = [v.encode().decode() if isinstance(v, str) else v for v in values]
+    assert not any(a is b for a, b in zip(out, values) if isinstance(a, str) and len(a) > 1)
+    return out
+
+
+@PROPERTY
+@given(study=coded_study(), data=st.data())
+def test_categorical_shuffled_and_copied_input_gives_the_same_tables(study, data):
+    level, codes, matrix = study
+    plain = long_codes(matrix)
+    plain = pd.concat([plain, long_codes(matrix, variable="w")], ignore_index=True)
+    cb = book(("v", level, codes), ("w", level, codes))
+    order = data.draw(st.permutations(range(len(plain))))
+    other = plain.iloc[list(order)].reset_index(drop=True)
+    for col in ("report_id", "coder", "variable"):
+        other[col] = other[col].astype("category")
+    other["value"] = _copies(other["value"].to_numpy(dtype=object))
+    for fn, kwargs in ((reliability, {"n_boot": 30}), (disagreements, {}), (consolidate, {})):
+        a, b = fn(plain, cb, **kwargs), fn(other, cb, **kwargs)
+        for t in (a, b):
+            for col in ("report_id", "variable", "coder"):
+                if col in t.columns:
+                    t[col] = t[col].astype(object)
+        pd.testing.assert_frame_equal(a, b)
+
+
+def test_a_repeated_judgement_is_found_in_any_order_and_dtype():
+    codes = long_codes([[1, 2, 1], [1, 2, 2]])
+    twice = pd.concat([codes, codes.iloc[[4]]], ignore_index=True).iloc[[6, 0, 1, 2, 3, 4, 5]]
+    for table in (twice, twice.astype({"report_id": "category", "coder": "category"})):
+        with pytest.raises(DataError, match="coded more than once"):
+            reliability(table, book(("v", "nominal", (1, 2))), n_boot=0)
