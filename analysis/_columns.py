@@ -68,3 +68,31 @@ def by_identity(values):
     first = np.empty(len(uniques), dtype=np.intp)
     first[group[::-1]] = np.arange(len(values) - 1, -1, -1)
     return group, first
+
+
+def factorize(values) -> tuple:
+    """``pd.factorize(values, use_na_sentinel=False)`` that keeps texts holding U+0000 apart.
+
+    pandas hashes an array of texts as C strings, which end at U+0000: ``"a\\x00b"`` and ``"a"``
+    get one code. When the codes do not give the values back, the values are factorized again
+    through a dict (exact, one Python step per cell; missing values are one value, as in pandas).
+    """
+    values = np.asarray(values, dtype=object)
+    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    uniques = np.asarray(uniques, dtype=object)
+    if not len(values) or len(uniques) == len(values):
+        return codes, uniques
+    with np.errstate(all="ignore"):
+        same = values == uniques[codes]
+    if not isinstance(same, np.ndarray) or (same | pd.isna(values)).all():
+        return codes, uniques
+    seen: dict = {}
+    exact = np.array([seen.setdefault(_NA if _missing(v) else v, len(seen)) for v in values], dtype=np.intp)
+    return exact, np.array([np.nan if k is _NA else k for k in seen], dtype=object)
+
+
+_NA = object()
+
+
+def _missing(v) -> bool:
+    return v is None or (isinstance(v, float) and v != v)

@@ -347,11 +347,11 @@ def _sheet_to_long(table: sheets.Table, codebook: pd.DataFrame, problems: list):
         if extra:
             return None
         n = len(f)
-        return pd.DataFrame({
-            "report_id": f["report_id"], "coder": f["coder"], "variable": f["variable"],
-            "value": f["value"], "evidence": f["evidence"] if "evidence" in cols else _constant("", n),
-            "_row": table.rows, "_vcol": _constant("value", n),
-        })
+        return {
+            "report_id": f["report_id"].array, "coder": f["coder"].array, "variable": f["variable"].array,
+            "value": f["value"].array, "evidence": f["evidence"].array if "evidence" in cols else _constant("", n),
+            "_row": _row_numbers(table.rows), "_vcol": _constant("value", n),
+        }
     bad = []
     var_cols, ev_cols = [], {}
     for c in cols:
@@ -384,28 +384,34 @@ def _sheet_to_long(table: sheets.Table, codebook: pd.DataFrame, problems: list):
         return pd.Categorical.from_codes(np.tile(col.cat.codes.to_numpy(), k), col.cat.categories)
 
     variable = pd.Categorical.from_codes(np.repeat(np.arange(k), n), pd.Index(order, dtype=object))
-    return pd.DataFrame({
+    return {
         "report_id": tiled(f["report_id"]), "coder": tiled(f["coder"]), "variable": variable,
         "value": union_categoricals([f[v] if v in f.columns else blank for v in order]),
         "evidence": union_categoricals([f[ev_cols[v]] if v in ev_cols else blank for v in order]),
-        "_row": np.tile(table.rows, k), "_vcol": variable,
-    })
+        "_row": np.tile(_row_numbers(table.rows), k), "_vcol": variable,
+    }
+
+
+def _row_numbers(rows: np.ndarray) -> np.ndarray:
+    """Spreadsheet row numbers in 32 bits when they fit: a long table has tens of millions."""
+    return rows.astype(np.int32) if len(rows) and rows.max() < 2**31 else rows
 
 
 def _constant(text: str, n: int) -> pd.Categorical:
     return pd.Categorical.from_codes(np.zeros(n, dtype=np.int8), pd.Index([text], dtype=object))
 
 
-def _concat_long(parts: list, files: list) -> pd.DataFrame:
-    """The long rows of several sheets as one table; text columns stay categorical."""
+def _concat_long(parts: list, files: list) -> dict:
+    """The long rows of several sheets as one table (a dict of columns); text stays categorical."""
     # sorted key categories make a code its text's rank, which the sort of the judgements uses
     out = {c: union_categoricals([p[c] for p in parts], sort_categories=c in ("report_id", "coder", "variable"))
            for c in ("report_id", "coder", "variable", "value", "evidence", "_vcol")}
-    out["_row"] = np.concatenate([p["_row"].to_numpy(dtype=np.int64) for p in parts])
-    sizes = [len(p) for p in parts]
-    out["_file"] = pd.Categorical.from_codes(np.repeat(np.arange(len(parts)), sizes),
+    out["_row"] = np.concatenate([p["_row"] for p in parts])
+    sizes = [len(p["_row"]) for p in parts]
+    small = np.int16 if len(parts) < 2**15 else np.int32
+    out["_file"] = pd.Categorical.from_codes(np.repeat(np.arange(len(parts), dtype=small), sizes),
                                              pd.Index(files, dtype=object))
-    return pd.DataFrame(out)
+    return out
 
 
 def _closest(word: str, options) -> str | None:
@@ -417,6 +423,11 @@ def _closest(word: str, options) -> str | None:
 def _fmt_codes(codes) -> str:
     shown = ", ".join(map(str, codes[:12]))
     return shown + (f", ... ({len(codes)} codes)" if len(codes) > 12 else "")
+
+
+def _key_frame(long: dict) -> pd.DataFrame:
+    """The key columns of the long rows as text (for the rare paths that compare rows)."""
+    return pd.DataFrame({c: np.asarray(long[c], dtype=object) for c in ("report_id", "coder", "variable")})
 
 
 class _Cells:
@@ -431,9 +442,11 @@ class _Cells:
 
 def _factorized(col) -> tuple:
     """``(codes, uniques)`` of a text column, from its categories when it is categorical."""
-    if isinstance(col.dtype, pd.CategoricalDtype):
-        return col.cat.codes.to_numpy(), col.cat.categories.to_numpy(dtype=object)
-    codes, uniques = pd.factorize(col.to_numpy(dtype=object), use_na_sentinel=False)
+    if isinstance(col, pd.Series):
+        col = col.array
+    if isinstance(col, pd.Categorical):
+        return col.codes, col.categories.to_numpy(dtype=object)
+    codes, uniques = pd.factorize(np.asarray(col, dtype=object), use_na_sentinel=False)
     return codes, np.asarray(uniques, dtype=object)
 
 
@@ -445,10 +458,10 @@ def _validate_codes(long: pd.DataFrame, codebook: pd.DataFrame, report_ids: set,
     shown (at most 200 of a kind) and over distinct texts or (variable, text) pairs.
     """
     problems = []
-    n = len(long)
+    n = len(long["_row"])
     bad = np.zeros(n, dtype=bool)
     files = _Cells(*_factorized(long["_file"]))
-    rows = long["_row"].to_numpy()
+    rows = long["_row"]
 
     def report(mask, message_fn, column_fn, accepted_fn, value_fn):
         idx = np.flatnonzero(mask & ~bad)
@@ -550,7 +563,7 @@ def _validate_codes(long: pd.DataFrame, codebook: pd.DataFrame, report_ids: set,
     # one integer per (report_id, coder, variable), from the category codes
     order = _sort_order(rid_f, coder_f, var_f)
     if order is None:
-        dup = long[["report_id", "coder", "variable"]].astype(object).duplicated(keep=False).to_numpy()
+        dup = _key_frame(long).duplicated(keep=False).to_numpy()
     else:
         # equal keys are neighbours in sorted order: a row is repeated if it equals either one
         order, same = order
@@ -563,7 +576,7 @@ def _validate_codes(long: pd.DataFrame, codebook: pd.DataFrame, report_ids: set,
     if dup.any():
         # the first judgement (in file order, then row order) stands; later ones are problems
         idx = np.flatnonzero(dup)
-        keys = pd.DataFrame({c: long[c].to_numpy(dtype=object)[idx] for c in ("report_id", "coder", "variable")})
+        keys = _key_frame(long).iloc[idx].reset_index(drop=True)
         groups = keys.assign(_file=np.asarray(files.uniques[files.codes[idx]], dtype=object),
                              _row=rows[idx]).groupby(["report_id", "coder", "variable"], sort=False, observed=True)
         first_file = np.empty(n, dtype=object)
@@ -850,7 +863,7 @@ def load_event(path, *, strict: bool = True, max_bytes: int = sheets.MAX_FILE_BY
         longs.append(long)
         names.append(t.file)
         counts[t.file] = {"form": "long" if _is_long(t.frame.columns) else "wide", "rows_read": t.n_read,
-                          "rows_rejected_on_read": len(t.problems), "cells_read": len(long)}
+                          "rows_rejected_on_read": len(t.problems), "cells_read": len(long["_row"])}
         del t
     if fatal:
         raise DataError(fatal + problems)
@@ -858,8 +871,8 @@ def load_event(path, *, strict: bool = True, max_bytes: int = sheets.MAX_FILE_BY
         long = _concat_long(longs, names)
     else:
         empty = pd.Categorical([], categories=pd.Index([], dtype=object))
-        long = pd.DataFrame({c: empty for c in ("report_id", "coder", "variable", "value", "evidence",
-                                                  "_vcol", "_file")} | {"_row": np.zeros(0, dtype=np.int64)})
+        long = {c: empty for c in ("report_id", "coder", "variable", "value", "evidence", "_vcol", "_file")}
+        long["_row"] = np.zeros(0, dtype=np.int64)
     del longs
     report_ids = set(reports["report_id"])
     typed, bad, judged, cproblems, sort_key = _validate_codes(long, cb.variables, report_ids, max_words, reports_file)
@@ -882,15 +895,15 @@ def load_event(path, *, strict: bool = True, max_bytes: int = sheets.MAX_FILE_BY
     rejected = problems_frame(problems)
     rejected = rejected.rename(columns={"message": "reason"})[REJECTED_COLUMNS]
     used = ~bad & judged
-    file_codes = long["_file"].cat.codes.to_numpy()
-    n_files = len(long["_file"].cat.categories)
+    file_codes = long["_file"].codes
+    n_files = len(long["_file"].categories)
     per_file = {what: np.bincount(file_codes[mask], minlength=n_files)
                 for what, mask in (("judgements_used", used), ("blank", ~judged & ~bad), ("rejected", bad))}
-    for j, fname in enumerate(long["_file"].cat.categories):
+    for j, fname in enumerate(long["_file"].categories):
         for what, n in per_file.items():
             counts[fname][what] = int(n[j])
     if sort_key is None:
-        order = long[["report_id", "coder", "variable"]].astype(object).assign(_i=np.arange(len(long)))
+        order = _key_frame(long).assign(_i=np.arange(len(long["_row"])))
         order = order[used].sort_values(["report_id", "coder", "variable"], kind="stable")["_i"].to_numpy()
     else:  # sorted on integer ranks (sort_key: the order of all rows)
         order = sort_key[used[sort_key]]

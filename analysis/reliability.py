@@ -753,11 +753,11 @@ def _alpha(counts, weights, level, points):
 
 def _resample_weights(n_units, n_boot, rng):
     """Counts of each unit in each bootstrap resample, (n_boot, n_units)."""
-    draws = rng.integers(0, n_units, size=(n_boot, n_units))
     out = np.empty((n_boot, n_units))
-    # one count per resample: a table of n_units counts stays in cache, one of n_boot x n_units not
+    # one resample at a time: its draws and counts stay in cache, and the draws are those of one
+    # (n_boot, n_units) call, row after row (the generator fills arrays in order)
     for b in range(n_boot):
-        out[b] = np.bincount(draws[b], minlength=n_units)
+        out[b] = np.bincount(rng.integers(0, n_units, size=n_units), minlength=n_units)
     return out
 
 
@@ -831,7 +831,11 @@ def _variable_reliability(var, enc, *, n_boot, ci, rng):
     row["alpha"] = float(alpha[0])
     row["verdict"] = _verdict(row["alpha"])
     if n_boot:
-        boot, _, _ = alpha_of(_resample_weights(n_pairable, n_boot, rng))
+        # resamples in blocks of about 16 million unit counts: the same draws, in the same order,
+        # without holding (n_boot, units) counts for a million units at once
+        step = max(1, (1 << 24) // n_pairable)
+        boot = np.concatenate([alpha_of(_resample_weights(n_pairable, min(step, n_boot - lo), rng))[0]
+                               for lo in range(0, n_boot, step)])
         defined = boot[~np.isnan(boot)]
         if len(defined):
             row["ci_low"], row["ci_high"] = np.quantile(defined, [(1 - ci) / 2, (1 + ci) / 2])

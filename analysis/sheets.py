@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ._columns import factorize
 from .errors import DataError, Problem
 
 TABLE_SUFFIXES = (".csv", ".xlsx", ".parquet")
@@ -53,6 +54,7 @@ class Table:
     problems: list = field(default_factory=list)
     n_read: int = 0
     lengths: dict | None = field(default=None, repr=False)  # characters per cell, when known
+    nul: dict | None = field(default=None, repr=False)  # cells holding U+0000 per column, when known
 
 
 def read_table(path: Path, name: str, *, max_bytes: int = MAX_FILE_BYTES,
@@ -100,6 +102,7 @@ def read_table(path: Path, name: str, *, max_bytes: int = MAX_FILE_BYTES,
     else:
         raise DataError(Problem(name, f"'{suffix}' files are not read",
                                 accepted="tables are .csv, .xlsx or .parquet"))
+    _refuse_nul(table, table.nul)
     if categorical and not all(isinstance(table.frame[c].dtype, pd.CategoricalDtype)
                                for c in table.frame.columns):
         table.frame = pd.DataFrame({c: _as_categorical(table.frame[c]) for c in table.frame.columns})
@@ -118,7 +121,7 @@ def map_distinct(values: np.ndarray, fn, *, dtype=object, factorized=None) -> np
     ``pd.factorize(values, use_na_sentinel=False)``, when the caller has them already.
     """
     try:
-        codes, uniques = factorized or pd.factorize(values, use_na_sentinel=False)
+        codes, uniques = factorized or factorize(values)
     except TypeError:  # unhashable cells (lists in a Parquet column): one call per cell
         out = np.empty(len(values), dtype=dtype)
         out[:] = [fn(u) for u in values]
@@ -128,9 +131,33 @@ def map_distinct(values: np.ndarray, fn, *, dtype=object, factorized=None) -> np
     return mapped[codes]
 
 
+def _nul_positions(col: pd.Series) -> np.ndarray:
+    """Cells holding U+0000, found without hashing (pandas' hash tables end a text at U+0000)."""
+    if isinstance(col.dtype, pd.CategoricalDtype):
+        cats = col.cat.categories.to_numpy(dtype=object)
+        bad = np.array([isinstance(u, str) and "\x00" in u for u in cats], dtype=bool)
+        return np.flatnonzero(bad[col.cat.codes.to_numpy()]) if bad.any() else np.zeros(0, dtype=np.int64)
+    return np.flatnonzero([isinstance(u, str) and "\x00" in u for u in col.to_numpy(dtype=object)])
+
+
+def _refuse_nul(table: Table, positions: dict | None = None) -> None:
+    """A cell with the character U+0000 (NUL) is refused: text never holds it, and pandas would
+    take "a\x00b" for "a" when it groups values. ``positions``: the cells, when already known."""
+    problems = []
+    for col in table.frame.columns:
+        where = positions[col] if positions is not None else _nul_positions(table.frame[col])
+        for i in where[:5]:
+            problems.append(Problem(
+                table.file, "a cell holds the character U+0000 (NUL), which text never contains: "
+                "the file is damaged or not a text table", row=int(table.rows[i]), column=col,
+                accepted="text without NUL characters (save the sheet again from the spreadsheet program)"))
+    if problems:
+        raise DataError(problems)
+
+
 def _as_categorical(col: pd.Series) -> pd.Series:
     """A text column as a Categorical whose categories are the distinct texts, unsorted."""
-    codes, uniques = pd.factorize(col.to_numpy(dtype=object), use_na_sentinel=False)
+    codes, uniques = factorize(col.to_numpy(dtype=object))
     return pd.Series(pd.Categorical.from_codes(codes, pd.Index(uniques, dtype=object)), name=col.name)
 
 
@@ -153,7 +180,9 @@ class _CatLengths:
 
 def _lengths(col: pd.Series):
     if isinstance(col.dtype, pd.CategoricalDtype):
-        return _CatLengths(col.cat.codes.to_numpy(), cell_lengths(col.cat.categories.to_numpy(dtype=object)))
+        # categories are distinct already: no factorize (whose hashing ends a text at U+0000)
+        per = np.array([len(u) if isinstance(u, str) else 0 for u in col.cat.categories], dtype=np.int64)
+        return _CatLengths(col.cat.codes.to_numpy(), per)
     return cell_lengths(col.to_numpy(dtype=object))
 
 
@@ -321,7 +350,7 @@ def _read_csv(path: Path, name: str, categorical: bool = False) -> Table:
     if categorical:
         tbl = tbl.unify_dictionaries()
         frame = tbl.to_pandas()
-        lengths = None  # counted on the categories, by read_table
+        lengths = nul = None  # counted on the categories, by read_table
         for h in header:
             if not isinstance(frame[h].dtype, pd.CategoricalDtype):
                 frame[h] = _as_categorical(frame[h])
@@ -330,6 +359,8 @@ def _read_csv(path: Path, name: str, categorical: bool = False) -> Table:
     else:
         # characters per cell, counted by pyarrow on its own strings (no Python object per cell)
         lengths = {h: pc.utf8_length(tbl.column(h)).to_numpy(zero_copy_only=False) for h in header}
+        nul = {h: np.flatnonzero(pc.match_substring(tbl.column(h), "\x00").to_numpy(zero_copy_only=False))
+               for h in header}
         frame = tbl.to_pandas()  # equal strings become one Python object (deduplicate_objects)
         for h in header:
             if frame[h].dtype != object:
@@ -354,7 +385,7 @@ def _read_csv(path: Path, name: str, categorical: bool = False) -> Table:
             row=None if r.number is None else r.number + 1,
             accepted=f"{r.expected_columns} comma-separated cells per row; quote cells that "
             "contain commas"))
-    return Table(frame, rows, name, problems, n_total, lengths)
+    return Table(frame, rows, name, problems, n_total, lengths, nul)
 
 
 _ONLY_NEWLINES = re.compile(rb"[\r\n]*")
@@ -531,6 +562,13 @@ def _read_parquet(path: Path, name: str, categorical: bool = False) -> Table:
                                  c.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
                                  for c in col.chunks]) if col.num_chunks else np.zeros(0, dtype=np.int64))
         uniques = np.append(texts.to_numpy(dtype=object), "")  # a null is an empty cell
+        if any("\x00" in u for u in uniques):
+            codes[codes < 0] = len(uniques) - 1
+            whole = pd.Series(pd.Categorical.from_codes(codes, pd.RangeIndex(len(uniques))))
+            nul = np.array(["\x00" in u for u in uniques], dtype=bool)
+            rows = np.arange(2, len(codes) + 2, dtype=np.int64)
+            _refuse_nul(Table(pd.DataFrame({h: whole}), rows, name),
+                        {h: np.flatnonzero(nul[codes])})
         codes[codes < 0] = len(uniques) - 1
         which, distinct = pd.factorize(uniques, use_na_sentinel=False)  # 12 and 12.0 are one "12"
         cat = pd.Categorical.from_codes(which[codes], pd.Index(distinct, dtype=object))

@@ -659,3 +659,13 @@ def test_a_repeated_judgement_is_found_in_any_order_and_dtype():
     for table in (twice, twice.astype({"report_id": "category", "coder": "category"})):
         with pytest.raises(DataError, match="coded more than once"):
             reliability(table, book(("v", "nominal", (1, 2))), n_boot=0)
+
+
+def test_resamples_drawn_in_blocks_are_those_drawn_at_once():
+    # the bootstrap draws large tables block by block; the draws must not depend on the blocks
+    whole = rel._resample_weights(1000, 50, np.random.default_rng([0, 1]))
+    rng = np.random.default_rng([0, 1])
+    blocks = np.vstack([rel._resample_weights(1000, k, rng) for k in (7, 20, 23)])
+    np.testing.assert_array_equal(whole, blocks)
+    draws = np.random.default_rng([0, 1]).integers(0, 1000, size=(50, 1000))
+    np.testing.assert_array_equal(whole, np.stack([np.bincount(d, minlength=1000) for d in draws]))
