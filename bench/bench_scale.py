@@ -13,6 +13,8 @@ Stages, each with wall time and peak resident memory (the process's high-water m
 before each stage through ``/proc/self/clear_refs``; where that is not allowed, the peak so far,
 ``ru_maxrss``):
 
+- ``baseline_numpy``: plain numpy passes over as many integers as there are judgements (fill,
+  arithmetic, a reversed copy, a count per value): how the machine itself scales;
 - ``baseline_read``: ``pandas.read_csv`` (``read_parquet``) of the same files (reports, codes,
   terms), nothing checked; ``baseline_groupby``: a plain ``groupby(["variable", "coder"])``
   mean of the values;
@@ -113,6 +115,16 @@ def baseline_read(folder: Path, fmt: str):
     return pd.read_csv(reports), pd.concat(frames, ignore_index=True), read(terms)
 
 
+def baseline_numpy(n: int):
+    """Plain numpy passes over n integers (fill, arithmetic, reversed copy, a count per value):
+    how this machine's memory scales, with no pandas and no package code at all."""
+    import numpy as np
+    x = np.arange(n, dtype=np.int64)
+    y = x * 3 + 1
+    z = y[::-1].copy()
+    return np.bincount(z % 4096, minlength=4096)
+
+
 def baseline_groupby(codes):
     import pandas as pd
     values = pd.to_numeric(codes["value"], errors="coerce")
@@ -146,6 +158,7 @@ def child(n_reports: int, fmt: str, folder: Path) -> dict:
     from analysis.reliability import consolidate, reliability
 
     st = Stages()
+    st.run("baseline_numpy", lambda: baseline_numpy(N_VARIABLES * N_CODERS * n_reports))
     _, base_codes, _ = st.run("baseline_read", lambda: baseline_read(folder, fmt))
     st.run("baseline_groupby", lambda: baseline_groupby(base_codes))
     del base_codes
