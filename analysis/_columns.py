@@ -96,3 +96,17 @@ _NA = object()
 
 def _missing(v) -> bool:
     return v is None or (isinstance(v, float) and v != v)
+
+
+def used_sorted(codes: np.ndarray, uniques: np.ndarray) -> tuple:
+    """The uniques that ``codes`` use, sorted, and each unique's rank among them (-1 if unused).
+
+    Returns ``(rank, kept)``: ``rank[codes]`` numbers the rows' values 0..k-1 in sorted order.
+    """
+    used = np.zeros(len(uniques), dtype=bool)
+    used[codes] = True
+    kept = uniques[used]
+    order = np.argsort(kept, kind="stable")
+    rank = np.full(len(uniques), -1, dtype=np.int64)
+    rank[np.flatnonzero(used)[order]] = np.arange(len(kept))
+    return rank, kept[order]

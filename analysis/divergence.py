@@ -906,7 +906,7 @@ def _clusters(dist, n_clusters):
     else:
         from sklearn.metrics import silhouette_score
 
-        best, best_k, raw = -np.inf, 1, np.ones(n, dtype=np.int64)
+        best, raw = -np.inf, np.ones(n, dtype=np.int64)
         for k in range(2, min(n - 1, MAX_CLUSTERS) + 1):
             cand = fcluster(z, t=k, criterion="maxclust")
             n_found = len(np.unique(cand))

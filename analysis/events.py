@@ -16,8 +16,9 @@ from pandas.api.types import union_categoricals
 from tqdm.std import tqdm
 
 from . import sheets
+from ._columns import used_sorted
 from ._yaml import add_lines, read_yaml
-from .codebook import Codebook, parse_codebook
+from .codebook import parse_codebook
 from .errors import DataError, Problem, problems_frame
 
 REPORT_REQUIRED = ["report_id", "outlet", "published", "url"]
@@ -596,14 +597,9 @@ def _validate_codes(long: pd.DataFrame, codebook: pd.DataFrame, report_ids: set,
 def _compact(codes: np.ndarray, uniques: np.ndarray, rows: np.ndarray) -> pd.Categorical:
     """Rows ``rows`` of a factorized text column as a Categorical of the texts used, sorted."""
     codes = codes[rows]
-    used = np.zeros(len(uniques), dtype=bool)
-    used[codes] = True
-    kept = uniques[used]
-    order = np.argsort(kept, kind="stable")
-    new = np.full(len(uniques), -1, dtype=np.int64)
-    new[np.flatnonzero(used)[order]] = np.arange(len(kept))
+    rank, kept = used_sorted(codes, uniques)
     small = np.int32 if len(kept) > 30000 else np.int16
-    return pd.Categorical.from_codes(new[codes].astype(small), pd.Index(kept[order], dtype=object))
+    return pd.Categorical.from_codes(rank[codes].astype(small), pd.Index(kept, dtype=object))
 
 
 def _codes_frame(typed: dict, rows: np.ndarray) -> pd.DataFrame:

@@ -18,7 +18,7 @@ import pandas as pd
 import scipy.sparse
 from tqdm.std import tqdm
 
-from ._columns import by_identity, key_codes
+from ._columns import by_identity, key_codes, used_sorted
 from .codebook import LEVELS
 from .errors import DataError, Problem
 from .errors import check_columns as _check_columns
@@ -470,9 +470,7 @@ class _Rows(NamedTuple):
 def _sorted_ids(codes):
     """The distinct report_ids (as str) of ``codes``, sorted."""
     r_code, r_uniq = key_codes(codes["report_id"], True)
-    used = np.zeros(len(r_uniq), dtype=bool)
-    used[r_code] = True
-    return np.sort(r_uniq[used])
+    return used_sorted(r_code, r_uniq)[1]
 
 
 def _rows_of(codes, chosen, spec, *, keep_missing=False):
@@ -491,13 +489,7 @@ def _rows_of(codes, chosen, spec, *, keep_missing=False):
     r_code, r_uniq = key_codes(codes["report_id"], True)
     r_sel = r_code if everything else r_code[sel]
     # units: the rank of report_id among the sorted distinct ids of the chosen rows
-    used = np.zeros(len(r_uniq), dtype=bool)
-    used[r_sel] = True
-    kept = r_uniq[used]
-    order = np.argsort(kept, kind="stable")
-    rank = np.full(len(r_uniq), -1, dtype=np.int64)
-    rank[np.flatnonzero(used)[order]] = np.arange(len(kept))
-    ids = kept[order]
+    rank, ids = used_sorted(r_sel, r_uniq)
     unit = rank[r_sel]
     c_sel, v_sel = (c_code, v_code) if everything else (c_code[sel], v_code[sel])
     nc, nv = max(len(c_uniq), 1), max(len(v_uniq), 1)
