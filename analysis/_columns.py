@@ -29,18 +29,20 @@ def as_str(series):
 
 
 def key_codes(col, text):
-    """``(codes, uniques)`` of a key column: its categories when categorical, else factorized.
+    """``(codes, uniques)`` of a key column (Series or Categorical): its categories when
+    categorical, else factorized.
 
     With ``text`` the uniques are the values' ``str`` (distinct values of equal text merge).
     """
-    if isinstance(col.dtype, pd.CategoricalDtype):
-        codes = col.cat.codes.to_numpy()  # int8 to int32: cheaper to gather than int64
-        uniques = col.cat.categories.to_numpy(dtype=object)
+    cat = col.array if isinstance(col, pd.Series) else col
+    if isinstance(cat, pd.Categorical):
+        codes = cat.codes  # int8 to int32: cheaper to gather than int64
+        uniques = cat.categories.to_numpy(dtype=object)
         if (codes < 0).any():  # a missing key is a value of its own, as in pandas' factorize
             uniques = np.append(uniques, np.nan)
             codes = np.where(codes < 0, len(uniques) - 1, codes).astype(np.int64)
     else:
-        values = as_str(col) if text else col.to_numpy(dtype=object)
+        values = as_str(pd.Series(col)) if text else np.asarray(col, dtype=object)
         codes, uniques = pd.factorize(values, use_na_sentinel=False)
         return codes.astype(np.int64), np.asarray(uniques, dtype=object)
     if text and not all(type(u) is str for u in uniques):

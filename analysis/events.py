@@ -16,7 +16,7 @@ from pandas.api.types import union_categoricals
 from tqdm.std import tqdm
 
 from . import sheets
-from ._columns import used_sorted
+from ._columns import key_codes, used_sorted
 from ._yaml import add_lines, read_yaml
 from .codebook import parse_codebook
 from .errors import DataError, Problem, problems_frame
@@ -441,17 +441,7 @@ class _Cells:
         return self.uniques[self.codes[i]]
 
 
-def _factorized(col) -> tuple:
-    """``(codes, uniques)`` of a text column, from its categories when it is categorical."""
-    if isinstance(col, pd.Series):
-        col = col.array
-    if isinstance(col, pd.Categorical):
-        return col.codes, col.categories.to_numpy(dtype=object)
-    codes, uniques = pd.factorize(np.asarray(col, dtype=object), use_na_sentinel=False)
-    return codes, np.asarray(uniques, dtype=object)
-
-
-def _validate_codes(long: pd.DataFrame, codebook: pd.DataFrame, report_ids: set, max_words: int,
+def _validate_codes(long: dict, codebook: pd.DataFrame, report_ids: set, max_words: int,
                     reports_file: str = "reports.csv"):
     """Type and check long judgements. Returns (typed columns, bad_mask, judged_mask, problems, order).
 
@@ -461,7 +451,7 @@ def _validate_codes(long: pd.DataFrame, codebook: pd.DataFrame, report_ids: set,
     problems = []
     n = len(long["_row"])
     bad = np.zeros(n, dtype=bool)
-    files = _Cells(*_factorized(long["_file"]))
+    files = _Cells(*key_codes(long["_file"], False))
     rows = long["_row"]
 
     def report(mask, message_fn, column_fn, accepted_fn, value_fn):
@@ -475,8 +465,8 @@ def _validate_codes(long: pd.DataFrame, codebook: pd.DataFrame, report_ids: set,
 
     # the key columns come categorical from the reader: their codes serve the checks, the
     # duplicates and the sort, and a cell's text is looked up only to be shown
-    rid_f, coder_f, var_f = (_factorized(long[c]) for c in ("report_id", "coder", "variable"))
-    raw_f, vcol_f = _factorized(long["value"]), _factorized(long["_vcol"])
+    rid_f, coder_f, var_f = (key_codes(long[c], False) for c in ("report_id", "coder", "variable"))
+    raw_f, vcol_f = key_codes(long["value"], False), key_codes(long["_vcol"], False)
     rid, coder, var, raw, vcol = (_Cells(*x) for x in (rid_f, coder_f, var_f, raw_f, vcol_f))
     report(sheets.map_distinct(None, _is_blank, dtype=bool, factorized=rid_f), lambda i: "report_id is empty",
            lambda i: "report_id", lambda i: "the report_id of a report in reports.csv", lambda i: "")
@@ -507,8 +497,7 @@ def _validate_codes(long: pd.DataFrame, codebook: pd.DataFrame, report_ids: set,
     cat_idx = np.flatnonzero(categorical & ~blank & ~bad)
     if len(cat_idx):
         lookup = {(v, str(c)): c for v, codes in zip(codebook["variable"], codebook["codes"]) for c in codes}
-        codes_of, ok = _map_pairs(None, None, lookup,
-                                  (var_f[0][cat_idx], var_f[1], raw_f[0][cat_idx], raw_f[1]))
+        codes_of, ok = _map_pairs(var_f[0][cat_idx], var_f[1], raw_f[0][cat_idx], raw_f[1], lookup)
         value[cat_idx[ok]] = codes_of[ok]
         notok = np.zeros(n, dtype=bool)
         notok[cat_idx[~ok]] = True
@@ -546,7 +535,7 @@ def _validate_codes(long: pd.DataFrame, codebook: pd.DataFrame, report_ids: set,
                lambda i: "zero or a positive number", lambda i: raw[i])
     value[numeric & blank] = np.nan
 
-    ev_f = _factorized(long["evidence"])
+    ev_f = key_codes(long["evidence"], False)
     ev_text = np.array([str(u).strip() for u in ev_f[1]], dtype=object)
     has_ev_u = np.array([t != "" for t in ev_text], dtype=bool)
     has_ev = has_ev_u[ev_f[0]] if len(ev_text) else np.zeros(n, dtype=bool)
@@ -680,17 +669,12 @@ def _has_spaces(u) -> bool:
     return not isinstance(u, str) or u != u.strip()
 
 
-def _map_pairs(variables: np.ndarray, texts: np.ndarray, lookup: dict, factorized=None):
+def _map_pairs(vcodes: np.ndarray, vuniq: np.ndarray, tcodes: np.ndarray, tuniq: np.ndarray, lookup: dict):
     """Codes of (variable, text) pairs through ``lookup``, looked up once per distinct pair.
 
-    ``factorized``: ``(vcodes, vuniq, tcodes, tuniq)`` of the two arrays, when known.
+    The pairs are given factorized: ``vuniq[vcodes]`` and ``tuniq[tcodes]``.
     Returns the codes (object array) and a mask of pairs found.
     """
-    if factorized is None:
-        vcodes, vuniq = pd.factorize(variables)
-        tcodes, tuniq = pd.factorize(texts)
-    else:
-        vcodes, vuniq, tcodes, tuniq = factorized
     pair = vcodes.astype(np.int64) * max(len(tuniq), 1) + tcodes
     span = max(len(vuniq), 1) * max(len(tuniq), 1)
     if span <= 1 << 26:  # a slot per possible pair: counting instead of hashing millions of pairs
@@ -731,7 +715,7 @@ def _parse_terms(table: sheets.Table, report_ids: set, problems: list, reports_f
             problems.append(Problem(name, f"... {len(idx) - 50} more rows with the same kind of problem"))
 
     # each check runs once per distinct text (the columns are categorical), then per row by code
-    rid_f, term_f, count_f = (_factorized(f[c]) for c in ("report_id", "term", "count"))
+    rid_f, term_f, count_f = (key_codes(f[c], False) for c in ("report_id", "term", "count"))
     rid, term, raw_count = (_Cells(*x) for x in (rid_f, term_f, count_f))
     per = pd.to_numeric(pd.Series(count_f[1], dtype=object), errors="coerce").to_numpy(dtype=float)
     with np.errstate(invalid="ignore"):

@@ -103,9 +103,9 @@ def read_table(path: Path, name: str, *, max_bytes: int = MAX_FILE_BYTES,
         raise DataError(Problem(name, f"'{suffix}' files are not read",
                                 accepted="tables are .csv, .xlsx or .parquet"))
     _refuse_nul(table, table.nul)
-    if categorical and not all(isinstance(table.frame[c].dtype, pd.CategoricalDtype)
-                               for c in table.frame.columns):
-        table.frame = pd.DataFrame({c: _as_categorical(table.frame[c]) for c in table.frame.columns})
+    if categorical and not all(_is_text_categorical(table.frame[c]) for c in table.frame.columns):
+        table.frame = pd.DataFrame({c: table.frame[c] if _is_text_categorical(table.frame[c])
+                                    else _as_categorical(table.frame[c]) for c in table.frame.columns})
     lengths = table.lengths or {col: _lengths(table.frame[col]) for col in table.frame.columns}
     table, lengths = _drop_empty_rows(table, lengths)
     _check_cell_lengths(table, lengths)
@@ -155,8 +155,14 @@ def _refuse_nul(table: Table, positions: dict | None = None) -> None:
         raise DataError(problems)
 
 
+def _is_text_categorical(col: pd.Series) -> bool:
+    return isinstance(col.dtype, pd.CategoricalDtype) and col.cat.categories.dtype == object
+
+
 def _as_categorical(col: pd.Series) -> pd.Series:
     """A text column as a Categorical whose categories are the distinct texts, unsorted."""
+    if isinstance(col.dtype, pd.CategoricalDtype):  # categories of another type (pyarrow strings)
+        return col.cat.rename_categories(col.cat.categories.astype(object))
     codes, uniques = factorize(col.to_numpy(dtype=object))
     return pd.Series(pd.Categorical.from_codes(codes, pd.Index(uniques, dtype=object)), name=col.name)
 
@@ -351,11 +357,6 @@ def _read_csv(path: Path, name: str, categorical: bool = False) -> Table:
         tbl = tbl.unify_dictionaries()
         frame = tbl.to_pandas()
         lengths = nul = None  # counted on the categories, by read_table
-        for h in header:
-            if not isinstance(frame[h].dtype, pd.CategoricalDtype):
-                frame[h] = _as_categorical(frame[h])
-            elif frame[h].cat.categories.dtype != object:
-                frame[h] = frame[h].cat.rename_categories(frame[h].cat.categories.astype(object))
     else:
         # characters per cell, counted by pyarrow on its own strings (no Python object per cell)
         lengths = {h: pc.utf8_length(tbl.column(h)).to_numpy(zero_copy_only=False) for h in header}
