@@ -22,13 +22,17 @@ from .codebook import parse_codebook
 from .errors import DataError, Problem, problems_frame
 
 REPORT_REQUIRED = ["report_id", "outlet", "published", "url"]
-REPORT_OPTIONAL = ["headline", "outlet_country", "language", "outlet_type", "wire", "derived_from"]
+REPORT_OPTIONAL = ["headline", "outlet_id", "outlet_country", "language", "outlet_type", "wire", "derived_from"]
 CODE_COLUMNS = ["report_id", "coder", "variable", "value", "evidence"]
 TERM_COLUMNS = ["report_id", "term", "count"]
 REJECTED_COLUMNS = ["file", "row", "column", "value", "reason", "accepted"]
 EVIDENCE_SUFFIX = "__evidence"
 MAX_EVIDENCE_WORDS = 12
 ADJUDICATOR = "adjudicated"
+# event.yaml: the keys read, and those holding free text for the report's method box
+TEXT_KEYS = ("coders", "coded_text", "sampling")
+EVENT_KEYS = ("id", "title", "start", "end", "description", "facts", "figures", "moments",
+              "max_evidence_words") + TEXT_KEYS
 ISO_RE = re.compile(
     r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$")
 
@@ -40,7 +44,8 @@ class Event:
     Attributes
     ----------
     meta : dict
-        ``id, title, start, end, description`` from event.yaml.
+        ``id, title, start, end, description, coders, coded_text, sampling`` from event.yaml
+        (texts are "" when absent).
     reports : DataFrame
         One row per report (``REPORT_REQUIRED`` + ``REPORT_OPTIONAL`` + extra columns).
     codes : DataFrame
@@ -52,11 +57,14 @@ class Event:
     frames : DataFrame
         ``frame, label``.
     facts : DataFrame
-        ``id, label``.
+        ``id, label, as_of, as_of_time_known`` (``as_of``: UTC time from which a report could
+        mention the fact; NaT when not given).
     figures : DataFrame
         ``id, label, value, unit, as_of, source``.
     terms : DataFrame or None
         ``report_id, term, count``.
+    moments : DataFrame
+        ``time, label, time_known``: key moments of the event (event.yaml ``moments``), by time.
     rejected : DataFrame
         Rows not used, with the reason (empty unless loaded with ``strict=False``).
     counts : dict
@@ -72,6 +80,7 @@ class Event:
     facts: pd.DataFrame
     figures: pd.DataFrame
     terms: pd.DataFrame | None = None
+    moments: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["time", "label", "time_known"]))
     rejected: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=REJECTED_COLUMNS))
     counts: dict = field(default_factory=dict)
     path: str = ""
@@ -159,10 +168,17 @@ def _event_yaml(doc, problems: list, name: str, lines: dict):
             "start": _as_date(doc.get("start"), name, "start", problems) if doc.get("start") else None,
             "end": _as_date(doc.get("end"), name, "end", problems) if doc.get("end") else None,
             "description": str(doc.get("description") or "").strip()}
+    for key in TEXT_KEYS:
+        value = doc.get(key)
+        if value is not None and not isinstance(value, str):
+            problems.append(Problem(name, f"'{key}' must be text", column=key, value=value,
+                                    accepted=f"{key}: a sentence or paragraph"))
+        meta[key] = value.strip() if isinstance(value, str) else ""
+    meta["moments"] = _event_moments(doc.get("moments"), problems, name, lines)
     if meta["start"] and meta["end"] and meta["end"] < meta["start"]:
         problems.append(Problem(name, f"end {meta['end']} is before start {meta['start']}", column="end",
                                 value=meta["end"], accepted="an end date on or after the start"))
-    for key in ("facts", "figures"):
+    for key in ("facts", "figures", "moments"):
         if doc.get(key) is not None and not isinstance(doc.get(key), list):
             problems.append(Problem(name, f"'{key}' must be a list", column=key, value=doc.get(key),
                                     accepted=f"{key}: [ {{id: ..., label: ...}}, ... ]"))
@@ -182,13 +198,12 @@ def _event_yaml(doc, problems: list, name: str, lines: dict):
         n0 = len(problems)
         _event_figure(i, f, seen, figures, problems, name)
         add_lines(problems, n0, where)
-    unknown = sorted(set(doc) - {"id", "title", "start", "end", "description", "facts", "figures", "max_evidence_words"}, key=str)
+    unknown = sorted(set(doc) - set(EVENT_KEYS), key=str)
     for key in unknown:
-        problems.append(Problem(name, f"unknown key '{key}'", column=str(key),
-                                accepted="id, title, start, end, description, facts, figures, max_evidence_words"))
+        problems.append(Problem(name, f"unknown key '{key}'", column=str(key), accepted=", ".join(EVENT_KEYS)))
     facts = None if doc.get("facts") is not None and not isinstance(doc.get("facts"), list) else facts
     figures = None if doc.get("figures") is not None and not isinstance(doc.get("figures"), list) else figures
-    return (meta, None if facts is None else pd.DataFrame(facts, columns=["id", "label"]),
+    return (meta, None if facts is None else pd.DataFrame(facts, columns=["id", "label", "as_of", "as_of_time_known"]),
             None if figures is None else pd.DataFrame(figures, columns=["id", "label", "value", "unit", "as_of", "source"]))
 
 
@@ -202,7 +217,45 @@ def _event_fact(i, f, seen, facts, problems, name):
                                 accepted="each fact id once"))
         return
     seen.add(f["id"])
-    facts.append({"id": f["id"], "label": str(f["label"])})
+    as_of, known = _as_time(f.get("as_of"), name, "as_of", problems) if f.get("as_of") else (pd.NaT, False)
+    facts.append({"id": f["id"], "label": str(f["label"]), "as_of": as_of, "as_of_time_known": known})
+
+
+def _as_time(value, name: str, key: str, problems: list):
+    """A UTC timestamp and whether a time of day was given, from a YAML date, datetime or ISO text."""
+    if isinstance(value, dt.datetime):
+        stamp = pd.Timestamp(value)
+        return (stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")), True
+    if isinstance(value, dt.date):
+        return pd.Timestamp(value).tz_localize("UTC"), False
+    text = value.strip() if isinstance(value, str) else ""
+    if ISO_RE.match(text):
+        stamp = pd.to_datetime(text, format="ISO8601", utc=True, errors="coerce")
+        if not pd.isna(stamp):
+            return stamp, len(text) > 10
+    problems.append(Problem(name, f"'{key}' is {value!r}, not a date or time", column=key, value=value,
+                            accepted="an ISO 8601 date (2024-04-08) or date and time (2024-04-08T14:42+02:00)"))
+    return pd.NaT, False
+
+
+def _event_moments(value, problems: list, name: str, lines: dict) -> pd.DataFrame:
+    """``moments:`` of event.yaml as ``time, label, time_known``, sorted by time."""
+    rows = []
+    for i, m in enumerate(_as_list(value), start=1):
+        n0 = len(problems)
+        if not isinstance(m, dict) or m.get("time") in (None, "") or not m.get("label") \
+                or set(m) - {"time", "label"}:
+            problems.append(Problem(name, f"moment #{i} needs a 'time' and a 'label' (and nothing else)",
+                                    column="moments", value=m,
+                                    accepted="- {time: 2024-04-08T00:22+03:00, label: Al-Qahera reports progress}"))
+        else:
+            stamp, known = _as_time(m["time"], name, "time", problems)
+            if not pd.isna(stamp):
+                rows.append({"time": stamp, "label": str(m["label"]), "time_known": known})
+        add_lines(problems, n0, lines.get(id(m)) if isinstance(m, dict) else None)
+    frame = pd.DataFrame(rows, columns=["time", "label", "time_known"])
+    frame["time"] = pd.to_datetime(frame["time"], utc=True)
+    return frame.sort_values("time", kind="stable").reset_index(drop=True)
 
 
 def _event_figure(i, f, seen, figures, problems, name):
@@ -827,6 +880,7 @@ def load_event(path, *, strict: bool = True, max_bytes: int = sheets.MAX_FILE_BY
                              accepted="codes.csv, or a codes/ folder of .csv, .xlsx or .parquet sheets"))
     if fatal or cb is None or reports is None:
         raise DataError(fatal + problems)
+    moments = meta.pop("moments")
     reports_file = rpath.name
 
     counts = {}
@@ -890,7 +944,7 @@ def load_event(path, *, strict: bool = True, max_bytes: int = sheets.MAX_FILE_BY
     del long
     codes = _codes_frame(typed, order)
     return Event(meta=meta, reports=reports, codes=codes, codebook=cb.variables, values=cb.values,
-                 frames=cb.frames, facts=facts, figures=figures, terms=terms, rejected=rejected,
+                 frames=cb.frames, facts=facts, figures=figures, terms=terms, moments=moments, rejected=rejected,
                  counts=counts, path=folder.name)
 
 

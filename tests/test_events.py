@@ -227,3 +227,51 @@ def test_datapackage_written_and_checked(template_dir, tmp_path):
     (d / "codes" / "coder_c.csv").write_text("report_id,coder,variable,value,evidence\nex-1,coder_c,tone,2,\n")
     with pytest.raises(DataError, match="table 'codes/coder_c.csv' is not listed as a resource"):
         load_event(d)
+
+
+def _add_to_event_yaml(folder, text):
+    path = folder / "event.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + text, encoding="utf-8")
+
+
+def test_event_yaml_method_keys_moments_and_fact_times(template_dir, tmp_path):
+    ev_dir = copy_template(template_dir, tmp_path)
+    yaml_text = (ev_dir / "event.yaml").read_text(encoding="utf-8")
+    yaml_text = yaml_text.replace("    label: Talks were held on 2 January\n",
+                                  "    label: Talks were held on 2 January\n    as_of: 2024-01-02T09:00+02:00\n")
+    (ev_dir / "event.yaml").write_text(yaml_text, encoding="utf-8")
+    _add_to_event_yaml(ev_dir, "coders: two trained students, independently\n"
+                               "coded_text: the full article text\n"
+                               "sampling: every report in a database search\n"
+                               "moments:\n"
+                               "  - {time: 2024-01-03, label: Second day}\n"
+                               "  - {time: '2024-01-02T12:30+01:00', label: Strike reported}\n")
+    ev = load_event(ev_dir)
+    assert ev.meta["coders"] == "two trained students, independently"
+    assert ev.meta["coded_text"] == "the full article text"
+    assert ev.meta["sampling"] == "every report in a database search"
+    assert list(ev.moments["label"]) == ["Strike reported", "Second day"]
+    assert ev.moments["time"].iloc[0] == pd.Timestamp("2024-01-02T11:30Z")
+    assert list(ev.moments["time_known"]) == [True, False]
+    talks = ev.facts.set_index("id").loc["talks_held"]
+    assert talks["as_of"] == pd.Timestamp("2024-01-02T07:00Z") and bool(talks["as_of_time_known"])
+    assert pd.isna(ev.facts.set_index("id").loc["strike", "as_of"])
+
+
+def test_event_yaml_bad_moment_and_as_of_are_named(template_dir, tmp_path):
+    ev_dir = copy_template(template_dir, tmp_path)
+    _add_to_event_yaml(ev_dir, "coders: [a, b]\nmoments:\n  - {time: yesterday, label: x}\n  - {label: no time}\n")
+    _, problems = validate_event(ev_dir)
+    text = "\n".join(problems["message"].astype(str))
+    assert "'coders' must be text" in text
+    assert "'time' is 'yesterday', not a date or time" in text
+    assert "moment #2 needs a 'time' and a 'label'" in text
+
+
+def test_outlet_id_column_is_kept(template_dir, tmp_path):
+    ev_dir = copy_template(template_dir, tmp_path)
+    reports = pd.read_csv(ev_dir / "reports.csv", dtype=str, keep_default_na=False)
+    reports.insert(2, "outlet_id", ["wire.example.org", "daily.example.org", ""])
+    reports.to_csv(ev_dir / "reports.csv", index=False)
+    ev = load_event(ev_dir)
+    assert list(ev.reports["outlet_id"].fillna("")) == ["wire.example.org", "daily.example.org", ""]
