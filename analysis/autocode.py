@@ -888,15 +888,8 @@ def _human_labels(codes, codebook, spec):
         return empty
     names = [v.variable for v in spec]
     cb = codebook[codebook["variable"].isin(names)]
-    table = consolidate(human, cb, adjudicator=ADJUDICATOR)
-    single = table["rule"] == "single_coder"
-    if single.any():
-        # consolidate leaves a lone coder's code unresolved; as a training label it is what a
-        # study with one coder per report would use
-        lone = human[(human["coder"] != ADJUDICATOR) & human["value"].notna()]
-        lone = lone.drop_duplicates(["report_id", "variable"]).set_index(["report_id", "variable"])["value"]
-        keys = pd.MultiIndex.from_frame(table.loc[single, ["report_id", "variable"]])
-        table.loc[single, "value"] = lone.reindex(keys).to_numpy(dtype=object)
+    # a lone coder's code is a training label, as in a study with one coder per report
+    table = consolidate(human, cb, adjudicator=ADJUDICATOR, single_coder=True)
     table = table[table["value"].notna()]
     return table[["report_id", "variable", "value", "rule"]].reset_index(drop=True)
 

@@ -271,7 +271,8 @@ def disagreements(codes, codebook, *, coders=None, exclude=("adjudicated",)):
     return table[list(DISAGREEMENT_COLUMNS)].reset_index(drop=True)
 
 
-def consolidate(codes, codebook, *, adjudicator="adjudicated", coders=None):
+def consolidate(codes, codebook, *, adjudicator="adjudicated", coders=None, single_coder=True,
+                machines=True):
     """One value per report and variable, from the adjudicator or the coders' agreement.
 
     Parameters
@@ -283,7 +284,15 @@ def consolidate(codes, codebook, *, adjudicator="adjudicated", coders=None):
     adjudicator : str, default "adjudicated"
         The coder whose non-missing values settle a judgement. It need not be in ``codes``.
     coders : sequence of str, optional
-        The coders to consolidate; default every coder in ``codes`` but the adjudicator.
+        The coders to consolidate; default every independent coder in ``codes``: all but the
+        adjudicator and machine coders (``model:...``).
+    single_coder : bool, default True
+        Take the code of a report that one coder alone coded (rule "single_coder"), as in the
+        common design where a reliability subsample is double-coded and the rest single-coded.
+        False leaves such codes unresolved (value NaN).
+    machines : bool, default True
+        With ``coders=None``, let machine coders (``model:...``) fill the reports that no
+        independent coder coded (rule "machine"). Machines never count as independent coders.
 
     Returns
     -------
@@ -302,8 +311,15 @@ def consolidate(codes, codebook, *, adjudicator="adjudicated", coders=None):
           non-missing values;
         - "tie": values differ and no value has a strict majority (for interval and ratio
           variables: the numbers are not all equal); value NaN, unresolved;
-        - "single_coder": one coder only; value NaN, unresolved rather than silently taken;
+        - "single_coder": one coder only gave a value; it is taken (value NaN with
+          ``single_coder=False``);
+        - "machine": no independent coder coded the report; the machine coders' value, where
+          they agree;
         - "not_coded": no coder gave a value; value NaN.
+
+        Figure variables (codebook role ``figure``, where a blank means "no number cited") count
+        a coder who coded the report but gave no number as a vote for "none": a number against
+        a blank is a "tie", two blanks are "unanimous" (value NaN: no number cited).
 
         ``evidence`` is the adjudicator's, or else that of the first coder in sorted order
         whose value is the consolidated value; NaN when the value is NaN.
@@ -320,9 +336,16 @@ def consolidate(codes, codebook, *, adjudicator="adjudicated", coders=None):
     if coders is not None and adjudicator in _as_names(coders, "coders"):
         raise ValueError(f"the adjudicator {adjudicator!r} cannot also be one of the coders; "
                          "choose another adjudicator or leave it out of coders")
-    chosen = _choose_coders(codes, coders, (adjudicator,), minimum=1)
-    rows = _rows_of(codes, chosen + [adjudicator], spec, keep_missing=True)
+    present = sorted(map(str, pd.unique(codes["coder"])))
+    machine = [c for c in present if c.startswith("model:")] if machines and coders is None else []
+    chosen = _choose_coders(codes, coders, (adjudicator, *machine) if coders is None else (adjudicator,),
+                            minimum=1)
+    if coders is None:
+        chosen = [c for c in chosen if not c.startswith("model:")]
+    rows = _rows_of(codes, chosen + machine + [adjudicator], spec, keep_missing=True)
     reports = _sorted_ids(codes)
+    coded_by = _coded_by(codes, reports, chosen)
+    figure = _figure_flags(codebook)
     any_rows = next(iter(rows.values()), None)
     ids = any_rows.ids if any_rows is not None else np.zeros(0, dtype=object)
     unit_row = np.searchsorted(reports, ids)  # row of reports of each unit
@@ -339,7 +362,8 @@ def consolidate(codes, codebook, *, adjudicator="adjudicated", coders=None):
     n_coders = np.empty((n_rep, n_var), dtype=np.int64)
     for j, var in enumerate(spec.itertuples(index=False)):
         value[:, j], ev[:, j], rule[:, j], n_coders[:, j] = _consolidate_variable(
-            rows.get(var.variable), var, reports, unit_row, chosen, adjudicator, evidence)
+            rows.get(var.variable), var, reports, unit_row, chosen, adjudicator, evidence,
+            machine=machine, coded_by=coded_by, figure=bool(figure.get(var.variable)), single=single_coder)
     # keys categorical with sorted categories, as in Event.codes: later steps use their codes
     names = spec["variable"].to_numpy(dtype=object)
     name_order = np.argsort(names, kind="stable")
@@ -356,7 +380,29 @@ def consolidate(codes, codebook, *, adjudicator="adjudicated", coders=None):
         columns=list(CONSOLIDATION_COLUMNS))
 
 
-_RULES = ("adjudicated", "unanimous", "majority", "tie", "single_coder", "not_coded")
+_RULES = ("adjudicated", "unanimous", "majority", "tie", "single_coder", "machine", "not_coded")
+
+
+def _coded_by(codes, reports, chosen):
+    """(reports, chosen coders) bool: the coder gave the report at least one value."""
+    out = np.zeros((len(reports), len(chosen)), dtype=bool)
+    if not len(reports) or not chosen:
+        return out
+    c_code, c_uniq = key_codes(codes["coder"], True)
+    r_code, r_uniq = key_codes(codes["report_id"], True)
+    col = pd.Index(chosen).get_indexer(c_uniq)[c_code]
+    col[pd.isna(codes["value"]).to_numpy()] = -1
+    row = np.searchsorted(reports, np.asarray(r_uniq, dtype=object)[r_code].astype(str)) if len(r_code) else r_code
+    keep = col >= 0
+    out[row[keep], col[keep]] = True
+    return out
+
+
+def _figure_flags(codebook):
+    """variable -> True for figure variables (a blank means "no number cited")."""
+    if "role" not in codebook.columns:
+        return {}
+    return dict(zip(codebook["variable"], codebook["role"] == "figure"))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -847,10 +893,27 @@ def _show(value):
 # consolidation
 # ---------------------------------------------------------------------------------------------
 
-def _consolidate_variable(sub, var, reports, unit_row, chosen, adjudicator, evidence_all):
-    """One variable's final value, evidence, rule (index into _RULES) and n_coders per report."""
+def _consolidate_variable(sub, var, reports, unit_row, chosen, adjudicator, evidence_all, *,
+                          machine=(), coded_by=None, figure=False, single=True):
+    """One variable's final value, evidence, rule (index into _RULES) and n_coders per report.
+
+    ``coded_by`` marks the chosen coders who coded each report at all: machines fill only
+    reports none of them coded, and for a ``figure`` a coder's blank counts as "no number cited".
+    """
     enc = _encode(sub, var)
     n_rep, n_cod = len(reports), len(chosen)
+    mach_cat = np.full((n_rep, max(len(machine), 1)), -1, dtype=np.int64)
+    mach_pos = np.full((n_rep, max(len(machine), 1)), -1, dtype=np.int64)
+    if len(machine) and len(enc.rows.unit):
+        is_m = pd.Index(machine).get_indexer(enc.rows.names)[enc.rows.coder]
+        m = is_m >= 0
+        rm = unit_row[enc.rows.unit[m]]
+        mach_cat[rm, is_m[m]] = enc.category[m]
+        mach_pos[rm, is_m[m]] = enc.rows.pos[m]
+        keep = ~m
+        enc = _Encoded(enc.rows._replace(unit=enc.rows.unit[keep], coder=enc.rows.coder[keep],
+                                         value=enc.rows.value[keep], pos=enc.rows.pos[keep]),
+                       enc.category[keep], enc.domain, enc.points)
     # wide tables report x coder (sorted), of categories (-1 missing) and of row positions
     category = np.full((n_rep, n_cod), -1, dtype=np.int64)
     position = np.full((n_rep, n_cod), -1, dtype=np.int64)
@@ -861,9 +924,9 @@ def _consolidate_variable(sub, var, reports, unit_row, chosen, adjudicator, evid
         is_adj = (enc.rows.names == adjudicator)[enc.rows.coder]
         c = pd.Index(chosen).get_indexer(enc.rows.names)[enc.rows.coder[~is_adj]]
         category[r[~is_adj], c] = enc.category[~is_adj]
-        position[r[~is_adj], c] = np.flatnonzero(~is_adj)
+        position[r[~is_adj], c] = enc.rows.pos[~is_adj]
         adj_cat[r[is_adj]] = enc.category[is_adj]
-        adj_pos[r[is_adj]] = np.flatnonzero(is_adj)
+        adj_pos[r[is_adj]] = enc.rows.pos[is_adj]
 
     n_cat = len(enc.domain)
     k = (category >= 0).sum(axis=1)
@@ -891,13 +954,35 @@ def _consolidate_variable(sub, var, reports, unit_row, chosen, adjudicator, evid
         majority = (k >= 2) & ~unanimous & (2 * top_count > k)
         rule[majority] = _RULES.index("majority")
         winner[majority] = top[majority]
-    rule[k == 1] = _RULES.index("single_coder")
+    lone = k == 1
+    rule[lone] = _RULES.index("single_coder")
+    if single:
+        winner[lone] = top[lone]
     rule[k == 0] = _RULES.index("not_coded")
+    if figure:
+        # figures: a coder who coded the report and left the number blank says "none cited"
+        none = coded_by.sum(axis=1) - k
+        rule[(k >= 1) & (none >= 1)] = _RULES.index("tie")
+        winner[(k >= 1) & (none >= 1)] = -1
+        rule[(k == 0) & (none >= 2)] = _RULES.index("unanimous")
+        rule[(k == 0) & (none == 1)] = _RULES.index("single_coder")
+    uncoded = ~coded_by.any(axis=1)
+    first = np.full(n_rep, -1, dtype=np.int64)
+    if len(machine):
+        # machines fill only reports no independent coder coded, and only where they agree
+        m_has = mach_cat >= 0
+        m_top = mach_cat.max(axis=1)
+        m_low = np.where(m_has, mach_cat, np.iinfo(np.int64).max).min(axis=1)
+        agree = uncoded & m_has.any(axis=1) & (m_low == m_top)
+        rule[agree] = _RULES.index("machine")
+        winner[agree] = m_top[agree]
+        first[agree] = mach_pos[agree, m_has[agree].argmax(axis=1)] if agree.any() else []
+        clash = uncoded & m_has.any(axis=1) & (m_low != m_top)
+        rule[clash] = _RULES.index("tie")
 
-    evidence = evidence_all[enc.rows.pos]
     # the first coder in sorted order whose value is the winner
     agrees = (category == winner[:, None]) & (winner[:, None] >= 0)
-    first = np.where(agrees.any(axis=1), position[np.arange(n_rep), agrees.argmax(axis=1)], -1)
+    first = np.where(agrees.any(axis=1), position[np.arange(n_rep), agrees.argmax(axis=1)], first)
     adjudicated = adj_cat >= 0
     rule[adjudicated] = _RULES.index("adjudicated")
     winner[adjudicated] = adj_cat[adjudicated]
@@ -910,5 +995,5 @@ def _consolidate_variable(sub, var, reports, unit_row, chosen, adjudicator, evid
         domain = np.empty(n_cat, dtype=object)
         domain[:] = enc.domain
         value[has] = domain[winner[has]]
-        ev[has] = evidence[first[has]]
+        ev[has] = evidence_all[first[has]]
     return value, ev, rule, k

@@ -437,7 +437,7 @@ def test_machine_codes_enter_an_event(event):
 
 
 def test_one_coder_per_report_is_enough(event):
-    """consolidate() leaves a lone coder's code unresolved; as a training label it is used."""
+    """A lone coder's code (consolidate's rule single_coder) is a training label."""
     alone = dataclasses.replace(event, codes=event.codes[event.codes["coder"] == "coder_a"]
                                 .reset_index(drop=True))
     oof = cross_val_codes(alone, variables=["label_captives"])

@@ -553,8 +553,13 @@ def test_consolidate_rules():
         "r004": "adjudicated", "r005": "single_coder", "r006": "not_coded", "r007": "adjudicated",
     }
     assert by.loc["r000", "value"] == "yes" and by.loc["r001", "value"] == "yes"
-    for unresolved in ("r002", "r003", "r006"):
+    for unresolved in ("r002", "r006"):
         assert pd.isna(by.loc[unresolved, "value"]) and pd.isna(by.loc[unresolved, "evidence"])
+    # a report one coder alone coded keeps that coder's code (design: single-coded reports)
+    assert by.loc["r003", "value"] == "yes" and by.loc["r003", "evidence"] == "ana on r003"
+    assert by.loc["r005", "value"] == "yes"
+    kept_open = consolidate(codes, codebook, single_coder=False).set_index("report_id")
+    assert kept_open.loc["r003", "rule"] == "single_coder" and pd.isna(kept_open.loc["r003", "value"])
     # the adjudicator wins over a unanimous pair, and with a value nobody else gave
     assert by.loc["r004", "value"] == "yes" and by.loc["r004", "evidence"] == "ruling on r004"
     assert by.loc["r007", "value"] == "maybe"
@@ -669,3 +674,35 @@ def test_resamples_drawn_in_blocks_are_those_drawn_at_once():
     np.testing.assert_array_equal(whole, blocks)
     draws = np.random.default_rng([0, 1]).integers(0, 1000, size=(50, 1000))
     np.testing.assert_array_equal(whole, np.stack([np.bincount(d, minlength=1000) for d in draws]))
+
+
+def test_consolidate_machines_fill_only_reports_no_coder_coded():
+    #            r000  r001  r002  r003
+    ana = ["a", "a", None, None]
+    m1 = ["b", "b", "a", "a"]
+    m2 = [None, None, "a", "b"]
+    codes = long_codes([ana, m1, m2], coders=["ana", "model:one", "model:two"], variable="v")
+    by = consolidate(codes, book(("v", "nominal", ("a", "b")))).set_index("report_id")
+    assert by["rule"].to_dict() == {"r000": "single_coder", "r001": "single_coder",
+                                    "r002": "machine", "r003": "tie"}
+    assert by.loc["r000", "value"] == "a" and by.loc["r002", "value"] == "a"
+    assert by.loc["r002", "evidence"] == "model:one on r002"
+    assert pd.isna(by.loc["r003", "value"])   # two machines disagree: unresolved
+    assert by["n_coders"].tolist() == [1, 1, 0, 0]  # machines are not independent coders
+    no_machines = consolidate(codes, book(("v", "nominal", ("a", "b"))), machines=False).set_index("report_id")
+    assert no_machines.loc["r002", "rule"] == "not_coded"
+
+
+def test_consolidate_figures_count_a_blank_as_no_number():
+    # r000: 5 vs blank (a disagreement); r001: blank vs blank; r002: only ana coded the report
+    codes = pd.DataFrame({
+        "report_id": ["r000", "r000", "r000", "r001", "r001", "r002"],
+        "coder": ["ana", "ana", "ben", "ana", "ben", "ana"],
+        "variable": ["fig", "q", "q", "q", "q", "fig"],
+        "value": [5.0, "a", "a", "a", "a", 7.0], "evidence": [np.nan] * 6})
+    codebook = book(("fig", "ratio", ()), ("q", "nominal", ("a", "b"))).assign(role=["figure", "claim"])
+    table = consolidate(codes, codebook)
+    fig = table[table["variable"] == "fig"].set_index("report_id")
+    assert fig["rule"].to_dict() == {"r000": "tie", "r001": "unanimous", "r002": "single_coder"}
+    assert pd.isna(fig.loc["r000", "value"]) and pd.isna(fig.loc["r001", "value"])
+    assert fig.loc["r002", "value"] == 7.0
