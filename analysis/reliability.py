@@ -26,13 +26,19 @@ from .errors import check_columns as _check_columns
 RELIABILITY_COLUMNS = (
     "variable", "level", "alpha", "ci_low", "ci_high", "n_units", "n_pairable", "n_values",
     "n_coders", "coders", "d_observed", "d_expected", "percent_agreement", "verdict", "note",
+    "alpha_cited", "ci_low_cited", "ci_high_cited",
 )
 DISAGREEMENT_COLUMNS = ("report_id", "variable", "coder", "value", "evidence", "n_distinct")
 CONSOLIDATION_COLUMNS = ("report_id", "variable", "value", "evidence", "rule", "n_coders")
 
-# Krippendorff (2004), p. 241: alpha >= .800 to rely on a variable, >= .667 for tentative conclusions.
+# Krippendorff (2004), p. 241: alpha >= .800 to rely on a variable, >= .667 for tentative conclusions;
+# Krippendorff (2004), ch. 12, decides on the chance that alpha falls below the minimum: "reliable"
+# also needs the lower end of the interval at .667 or above.
 RELIABLE = 0.800
 TENTATIVE = 0.667
+# a code holding this share of the pairable values leaves too little variation to judge agreement
+LOW_VARIATION = 0.95
+VERDICTS = ("reliable", "tentative", "unreliable", "unknown", "not measured")
 # alpha is a ratio of float sums; a value printed as 0.800 may be 0.79999999999 in the last bit.
 _TOLERANCE = 1e-12
 
@@ -94,10 +100,17 @@ def reliability(codes, codebook, *, coders=None, exclude=("adjudicated",), n_boo
         - ``d_observed``, ``d_expected``: observed and expected disagreement;
         - ``percent_agreement``: share of agreeing pairs of values among all pairs of values
           within pairable reports (a pair of numbers agrees when the numbers are equal);
-        - ``verdict``: "reliable" (alpha >= 0.800), "tentative" (>= 0.667), "unreliable", or
-          "undefined";
-        - ``note``: why alpha is undefined, or how many bootstrap resamples had no variation;
-          empty otherwise.
+        - ``verdict``: "reliable" (alpha >= 0.800 and, when an interval is computed, its lower
+          end >= 0.667), "tentative" (alpha >= 0.667), "unreliable", "unknown" (alpha undefined,
+          or one code holds at least ``LOW_VARIATION`` of the pairable values: too little
+          variation to judge agreement), or "not measured" (no report coded by two chosen
+          coders, e.g. a single-coder study);
+        - ``note``: why the verdict is what it is when that is not plain from alpha, and how many
+          bootstrap resamples had no variation; empty otherwise;
+        - ``alpha_cited``, ``ci_low_cited``, ``ci_high_cited``: for figure variables (codebook
+          role ``figure``), alpha of "a number is cited" (yes/no) over the reports each coder
+          coded; ``alpha`` is then the agreement on the number where both cite one, and the
+          verdict is the worse of the two. NaN for other variables.
 
     Raises
     ------
@@ -194,19 +207,78 @@ def reliability(codes, codebook, *, coders=None, exclude=("adjudicated",), n_boo
     # missing values stay in: _encode marks them, and alpha counts only the coded ones
     rows = _rows_of(codes, chosen, spec, keep_missing=True)
 
+    figure = _figure_flags(codebook)
+    cited = _cited_rows(codes, chosen, [v for v in spec["variable"] if figure.get(v)])
+    measurable = bool((_coded_by(codes, _sorted_ids(codes), chosen).sum(axis=1) >= 2).any())
     out = []
     for var in tqdm(list(spec.itertuples(index=False)), desc="reliability", unit="variable",
                     disable=not progress):
         sub = rows.get(var.variable)
         enc = _encode(sub, var)
         rng = np.random.default_rng([seed, zlib.crc32(var.variable.encode("utf-8"))])
-        out.append(_variable_reliability(var, enc, n_boot=n_boot, ci=float(ci), rng=rng))
+        row = _variable_reliability(var, enc, n_boot=n_boot, ci=float(ci), rng=rng)
+        if var.variable in cited:
+            yes_no = _Spec(var.variable, "nominal", (0, 1))
+            c_rng = np.random.default_rng([seed, zlib.crc32(("cited:" + var.variable).encode("utf-8"))])
+            c_row = _variable_reliability(yes_no, _encode(cited[var.variable], yes_no), n_boot=n_boot,
+                                          ci=float(ci), rng=c_rng)
+            row.update(alpha_cited=c_row["alpha"], ci_low_cited=c_row["ci_low"], ci_high_cited=c_row["ci_high"])
+            row = _figure_verdict(row, c_row)
+        if not measurable:
+            row["verdict"] = "not measured"
+            row["note"] = ("Not measurable: one coder. No report was coded by two or more of the chosen "
+                           "coders; the variable is kept and marked 'reliability not measured'.")
+        out.append(row)
     table = pd.DataFrame(out, columns=list(RELIABILITY_COLUMNS))
     for col in ("n_units", "n_pairable", "n_values", "n_coders"):
         table[col] = table[col].astype("int64")
-    for col in ("alpha", "ci_low", "ci_high", "d_observed", "d_expected", "percent_agreement"):
+    for col in ("alpha", "ci_low", "ci_high", "d_observed", "d_expected", "percent_agreement",
+                "alpha_cited", "ci_low_cited", "ci_high_cited"):
         table[col] = table[col].astype("float64")
     return table
+
+
+class _Spec(NamedTuple):
+    variable: str
+    level: str
+    codes: tuple
+
+
+def _cited_rows(codes, chosen, figures):
+    """Per figure variable, rows "cited a number" (1/0) for every report each chosen coder coded."""
+    if not figures:
+        return {}
+    has_value = codes["value"].notna().to_numpy()
+    coder = codes["coder"].astype(str).to_numpy()
+    report = codes["report_id"].astype(str).to_numpy()
+    mine = np.isin(coder, chosen)
+    pairs = pd.DataFrame({"report_id": report[mine & has_value], "coder": coder[mine & has_value]}).drop_duplicates()
+    variable = codes["variable"].astype(str).to_numpy()
+    out = {}
+    for v in figures:
+        gave = pd.DataFrame({"report_id": report[mine & has_value & (variable == v)],
+                             "coder": coder[mine & has_value & (variable == v)], "cited": 1})
+        table = pairs.merge(gave, on=["report_id", "coder"], how="left")
+        table["cited"] = table["cited"].fillna(0).astype(int).astype(object)
+        table = table.sort_values(["report_id", "coder"], kind="stable").reset_index(drop=True)
+        long = table.assign(variable=v).rename(columns={"cited": "value"})
+        out[v] = _rows_of(long, chosen, pd.DataFrame({"variable": [v]}), keep_missing=True).get(v)
+    return out
+
+
+def _figure_verdict(row, cited):
+    """A figure is as reliable as the worse of "a number is cited" and "which number"."""
+    rank = {"unreliable": 0, "unknown": 1, "tentative": 2, "reliable": 3}
+    if rank[cited["verdict"]] < rank[row["verdict"]]:
+        row["verdict"] = cited["verdict"]
+        row["note"] = (f"Whether a number is cited is {cited['verdict']} (alpha "
+                       f"{_fmt_alpha(cited['alpha'])}); the number itself: alpha {_fmt_alpha(row['alpha'])}. "
+                       + row["note"]).strip()
+    return row
+
+
+def _fmt_alpha(x):
+    return "undefined" if np.isnan(x) else f"{x:.3f}"
 
 
 def disagreements(codes, codebook, *, coders=None, exclude=("adjudicated",)):
@@ -799,10 +871,10 @@ def _resample_weights(n_units, n_boot, rng):
     return out
 
 
-def _verdict(alpha):
+def _verdict(alpha, ci_low=np.nan):
     if np.isnan(alpha):
-        return "undefined"
-    if alpha >= RELIABLE - _TOLERANCE:
+        return "unknown"
+    if alpha >= RELIABLE - _TOLERANCE and not ci_low < TENTATIVE - _TOLERANCE:
         return "reliable"
     if alpha >= TENTATIVE - _TOLERANCE:
         return "tentative"
@@ -849,7 +921,8 @@ def _variable_reliability(var, enc, *, n_boot, ci, rng):
         "ci_high": np.nan, "n_units": n_units, "n_pairable": n_pairable,
         "n_values": n_values, "n_coders": len(names), "coders": ", ".join(names),
         "d_observed": np.nan, "d_expected": np.nan, "percent_agreement": np.nan,
-        "verdict": "undefined", "note": "",
+        "verdict": "unknown", "note": "", "alpha_cited": np.nan, "ci_low_cited": np.nan,
+        "ci_high_cited": np.nan,
     }
     if n_pairable == 0:
         row["note"] = ("Alpha is undefined: no unit was coded by two or more of the chosen coders, "
@@ -864,10 +937,9 @@ def _variable_reliability(var, enc, *, n_boot, ci, rng):
         return row
     if len(used_values) == 1:
         row["note"] = (f"Alpha is undefined: every pairable value is {_show(used_values[0])}, so the "
-                       "expected disagreement is zero.")
+                       "expected disagreement is zero (too little variation to judge agreement).")
         return row
     row["alpha"] = float(alpha[0])
-    row["verdict"] = _verdict(row["alpha"])
     if n_boot:
         # resamples in blocks of about 16 million unit counts: the same draws, in the same order,
         # without holding (n_boot, units) counts for a million units at once
@@ -880,7 +952,28 @@ def _variable_reliability(var, enc, *, n_boot, ci, rng):
         if len(defined) < n_boot:
             row["note"] = (f"{n_boot - len(defined)} of {n_boot} bootstrap resamples had a single "
                            "value (no alpha) and were left out of the interval.")
+    row["verdict"] = _verdict(row["alpha"], row["ci_low"])
+    if row["verdict"] == "reliable" and n_boot == 0:
+        row["note"] = "No interval computed: the verdict rests on the point estimate alone."
+    elif alpha[0] >= RELIABLE - _TOLERANCE and row["verdict"] != "reliable":
+        row["note"] = (f"Alpha reaches {RELIABLE:.3f}, but its {ci:.0%} interval reaches down to "
+                       f"{row['ci_low']:.3f}, below {TENTATIVE:.3f}. " + row["note"]).strip()
+    modal = _modal_share(enc, var, used_values)
+    if var.level in ("nominal", "ordinal") and modal >= LOW_VARIATION:
+        row["verdict"] = "unknown"
+        row["note"] = (f"Too little variation to judge agreement: one code holds {modal:.0%} of the "
+                       f"{n_values} pairable values (threshold {LOW_VARIATION:.0%}). " + row["note"]).strip()
     return row
+
+
+def _modal_share(enc, var, used_values):
+    """Share of the most common code among the pairable values (nominal and ordinal)."""
+    if var.level not in ("nominal", "ordinal"):
+        return 0.0
+    counts = _unit_counts(enc)
+    pairable = counts[counts.sum(axis=1) >= 2].sum(axis=0)
+    total = pairable.sum()
+    return float(pairable.max() / total) if total else 0.0
 
 
 def _show(value):

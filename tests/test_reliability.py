@@ -330,7 +330,7 @@ def test_one_row_per_codebook_variable_in_codebook_order():
     table = reliability(codes, codebook, n_boot=0)
     assert table["variable"].tolist() == ["z", "a", "b", "unused"]
     assert table["level"].tolist() == ["ratio", "ordinal", "nominal", "nominal"]
-    assert table.loc[3, "verdict"] == "undefined" and table.loc[3, "n_units"] == 0
+    assert table.loc[3, "verdict"] == "unknown" and table.loc[3, "n_units"] == 0
     assert "no unit" in table.loc[3, "note"]
     # a nominal variable may list no codes: its observed values are its categories
     listless = reliability(codes, book(("b", "nominal", ())), n_boot=0)
@@ -340,7 +340,7 @@ def test_one_row_per_codebook_variable_in_codebook_order():
 def test_every_coder_gave_the_same_single_value_is_undefined_with_a_note():
     row = one_alpha([["no"] * 8, ["no"] * 8, ["no"] * 7 + [None]], "nominal", ("yes", "no"), n_boot=100)
     assert np.isnan(row["alpha"]) and np.isnan(row["ci_low"]) and np.isnan(row["ci_high"])
-    assert row["verdict"] == "undefined"
+    assert row["verdict"] == "unknown"
     assert "every pairable value is 'no'" in row["note"]
     assert "expected disagreement is zero" in row["note"]
     assert row["percent_agreement"] == 1.0 and row["d_expected"] == 0.0
@@ -349,7 +349,7 @@ def test_every_coder_gave_the_same_single_value_is_undefined_with_a_note():
 def test_fewer_than_two_pairable_units_is_undefined_with_a_note():
     row = one_alpha([["yes", "no", None], ["no", None, "yes"]], "nominal", ("yes", "no"))
     assert (row["n_units"], row["n_pairable"]) == (3, 1)
-    assert row["verdict"] == "undefined" and "only 1 unit" in row["note"]
+    assert row["verdict"] == "unknown" and "only 1 unit" in row["note"]
 
 
 def test_units_with_one_coder_are_counted_but_not_used():
@@ -475,7 +475,7 @@ def test_resamples_without_variation_are_left_out_and_noted():
 
 @pytest.mark.parametrize("alpha, verdict", [
     (0.95, "reliable"), (0.8, "reliable"), (0.8 - 1e-15, "reliable"), (0.7999, "tentative"),
-    (0.667, "tentative"), (0.6669, "unreliable"), (-0.2, "unreliable"), (nan, "undefined"),
+    (0.667, "tentative"), (0.6669, "unreliable"), (-0.2, "unreliable"), (nan, "unknown"),
 ])
 def test_verdict_thresholds(alpha, verdict):
     # Krippendorff (2004), Content Analysis, 2nd ed., p. 241: .800 and .667
@@ -486,7 +486,7 @@ def test_no_codes_at_all():
     empty = long_codes([["yes"], ["no"]]).iloc[0:0]
     table = reliability(empty, book(("v", "nominal", ("yes", "no"))))
     assert table.loc[0, ["n_units", "n_pairable", "n_coders"]].tolist() == [0, 0, 0]
-    assert table.loc[0, "verdict"] == "undefined"
+    assert table.loc[0, "verdict"] == "not measured"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -706,3 +706,63 @@ def test_consolidate_figures_count_a_blank_as_no_number():
     assert fig["rule"].to_dict() == {"r000": "tie", "r001": "unanimous", "r002": "single_coder"}
     assert pd.isna(fig.loc["r000", "value"]) and pd.isna(fig.loc["r001", "value"])
     assert fig.loc["r002", "value"] == 7.0
+
+
+@pytest.mark.parametrize("alpha, ci_low, verdict", [
+    (0.85, 0.70, "reliable"), (0.85, 0.667, "reliable"), (0.85, 0.65, "tentative"),
+    (0.90, 0.546, "tentative"), (0.70, 0.50, "tentative"), (0.60, 0.40, "unreliable"),
+])
+def test_interval_aware_verdict(alpha, ci_low, verdict):
+    # Krippendorff (2004), ch. 12: rely on a variable only if alpha is unlikely to fall below the
+    # minimum; "reliable" needs alpha >= .800 and the interval's lower end >= .667
+    assert rel._verdict(alpha, ci_low) == verdict
+
+
+def test_a_high_alpha_with_a_wide_interval_is_not_reliable():
+    # 20 units, one disagreement among few "yes": alpha is high, the interval wide
+    a = ["no"] * 14 + ["yes"] * 6
+    b = ["no"] * 14 + ["yes"] * 5 + ["no"]
+    row = one_alpha([a, b], "nominal", ("yes", "no"), n_boot=500)
+    assert row["alpha"] >= 0.8 and row["ci_low"] < 0.667
+    assert row["verdict"] == "tentative" and "interval reaches down to" in row["note"]
+
+
+def test_one_code_holding_almost_all_values_is_unknown():
+    # 54 of 55 units "no" for both coders: alpha is 1, but there is no variation to judge
+    a = ["no"] * 54 + ["yes"]
+    row = one_alpha([a, list(a)], "nominal", ("yes", "no"), n_boot=100)
+    assert row["alpha"] == 1.0
+    assert row["verdict"] == "unknown" and "Too little variation" in row["note"]
+    # 10 of 55 "yes": enough variation, reliable
+    a = ["no"] * 45 + ["yes"] * 10
+    assert one_alpha([a, list(a)], "nominal", ("yes", "no"), n_boot=100)["verdict"] == "reliable"
+
+
+def test_one_coder_is_not_measured_and_every_variable_is_kept():
+    codes = long_codes([["a", "b", "a"]], coders=["solo"])
+    table = reliability(codes, book(("v", "nominal", ("a", "b")), ("w", "nominal", ("a", "b"))), n_boot=10)
+    assert table["verdict"].tolist() == ["not measured", "not measured"]
+    assert table["note"].str.contains("one coder").all()
+
+
+def test_figure_reliability_counts_a_blank_against_a_number():
+    # both coders code 30 reports; ana cites the number in 10, ben in 8 of the same 10
+    reports = [f"r{i:02d}" for i in range(30)]
+    rows = []
+    for i, r in enumerate(reports):
+        for coder in ("ana", "ben"):
+            rows.append((r, coder, "q", "a"))
+            if i < 10 and not (coder == "ben" and i >= 8):
+                rows.append((r, coder, "fig", float(100 + i)))
+    codes = pd.DataFrame(rows, columns=["report_id", "coder", "variable", "value"])
+    codebook = book(("fig", "ratio", ()), ("q", "nominal", ("a", "b"))).assign(role=["figure", "other"])
+    row = reliability(codes, codebook, n_boot=200).set_index("variable").loc["fig"]
+    assert row["alpha"] == 1.0 and row["n_pairable"] == 8   # the number, where both cite one
+    # "cited" (yes/no) on 30 reports: 10 yes/8 yes; independent computation with krippendorff
+    import krippendorff
+    ana = [1] * 10 + [0] * 20
+    ben = [1] * 8 + [0] * 22
+    expected = krippendorff.alpha(reliability_data=[ana, ben], level_of_measurement="nominal")
+    assert row["alpha_cited"] == pytest.approx(expected, abs=1e-12)
+    assert row["verdict"] == rel._verdict(expected, row["ci_low_cited"])  # the worse of the two
+    assert np.isnan(reliability(codes, codebook, n_boot=0).set_index("variable").loc["q", "alpha_cited"])

@@ -6,14 +6,17 @@ import numpy as np
 from ._style import PALETTE, finish, new_axes
 
 _VERDICT_COLOURS = {"reliable": PALETTE[2], "tentative": PALETTE[1], "unreliable": PALETTE[5],
-                    "undefined": "#999999"}
+                    "unknown": "#999999", "not measured": "#999999"}
 
 
 def plot_reliability(table, *, ax=None, title: str | None = None, source: str = ""):
     """Dot plot of Krippendorff's alpha per variable (from :func:`analysis.reliability.reliability`).
 
     Variables keep the table's (codebook) order from top to bottom; the dashed lines mark 0.667 and
-    0.800 (Krippendorff 2004, p. 241). Undefined alphas are listed at the left edge in grey.
+    0.800 (Krippendorff 2004, p. 241). Variables whose reliability is unknown (alpha undefined,
+    or too little variation) are grey: a hollow dot where alpha exists, a cross at the left edge
+    where it does not. Labels are the codebook's variable labels when the table has a ``label``
+    column.
     """
     ax = new_axes(ax, height=max(3.5, 0.22 * len(table) + 1.5))
     t = table.reset_index(drop=True)
@@ -24,15 +27,22 @@ def plot_reliability(table, *, ax=None, title: str | None = None, source: str = 
         if not m.any():
             continue
         a = t.loc[m, "alpha"].to_numpy(dtype=float)
-        if verdict == "undefined":
-            ax.scatter(np.full(m.sum(), -0.05), y[m], marker="x", color=colour, label="undefined", zorder=3)
+        if verdict in ("unknown", "not measured"):
+            has = ~np.isnan(a)
+            if (~has).any():
+                ax.scatter(np.full((~has).sum(), -0.05), y[m][~has], marker="x", color=colour,
+                           label=f"{verdict}: no alpha", zorder=3)
+            if has.any():
+                ax.scatter(a[has], y[m][has], facecolors="none", edgecolors=colour, zorder=3,
+                           label=f"{verdict}: too little variation")
             continue
         err = np.vstack([a - t.loc[m, "ci_low"].to_numpy(dtype=float), t.loc[m, "ci_high"].to_numpy(dtype=float) - a])
         ax.errorbar(a, y[m], xerr=np.nan_to_num(err.clip(min=0)), fmt="o", color=colour, ecolor=colour,
                     elinewidth=1, capsize=2, label=verdict, zorder=3)
     for x in (0.667, 0.8):
         ax.axvline(x, color="#555555", linestyle="--", linewidth=0.8, zorder=1)
-    ax.set_yticks(y, t["variable"].tolist())
+    names = t["label"] if "label" in t else t["variable"]
+    ax.set_yticks(y, names.tolist())
     left = min(-0.1, float(np.nanmin(t["ci_low"].to_numpy(dtype=float))) - 0.05) if lo.notna().any() else -0.1
     ax.set_xlim(max(left, -1.0), 1.02)
     ax.legend(frameon=False, loc="lower left")

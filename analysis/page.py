@@ -1,0 +1,217 @@
+"""What every notebook page starts from: the event, its consolidated codes, reliability verdicts,
+the grouping of reports, and plain sentences for sections that have nothing to show.
+
+A page opens with :func:`open_page`; its sections ask :meth:`Page.can` whether the folder holds
+what they need (a role of the codebook, a report column, term counts, a grouping) and, when it
+does not, :meth:`Page.can` says so in one sentence that names what is missing and how to add it.
+These are checks of what the folder holds, never caught exceptions.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import numpy as np
+import pandas as pd
+
+from .events import Event, load_event
+from .plotting import save, source_line
+from .reliability import consolidate, independent_coders, reliability
+
+# a group smaller than this is shown with its n but kept out of rankings and of the default grouping
+MIN_GROUP = 5
+# a grouping column whose largest group holds more than this share of reports compares little
+MAX_SHARE = 0.8
+# candidate grouping columns, in the order tried by choose_grouping (region and lineage are derived)
+GROUPINGS = ("outlet_type", "region", "language", "lineage", "outlet_country")
+ROLE_WORDS = {
+    "frame_item": "frame items (role frame_item)", "claim": "claims (role claim)",
+    "label": "labels (role label)", "figure": "figures (role figure)", "fact": "facts (role fact)",
+    "source": "sources (role source)",
+}
+FLAG_TEXT = {"reliable": "", "tentative": "tentative", "unreliable": "unreliable",
+             "unknown": "reliability unknown", "not measured": "reliability not measured"}
+
+
+@lru_cache(maxsize=1)
+def _regions() -> dict:
+    """ISO 3166-1 alpha-2 -> UN M49 region (Africa, Americas, Asia, Europe, Oceania)."""
+    import country_converter
+
+    data = country_converter.CountryConverter().data
+    names = data["continent"].replace({"America": "Americas"})
+    return dict(zip(data["ISO2"].astype(str), names.astype(str)))
+
+
+def derive_columns(reports: pd.DataFrame) -> pd.DataFrame:
+    """Reports with two derived grouping columns added (a new table).
+
+    ``region``: the UN M49 region of ``outlet_country`` (missing where the country is missing or
+    unknown). ``lineage``: "agency copy" where the report names a ``wire`` or ``derived_from``,
+    else "own reporting".
+    """
+    out = reports.copy()
+    country = out["outlet_country"] if "outlet_country" in out else pd.Series(np.nan, index=out.index)
+    out["region"] = country.map(lambda c: _regions().get(str(c).upper()) if isinstance(c, str) else np.nan)
+    copy = np.zeros(len(out), dtype=bool)
+    for col in ("wire", "derived_from"):
+        if col in out:
+            copy |= out[col].notna().to_numpy()
+    out["lineage"] = np.where(copy, "agency copy", "own reporting")
+    return out
+
+
+def choose_grouping(reports: pd.DataFrame, *, min_group: int = MIN_GROUP,
+                    max_share: float = MAX_SHARE) -> tuple[str | None, str]:
+    """The report column to compare groups by, and why (a sentence).
+
+    Rule: the first of ``GROUPINGS`` (outlet_type, region from outlet_country, language, lineage,
+    outlet_country) that has at least two groups of ``min_group`` or more reports, and whose
+    largest group holds at most ``max_share`` of the reports with a value. ``reports`` should
+    carry the derived columns of :func:`derive_columns`. None when no column qualifies.
+    """
+    tried = []
+    for col in GROUPINGS:
+        if col not in reports or reports[col].notna().sum() == 0:
+            tried.append(f"{col} (absent)")
+            continue
+        sizes = reports[col].value_counts()
+        big = int((sizes >= min_group).sum())
+        share = sizes.iloc[0] / sizes.sum()
+        if big >= 2 and share <= max_share:
+            return col, (f"Reports are grouped by {col}: the first column, in the order "
+                         f"{', '.join(GROUPINGS)}, with two or more groups of at least {min_group} "
+                         f"reports and no group above {max_share:.0%} of them.")
+        tried.append(f"{col} ({big} group(s) of {min_group}+, largest {share:.0%})")
+    return None, ("No report column splits the reports into two or more groups of at least "
+                  f"{min_group} reports with none above {max_share:.0%}: " + "; ".join(tried) + ".")
+
+
+def with_group_sizes(reports: pd.DataFrame, column: str) -> pd.DataFrame:
+    """Reports whose ``column`` values carry their group size, e.g. "private (n=48)" (a new table)."""
+    out = reports.copy()
+    sizes = out[column].value_counts()
+    out[column] = out[column].map(lambda v: f"{v} (n={sizes[v]})" if isinstance(v, str) or pd.notna(v) else v)
+    return out
+
+
+@dataclass
+class Page:
+    """The shared state of one notebook page (see :func:`open_page`)."""
+
+    event: Event
+    final: pd.DataFrame
+    reliability: pd.DataFrame
+    codebook: pd.DataFrame
+    left_out: pd.DataFrame
+    reports: pd.DataFrame
+    group_by: str | None
+    grouping_reason: str
+    source: str
+    figures_dir: str | None = None
+    messages: list = field(default_factory=list)
+
+    def variables(self, role: str) -> list:
+        """The variables of a role that this page uses (unreliable ones left out unless asked)."""
+        return self.codebook.loc[self.codebook["role"] == role, "variable"].tolist()
+
+    def flag(self, variable: str) -> str:
+        """"", "tentative", "unreliable", "reliability unknown" or "reliability not measured"."""
+        row = self.reliability.loc[self.reliability["variable"] == variable, "verdict"]
+        return FLAG_TEXT.get(row.iloc[0], "") if len(row) else ""
+
+    def can(self, *, roles=(), columns=(), terms: bool = False, groups: bool = False,
+            coded: bool = True) -> bool:
+        """Whether a section can be drawn; if not, show one sentence saying what is missing."""
+        why = self.missing(roles=roles, columns=columns, terms=terms, groups=groups, coded=coded)
+        if why:
+            _say(why)
+        return not why
+
+    def missing(self, *, roles=(), columns=(), terms=False, groups=False, coded=True) -> str:
+        """The sentence :meth:`can` shows, or "" when nothing is missing."""
+        for role in roles:
+            if not self.variables(role):
+                dropped = self.left_out.loc[self.left_out["role"] == role, "variable"].tolist()
+                if dropped:
+                    return (f"Nothing to show here: every variable of role {role} is unreliable "
+                            f"({', '.join(dropped)}) and left out; set include_unreliable = True "
+                            "in the parameters to show them with their flag.")
+                return (f"Nothing to show here: the codebook has no {ROLE_WORDS.get(role, role)}. "
+                        "Add such variables to codebook.yaml (see data/README.md) to answer this question.")
+            if coded and not self.final.loc[self.final["variable"].isin(self.variables(role)), "value"].notna().any():
+                return f"Nothing to show here: no report has a consolidated code for any variable of role {role}."
+        for col in columns:
+            if col not in self.reports or self.reports[col].notna().sum() == 0:
+                return (f"Nothing to show here: no report has a value in column {col} of reports.csv. "
+                        f"Add the column {col} (see data/README.md) to answer this question.")
+        if terms and self.event.terms is None:
+            return ("Nothing to show here: the folder has no terms.csv. Write it from the reports' texts "
+                    "with `python -m analysis terms EVENT_DIR --texts FOLDER`.")
+        if groups and self.group_by is None:
+            return "Nothing to show here: " + self.grouping_reason
+        return ""
+
+    def save(self, ax, name: str) -> None:
+        """Save a chart under the page's figures folder (when the main job set one)."""
+        save(ax, name, self.figures_dir)
+
+
+def _say(text: str) -> None:
+    from IPython.display import Markdown, display
+
+    display(Markdown(text))
+
+
+def open_page(event_dir, *, group_by: str | None = None, include_unreliable: bool = False,
+              n_boot: int = 1000, seed: int = 0, figures_dir=None) -> Page:
+    """Load an event and prepare what every page uses.
+
+    Parameters
+    ----------
+    event_dir : str or Path
+        The event folder.
+    group_by : str, optional
+        Report column to compare groups by; None chooses one by :func:`choose_grouping`.
+    include_unreliable : bool, default False
+        Keep variables whose reliability verdict is "unreliable" in the analyses (they are
+        always listed in ``left_out`` otherwise).
+    n_boot, seed : int
+        Bootstrap resamples and seed of the reliability intervals (verdicts need the interval).
+    figures_dir : str, optional
+        Where charts are saved.
+
+    Returns
+    -------
+    Page
+        ``final`` (consolidated codes), ``reliability`` (verdicts per variable), ``codebook``
+        (the variables used), ``left_out`` (``variable, role, verdict, reason``), ``reports``
+        (with derived ``region`` and ``lineage`` and, in the grouping column, labels carrying
+        each group's n), ``group_by`` and ``grouping_reason``, ``source`` (chart source line).
+    """
+    event = load_event(event_dir)
+    final = consolidate(event.codes, event.codebook)
+    rel = reliability(event.codes, event.codebook, coders=independent_coders(event.codes), exclude=(),
+                      n_boot=n_boot, seed=seed)
+    verdict = rel.set_index("variable")["verdict"]
+    bad = event.codebook["variable"].map(verdict).eq("unreliable").to_numpy()
+    left = event.codebook.loc[bad, ["variable", "role"]].assign(verdict="unreliable")
+    left["reason"] = [f"alpha {a:.3f} (95% interval {lo:.3f} to {hi:.3f})"
+                      for a, lo, hi in rel.set_index("variable").loc[left["variable"], ["alpha", "ci_low", "ci_high"]]
+                      .itertuples(index=False)]
+    codebook = event.codebook if include_unreliable else event.codebook.loc[~bad]
+    reports = derive_columns(event.reports)
+    if group_by is None:
+        group_by, reason = choose_grouping(reports)
+    elif group_by not in reports or reports[group_by].notna().sum() == 0:
+        reason = f"the parameter group_by names column {group_by}, which no report has a value in."
+        group_by = None
+    else:
+        reason = f"Reports are grouped by {group_by}, as the parameter group_by asks."
+    if group_by is not None:
+        reports = with_group_sizes(reports, group_by)
+    extra = "coders: " + (", ".join(independent_coders(event.codes)) or "none")
+    return Page(event=event, final=final, reliability=rel, codebook=codebook.reset_index(drop=True),
+                left_out=left.reset_index(drop=True), reports=reports, group_by=group_by,
+                grouping_reason=reason, source=source_line(event.meta["id"], len(event.reports), extra),
+                figures_dir=figures_dir)
