@@ -121,15 +121,63 @@ class Page:
         return FLAG_TEXT.get(row.iloc[0], "") if len(row) else ""
 
     def can(self, *, roles=(), columns=(), terms: bool = False, groups: bool = False,
-            coded: bool = True) -> bool:
+            measured: bool = False, coded: bool = True) -> bool:
         """Whether a section can be drawn; if not, show one sentence saying what is missing."""
-        why = self.missing(roles=roles, columns=columns, terms=terms, groups=groups, coded=coded)
+        why = self.missing(roles=roles, columns=columns, terms=terms, groups=groups, measured=measured,
+                           coded=coded)
         if why:
             _say(why)
         return not why
 
-    def missing(self, *, roles=(), columns=(), terms=False, groups=False, coded=True) -> str:
+    def nonempty(self, table: pd.DataFrame, sentence: str) -> bool:
+        """True when ``table`` has rows; else show ``sentence`` (what there is nothing of)."""
+        if len(table):
+            return True
+        _say(sentence)
+        return False
+
+    def say(self, text: str) -> None:
+        """Show a sentence (Markdown) on the page."""
+        _say(text)
+
+    def mappable(self, distances: pd.DataFrame, *, minimum: int = 3) -> pd.DataFrame | None:
+        """The pairwise table restricted to groups that have a mean divergence with every other.
+
+        Groups that share no coded variable with another get no divergence; they are dropped one
+        at a time (the one missing most pairs first) and named on the page. None, with a
+        sentence, when fewer than ``minimum`` groups remain.
+        """
+        rows = distances[distances["variable"] == "(mean)"]
+        rows = rows[rows["jsd"].notna()]
+        groups = sorted(pd.unique(pd.concat([distances["a"], distances["b"]])), key=str)
+        kept, dropped = list(groups), []
+        while len(kept) >= 2:
+            inside = rows[rows["a"].isin(kept) & rows["b"].isin(kept)]
+            have = pd.concat([inside["a"], inside["b"]]).value_counts().reindex(kept, fill_value=0)
+            short = have[have < len(kept) - 1]
+            if short.empty:
+                break
+            worst = short.sort_values(kind="stable").index[0]
+            kept.remove(worst)
+            dropped.append(worst)
+        if dropped:
+            _say(f"Left out of the map, sharing no coded variable with every other outlet: "
+                 f"{', '.join(map(str, dropped))}.")
+        if len(kept) < minimum:
+            _say(f"Nothing to show here: a map needs at least {minimum} outlets with a divergence "
+                 f"between every pair; {len(kept)} have one.")
+            return None
+        keep = distances["a"].isin(kept) & distances["b"].isin(kept)
+        out = distances[keep].reset_index(drop=True)
+        out.attrs = dict(distances.attrs)
+        return out
+
+    def missing(self, *, roles=(), columns=(), terms=False, groups=False, measured=False, coded=True) -> str:
         """The sentence :meth:`can` shows, or "" when nothing is missing."""
+        if measured and (self.reliability["verdict"] == "not measured").all():
+            return ("Nothing to show here: reliability is not measurable with one coder. Every variable "
+                    "is kept and marked 'reliability not measured'; have a second coder code a "
+                    "subsample of the reports independently to measure it.")
         for role in roles:
             if not self.variables(role):
                 dropped = self.left_out.loc[self.left_out["role"] == role, "variable"].tolist()
@@ -151,6 +199,26 @@ class Page:
         if groups and self.group_by is None:
             return "Nothing to show here: " + self.grouping_reason
         return ""
+
+    def describe(self, roles=()) -> None:
+        """Show, in sentences, the grouping, the variables left out and those to read with care."""
+        _say(self.caveats(roles))
+
+    def caveats(self, roles=()) -> str:
+        """The sentences :meth:`describe` shows (Markdown)."""
+        lines = [self.grouping_reason]
+        left = self.left_out[self.left_out["role"].isin(roles)] if roles else self.left_out
+        if len(left):
+            lines.append("Left out as unreliable (set include_unreliable = True to show them): "
+                         + "; ".join(f"{v} ({r})" for v, r in zip(left["variable"], left["reason"])) + ".")
+        used = self.codebook[self.codebook["role"].isin(roles)] if roles else self.codebook
+        flags = {}
+        for v in used["variable"]:
+            flags.setdefault(self.flag(v), []).append(v)
+        for flag in ("tentative", "unreliable", "reliability unknown", "reliability not measured"):
+            if flags.get(flag):
+                lines.append(f"Read with care, {flag}: {', '.join(flags[flag])}.")
+        return "\n\n".join(lines)
 
     def save(self, ax, name: str) -> None:
         """Save a chart under the page's figures folder (when the main job set one)."""

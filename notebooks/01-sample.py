@@ -15,18 +15,16 @@
 # ---
 
 # %% [markdown] tags=[]
-# # The sample: which outlets, countries and wire copy the coded reports come from
+# # The sample: which reports, from which outlets, when?
 #
-# Before comparing outlets we need to know what the sample holds: how many reports from how many
-# outlets, from which countries and kinds of outlet, which reports reprint another's copy, and when
-# they were published. Run it on any event folder by changing `event_dir`.
+# What the event folder holds, where the reports come from and when they were published.
 
 # %% tags=[]
 # %matplotlib inline
 import pandas as pd
 
-from analysis import load_event, summary
-from analysis.plotting import save, source_line
+from analysis import summary
+from analysis.page import open_page
 from analysis.plotting.sample import plot_composition, plot_timeline
 from analysis.sample import composition, publication_timeline, wire_groups
 
@@ -36,20 +34,22 @@ pd.set_option("display.max_colwidth", 60)
 
 # %% tags=["parameters"]
 event_dir = "../data/cairo-talks-2024-04"  # the event folder
-seed = 0  # random seed (not used here; kept for a uniform interface)
-n_boot = 1000  # bootstrap resamples (not used here)
+seed = 0  # random seed of the bootstraps and permutations
+n_boot = 1000  # bootstrap resamples
 figures_dir = None  # where the main job saves charts; None: charts are not saved
+group_by = None  # report column to compare groups by; None: chosen by the rule in analysis.page
+include_unreliable = False  # True keeps variables whose reliability verdict is "unreliable"
 
 # %% tags=[]
-event = load_event(event_dir)
-source = source_line(event.meta["id"], len(event.reports))
-print(event.meta["title"])
+page = open_page(event_dir, group_by=group_by, include_unreliable=include_unreliable, n_boot=n_boot,
+                 seed=seed, figures_dir=figures_dir)
+print(page.event.meta["title"])
 
 # %% [markdown] tags=[]
 # ## What does the event folder hold?
 
 # %% tags=[]
-summary(event)
+summary(page.event)
 
 # %% [markdown] tags=[]
 # The summary counts reports, outlets, countries, coders and judgements, and how many judgements
@@ -58,31 +58,36 @@ summary(event)
 # ## Which countries do the reports come from?
 
 # %% tags=[]
-ax = plot_composition(composition(event.reports, by="outlet_country"), what="outlet country", source=source)
-save(ax, "01-sample-countries", figures_dir)
+if page.can(columns=["outlet_country"]):
+    ax = plot_composition(composition(page.reports, by="outlet_country"), what="outlet country",
+                          source=page.source)
+    page.save(ax, "01-sample-countries")
 
 # %% [markdown] tags=[]
 # ## What kinds of outlet are they?
 
 # %% tags=[]
-composition(event.reports, by="outlet_type")
+if page.can(columns=["outlet_type"]):
+    display(composition(page.event.reports, by="outlet_type"))
 
 # %% [markdown] tags=[]
 # ## Which reports reprint another report's copy?
 
 # %% tags=[]
-wire_groups(event.reports)
+if page.can(columns=["derived_from"]):
+    display(wire_groups(page.event.reports))
 
 # %% [markdown] tags=[]
 # Each row pairs a report with the report it reworks (`derived_from`). These pairs are where the
 # wire-edits notebook looks for words, claims and figures changed in reprinting.
 #
-# ## When were the reports published, and through which wire?
+# ## When were the reports published?
 
 # %% tags=[]
-ax = plot_timeline(publication_timeline(event.reports, by="wire"), source=source,
-                   title="Reports per day, by the wire copy they carry")
-save(ax, "01-sample-timeline", figures_dir)
+by = "wire" if page.reports["wire"].notna().any() else None
+ax = plot_timeline(publication_timeline(page.event.reports, by=by), source=page.source,
+                   title="Reports per day" + (", by the wire copy they carry" if by else ""))
+page.save(ax, "01-sample-timeline")
 
 # %% [markdown] tags=[]
 # Reports with no wire value are the outlets' own reporting (or the wire was not identified).

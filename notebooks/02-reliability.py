@@ -15,77 +15,91 @@
 # ---
 
 # %% [markdown] tags=[]
-# # Intercoder reliability: could the coders reproduce each other's codes?
+# # Reliability: can the coders' judgements be trusted?
 #
 # Krippendorff's alpha per variable between the independent coders (the adjudicator and machine
-# coders left out), with a bootstrap interval over reports, observed and expected disagreement and
-# percent agreement. Alpha >= 0.800 is reliable, >= 0.667 tentative (Krippendorff 2004); later
-# notebooks treat everything below 0.800 as tentative.
+# coders left out), with a 95% bootstrap interval over reports. A variable is "reliable" when
+# alpha is at least 0.800 and the interval's lower end at least 0.667, "tentative" from 0.667,
+# "unreliable" below; "unknown" when one code holds nearly every value (too little variation to
+# judge), "not measured" when no report was coded twice. Later pages leave unreliable variables
+# out and flag the others.
 
 # %% tags=[]
 # %matplotlib inline
 import pandas as pd
 
-from analysis import load_event
-from analysis.plotting import save, source_line
+from analysis.page import open_page
 from analysis.plotting.reliability import plot_reliability
-from analysis.reliability import (consolidate, disagreements, independent_coders, not_reliable,
-                                  reliability, rule_counts)
+from analysis.quality import coding_design, design_sentence
+from analysis.reliability import disagreements, independent_coders, rule_counts
 
 pd.set_option("display.precision", 3)
 pd.set_option("display.max_rows", 120)
-pd.set_option("display.max_colwidth", 50)
+pd.set_option("display.max_colwidth", 80)
 
 # %% tags=["parameters"]
 event_dir = "../data/cairo-talks-2024-04"  # the event folder
-seed = 0  # random seed of the bootstrap
+seed = 0  # random seed of the bootstraps and permutations
 n_boot = 1000  # bootstrap resamples
 figures_dir = None  # where the main job saves charts; None: charts are not saved
+group_by = None  # report column to compare groups by; None: chosen by the rule in analysis.page
+include_unreliable = False  # True keeps variables whose reliability verdict is "unreliable"
 
 # %% tags=[]
-event = load_event(event_dir)
-coders = independent_coders(event.codes)
-table = reliability(event.codes, event.codebook, coders=coders, exclude=(), n_boot=n_boot, seed=seed)
-source = source_line(event.meta["id"], len(event.reports), "coders: " + ", ".join(coders))
-print("Independent coders:", ", ".join(coders))
+page = open_page(event_dir, group_by=group_by, include_unreliable=include_unreliable, n_boot=n_boot,
+                 seed=seed, figures_dir=figures_dir)
+table = page.reliability.merge(page.event.codebook[["variable", "label"]], on="variable", how="left")
+
+# %% [markdown] tags=[]
+# ## Who coded which reports?
+
+# %% tags=[]
+design = coding_design(page.event.codes)
+page.say(design_sentence(design, n_reports=len(page.event.reports)))
+design
 
 # %% [markdown] tags=[]
 # ## How reliable is each variable?
 
 # %% tags=[]
-ax = plot_reliability(table, source=source)
-save(ax, "02-reliability-alpha", figures_dir)
+if page.can(measured=True):
+    ax = plot_reliability(table, source=page.source)
+    page.save(ax, "02-reliability-alpha")
 
 # %% [markdown] tags=[]
 # ## The table behind the chart
 
 # %% tags=[]
-table[["variable", "level", "alpha", "ci_low", "ci_high", "n_units", "n_pairable", "d_observed",
-       "d_expected", "percent_agreement", "verdict"]]
+table[["variable", "level", "alpha", "ci_low", "ci_high", "n_pairable", "percent_agreement",
+       "alpha_cited", "verdict"]]
 
 # %% [markdown] tags=[]
-# ## Which variables are not (yet) reliable, and why?
+# `n_pairable` is the number of reports the variable's alpha rests on (coded by two or more coders);
+# reports coded by one coder carry the variable's measured reliability. For figures, `alpha` is the
+# agreement on the number where both coders cite one and `alpha_cited` the agreement on whether a
+# number is cited at all.
+#
+# ## Which variables are not reliable, and why?
 
 # %% tags=[]
-table.loc[table["variable"].isin(not_reliable(table)), ["variable", "alpha", "verdict", "note"]]
+table.loc[table["verdict"] != "reliable", ["variable", "alpha", "ci_low", "verdict", "note"]]
 
 # %% [markdown] tags=[]
-# Alpha is undefined where the coders gave a single value to every report (no variation to
-# agree on), and tentative or unreliable where they disagreed more than chance would allow.
-#
 # ## Where did the coders disagree?
 
 # %% tags=[]
-d = disagreements(event.codes, event.codebook, coders=coders, exclude=())
-d.groupby("variable", sort=False, observed=True)["report_id"].nunique().rename("reports with a disagreement").to_frame().T
+d = disagreements(page.event.codes, page.event.codebook, coders=independent_coders(page.event.codes), exclude=())
+(d.groupby("variable", sort=False, observed=True)["report_id"].nunique()
+ .rename("reports with a disagreement").reset_index())
 
 # %% [markdown] tags=[]
 # ## How were the final codes reached?
 
 # %% tags=[]
-rule_counts(consolidate(event.codes, event.codebook))
+rule_counts(page.final)
 
 # %% [markdown] tags=[]
 # `adjudicated`: the adjudicator's code; `unanimous` and `majority`: the coders' shared code;
-# `tie` and `single_coder`: unresolved, left missing rather than picked; `not_coded`: no coder
-# gave a value. Every later notebook uses these consolidated codes.
+# `single_coder`: the one coder who coded it; `machine`: a machine coder's, where no coder coded
+# the report; `tie`: unresolved, left missing rather than picked; `not_coded`: no coder gave a
+# value. Every later page uses these consolidated codes.

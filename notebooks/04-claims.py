@@ -15,21 +15,18 @@
 # ---
 
 # %% [markdown] tags=[]
-# # Claims: who said what, who contradicted whom, and when each account first appeared
+# # Claims: who reported which account, when, and who contradicted whom?
 #
-# Claim variables (role `claim`) code the stance each report takes; the codebook lists pairs of
-# codes that cannot both be true (`contradicts`). This notebook shows the stances by group, every
-# pair of reports that contradict each other, and when each stance first appeared.
+# Claim variables (role `claim`) code what a report said about a contested point; pairs of codes
+# listed under `contradicts` cannot both be true, so reports that carry them contradict each other.
 
 # %% tags=[]
 # %matplotlib inline
 import pandas as pd
 
-from analysis import load_event
-from analysis.framing import claim_stances, claim_timeline, contradictions, label_shares
-from analysis.plotting import save, source_line
+from analysis.framing import claim_stances, claim_timeline, contradictions
+from analysis.page import open_page
 from analysis.plotting.framing import plot_claim_timeline
-from analysis.reliability import consolidate, independent_coders, not_reliable, reliability
 
 pd.set_option("display.precision", 3)
 pd.set_option("display.max_rows", 120)
@@ -37,50 +34,46 @@ pd.set_option("display.max_colwidth", 45)
 
 # %% tags=["parameters"]
 event_dir = "../data/cairo-talks-2024-04"  # the event folder
-seed = 0  # random seed (not used here)
-n_boot = 1000  # bootstrap resamples (not used here)
+seed = 0  # random seed of the bootstraps and permutations
+n_boot = 1000  # bootstrap resamples
 figures_dir = None  # where the main job saves charts; None: charts are not saved
-group_by = "outlet_type"  # report column to compare groups by
+group_by = None  # report column to compare groups by; None: chosen by the rule in analysis.page
+include_unreliable = False  # True keeps variables whose reliability verdict is "unreliable"
 
 # %% tags=[]
-event = load_event(event_dir)
-final = consolidate(event.codes, event.codebook)
-claims = event.codebook.loc[event.codebook["role"] == "claim", "variable"].tolist()
-rel = reliability(event.codes, event.codebook, coders=independent_coders(event.codes), exclude=(), n_boot=0)
-source = source_line(event.meta["id"], len(event.reports))
-print("Claim variables:", ", ".join(claims))
-print("Not reliable (tentative):", ", ".join(v for v in not_reliable(rel) if v in claims) or "none")
+page = open_page(event_dir, group_by=group_by, include_unreliable=include_unreliable, n_boot=n_boot,
+                 seed=seed, figures_dir=figures_dir)
+page.describe(roles=["claim"])
 
 # %% [markdown] tags=[]
 # ## Which stance did each group of outlets take?
 
 # %% tags=[]
-stances = claim_stances(final, event.codebook, event.reports).merge(
-    event.reports[["report_id", group_by]], on="report_id", how="left")
-stances.pivot_table(index=["variable", "value"], columns=group_by, values="report_id", aggfunc="count",
-                    fill_value=0, dropna=False, observed=True)
+if page.can(roles=["claim"], groups=True):
+    stances = claim_stances(page.final, page.codebook, page.reports).merge(
+        page.reports[["report_id", page.group_by]], on="report_id", how="left")
+    display(stances.pivot_table(index=["variable", "value"], columns=page.group_by, values="report_id",
+                                aggfunc="count", fill_value=0, observed=True))
 
 # %% [markdown] tags=[]
 # ## When did each stance first appear, and who carried it?
 
 # %% tags=[]
-timeline = claim_timeline(final, event.codebook, event.reports)
-ax = plot_claim_timeline(timeline, source=source)
-save(ax, "04-claims-timeline", figures_dir)
-
-# %% tags=[]
-timeline[["variable", "value", "first_published", "first_outlet", "n_reports"]]
+if page.can(roles=["claim"]):
+    timeline = claim_timeline(page.final, page.codebook, page.reports)
+    ax = plot_claim_timeline(timeline, source=page.source)
+    page.save(ax, "04-claims-timeline")
+    display(timeline[["variable", "value", "first_published", "first_outlet", "n_reports"]])
 
 # %% [markdown] tags=[]
 # Times are UTC; reports that give only a date count from midnight, so order within a day is not
-# reliable.
+# known.
 #
 # ## Which reports contradict each other?
 
 # %% tags=[]
-pairs = contradictions(final, event.codebook, event.reports)
-print(f"{len(pairs)} contradicting pairs of reports")
-pairs.groupby(["variable", "value_a", "value_b"], observed=True).size().rename("pairs").reset_index()
-
-# %% tags=[]
-pairs[["variable", "outlet_a", "value_a", "evidence_a", "outlet_b", "value_b", "evidence_b"]].head(20)
+if page.can(roles=["claim"]):
+    pairs = contradictions(page.final, page.codebook, page.reports)
+    print(f"{len(pairs)} contradicting pairs of reports")
+    display(pairs.groupby(["variable", "value_a", "value_b"], observed=True).size().rename("pairs").reset_index())
+    display(pairs[["variable", "outlet_a", "value_a", "evidence_a", "outlet_b", "value_b", "evidence_b"]].head(20))

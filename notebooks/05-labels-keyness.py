@@ -15,22 +15,20 @@
 # ---
 
 # %% [markdown] tags=[]
-# # Labels and word choice: which words did each outlet choose for the same people and acts?
+# # Labels and word choice: which words did each outlet use for the same people and events?
 #
-# Label variables (role `label`) code the word a report used in its own voice for a referent. We
-# show which words each group chose, which terms separate two groups of reports (log-odds ratio
-# with an informative Dirichlet prior, Monroe, Colaresi and Quinn 2008), and how far a simple
-# lexicon of label variants agrees with the human coders.
+# Label variables (role `label`) code the word a report chose for a referent. Keyness compares the
+# term counts of two groups of reports (weighted log-odds with an informative Dirichlet prior,
+# Monroe, Colaresi and Quinn 2008).
 
 # %% tags=[]
 # %matplotlib inline
 import pandas as pd
 
-from analysis import load_event
 from analysis.framing import label_distribution, label_shares
 from analysis.lexicon import keyness, lexicon_agreement, lexicon_code
-from analysis.plotting import plot_keyness, plot_label_shares, save, source_line
-from analysis.reliability import consolidate, independent_coders, not_reliable, reliability
+from analysis.page import open_page
+from analysis.plotting import plot_keyness, plot_label_shares
 from analysis.sample import composition
 
 pd.set_option("display.precision", 3)
@@ -38,62 +36,58 @@ pd.set_option("display.max_rows", 120)
 
 # %% tags=["parameters"]
 event_dir = "../data/cairo-talks-2024-04"  # the event folder
-seed = 0  # random seed of the bootstrap
+seed = 0  # random seed of the bootstraps and permutations
 n_boot = 1000  # bootstrap resamples
 figures_dir = None  # where the main job saves charts; None: charts are not saved
-group_by = "outlet_type"  # report column to compare groups by
-keyness_column = "outlet_type"  # report column that splits reports for keyness
-keyness_group = None  # its value for group A (None: the most common value); group B is the rest
+group_by = None  # report column to compare groups by; None: chosen by the rule in analysis.page
+include_unreliable = False  # True keeps variables whose reliability verdict is "unreliable"
 
 # %% tags=[]
-event = load_event(event_dir)
-final = consolidate(event.codes, event.codebook)
-labels = event.codebook.loc[event.codebook["role"] == "label", "variable"].tolist()
-rel = reliability(event.codes, event.codebook, coders=independent_coders(event.codes), exclude=(), n_boot=0)
-source = source_line(event.meta["id"], len(event.reports))
-print("Label variables:", ", ".join(labels))
-print("Not reliable (tentative):", ", ".join(v for v in not_reliable(rel) if v in labels) or "none")
+page = open_page(event_dir, group_by=group_by, include_unreliable=include_unreliable, n_boot=n_boot,
+                 seed=seed, figures_dir=figures_dir)
+keyness_column = None  # report column that splits reports for keyness (None: the page's grouping)
+keyness_group = None  # its value for group A (None: the most common value); group B is the rest
+page.describe(roles=["label"])
 
 # %% [markdown] tags=[]
 # ## Which words were used for each referent, across all reports?
 
 # %% tags=[]
-label_distribution(final, event.codebook)
+if page.can(roles=["label"]):
+    display(label_distribution(page.final, page.codebook))
 
 # %% [markdown] tags=[]
 # ## Which words did each group choose?
 
 # %% tags=[]
-shares = label_shares(final, event.codebook, event.reports, by=group_by)
-for variable in labels:
-    ax = plot_label_shares(shares, variable=variable, by=group_by, source=source)
-    save(ax, f"05-labels-{variable}", figures_dir)
+if page.can(roles=["label"], groups=True):
+    shares = label_shares(page.final, page.codebook, page.reports, by=page.group_by)
+    for variable in page.variables("label"):
+        ax = plot_label_shares(shares, variable=variable, by=page.group_by, source=page.source)
+        page.save(ax, f"05-labels-{variable}")
 
 # %% [markdown] tags=[]
 # ## Which terms separate one group of reports from the rest?
 
 # %% tags=[]
-if event.terms is None:
-    print("This event folder has no terms.csv: no keyness.")
-else:
-    group_a = keyness_group or composition(event.reports, by=keyness_column)["value"].iloc[0]
-    keys = keyness(event.terms, event.reports, column=keyness_column, group_a=group_a)
-    ax = plot_keyness(keys, k=15, source=source)
-    save(ax, "05-keyness", figures_dir)
+column = keyness_column or page.group_by
+if page.can(terms=True, groups=keyness_column is None, columns=[column] if column else []):
+    group_a = keyness_group or composition(page.reports, by=column)["value"].iloc[0]
+    keys = keyness(page.event.terms, page.reports, column=column, group_a=group_a)
+    ax = plot_keyness(keys, k=15, source=page.source)
+    page.save(ax, "05-keyness")
 
 # %% [markdown] tags=[]
 # Terms to the right are used more by the first group, to the left more by the rest; |z| > 1.96
-# marks a difference unlikely under equal use. Term counts cover only the stored text of each page.
+# marks a difference unlikely under equal use. Term counts cover only the text that was coded.
 #
-# ## Does a lexicon of label variants agree with the human coders?
+# ## Does a lexicon of label variants agree with the coders?
 
 # %% tags=[]
-if event.terms is None:
-    print("This event folder has no terms.csv: no lexicon coding.")
-else:
-    lex = lexicon_code(event.terms, None, event.codebook)
-    display(lexicon_agreement(lex, final, event.codebook, n_boot=n_boot, seed=seed))
+if page.can(terms=True, roles=["label"]):
+    lex = lexicon_code(page.event.terms, None, page.codebook)
+    display(lexicon_agreement(lex, page.final, page.codebook, n_boot=n_boot, seed=seed))
 
 # %% [markdown] tags=[]
 # The lexicon reads English term counts only; where it covers no label variable of an event the
-# table is empty. Its agreement with the humans is the baseline the machine coder must beat.
+# table is empty. Its agreement with the coders is the baseline the machine coder must beat.

@@ -26,42 +26,43 @@
 # %matplotlib inline
 import pandas as pd
 
-from analysis import load_event
 from analysis.framing import (completeness, fact_matrix, figure_deviations, figure_spread, source_diversity,
                               source_mix)
-from analysis.plotting import save, source_line
+from analysis.page import open_page
 from analysis.plotting.framing import plot_fact_matrix, plot_figure_deviations, plot_source_mix
-from analysis.reliability import consolidate
 
 pd.set_option("display.precision", 3)
 pd.set_option("display.max_rows", 120)
 
 # %% tags=["parameters"]
 event_dir = "../data/cairo-talks-2024-04"  # the event folder
-seed = 0  # random seed (not used here)
-n_boot = 1000  # bootstrap resamples (not used here)
+seed = 0  # random seed of the bootstraps and permutations
+n_boot = 1000  # bootstrap resamples
 figures_dir = None  # where the main job saves charts; None: charts are not saved
-group_by = "outlet_type"  # report column to compare groups by
+group_by = None  # report column to compare groups by; None: chosen by the rule in analysis.page
+include_unreliable = False  # True keeps variables whose reliability verdict is "unreliable"
 
 # %% tags=[]
-event = load_event(event_dir)
-final = consolidate(event.codes, event.codebook)
-source = source_line(event.meta["id"], len(event.reports))
-deviations = figure_deviations(final, event.codebook, event.figures, event.reports)
+page = open_page(event_dir, group_by=group_by, include_unreliable=include_unreliable, n_boot=n_boot,
+                 seed=seed, figures_dir=figures_dir)
+page.describe(roles=["figure", "fact", "source"])
 
 # %% [markdown] tags=[]
 # ## How far do the cited figures stray from the reference values?
 
 # %% tags=[]
-figure_spread(final, event.codebook, event.figures, event.reports)
+if page.can(roles=["figure"]):
+    display(figure_spread(page.final, page.codebook, page.event.figures, page.reports))
 
 # %% [markdown] tags=[]
 # ## Which number did each report cite, and on whose authority?
 
 # %% tags=[]
-first_figure = event.codebook.loc[event.codebook["role"] == "figure", "variable"].iloc[0]
-ax = plot_figure_deviations(deviations, variable=first_figure, source=source)
-save(ax, "06-figure-deviations", figures_dir)
+if page.can(roles=["figure"]):
+    deviations = figure_deviations(page.final, page.codebook, page.event.figures, page.reports)
+    for variable in page.variables("figure"):
+        ax = plot_figure_deviations(deviations, variable=variable, source=page.source)
+        page.save(ax, f"06-figure-{variable}")
 
 # %% [markdown] tags=[]
 # The dashed line is the reference value from `event.yaml`; a report's number usually differs
@@ -70,21 +71,22 @@ save(ax, "06-figure-deviations", figures_dir)
 # ## What did each group of outlets leave out?
 
 # %% tags=[]
-ax = plot_fact_matrix(fact_matrix(final, event.codebook, event.reports, by=group_by), by=group_by,
-                      source=source)
-save(ax, "06-fact-matrix", figures_dir)
+if page.can(roles=["fact"], groups=True):
+    ax = plot_fact_matrix(fact_matrix(page.final, page.codebook, page.reports, by=page.group_by),
+                          by=page.group_by, source=page.source)
+    page.save(ax, "06-fact-matrix")
 
 # %% tags=[]
-completeness(final, event.codebook, event.reports, by="outlet").sort_values(
-    ["completeness", "outlet"], ascending=[False, True]).reset_index(drop=True)
+if page.can(roles=["fact"]):
+    display(completeness(page.final, page.codebook, page.reports, by="outlet").sort_values(
+        ["completeness", "outlet"], ascending=[False, True]).reset_index(drop=True))
 
 # %% [markdown] tags=[]
 # ## Whom did each group quote?
 
 # %% tags=[]
-ax = plot_source_mix(source_mix(final, event.codebook, event.reports, by=group_by), by=group_by,
-                     source=source)
-save(ax, "06-source-mix", figures_dir)
-
-# %% tags=[]
-source_diversity(final, event.codebook, event.reports, by=group_by)
+if page.can(roles=["source"], groups=True):
+    ax = plot_source_mix(source_mix(page.final, page.codebook, page.reports, by=page.group_by),
+                         by=page.group_by, source=page.source)
+    page.save(ax, "06-source-mix")
+    display(source_diversity(page.final, page.codebook, page.reports, by=page.group_by))

@@ -15,19 +15,17 @@
 # ---
 
 # %% [markdown] tags=[]
-# # Wire edits: what did outlets change when they reprinted another report's copy?
+# # Wire edits: what did reprints change in the copy they carried?
 #
-# For every report whose `derived_from` names another report of the event, the labels, claims,
-# figures, facts and sources that differ from its source: changed (both coded, different codes),
-# added or dropped. Unresolved codes are never compared.
+# A report with `derived_from` reworks another report (or wire story). Comparing its codes with
+# its source's shows the edits: a label swapped, a claim dropped, a figure updated.
 
 # %% tags=[]
 # %matplotlib inline
 import pandas as pd
 
-from analysis import load_event
-from analysis.plotting import plot_wire_edits, save, source_line
-from analysis.reliability import consolidate
+from analysis.page import open_page
+from analysis.plotting import plot_wire_edits
 from analysis.sample import wire_groups
 from analysis.wire import wire_edit_summary, wire_edits
 
@@ -37,37 +35,45 @@ pd.set_option("display.max_colwidth", 45)
 
 # %% tags=["parameters"]
 event_dir = "../data/cairo-talks-2024-04"  # the event folder
-seed = 0  # random seed (not used here)
-n_boot = 1000  # bootstrap resamples (not used here)
+seed = 0  # random seed of the bootstraps and permutations
+n_boot = 1000  # bootstrap resamples
 figures_dir = None  # where the main job saves charts; None: charts are not saved
+group_by = None  # report column to compare groups by; None: chosen by the rule in analysis.page
+include_unreliable = False  # True keeps variables whose reliability verdict is "unreliable"
 
 # %% tags=[]
-event = load_event(event_dir)
-final = consolidate(event.codes, event.codebook)
-edits = wire_edits(final, event.codebook, event.reports)
-source = source_line(event.meta["id"], len(event.reports))
-print(f"{len(wire_groups(event.reports))} reprints; {len(edits)} edits")
+page = open_page(event_dir, group_by=group_by, include_unreliable=include_unreliable, n_boot=n_boot,
+                 seed=seed, figures_dir=figures_dir)
+page.describe()
+
+# %% tags=[]
+if page.can(columns=["derived_from"]):
+    edits = wire_edits(page.final, page.codebook, page.reports)
+    print(f"{len(wire_groups(page.event.reports))} reprints; {len(edits)} edits")
 
 # %% [markdown] tags=[]
 # ## Which outlets changed the most, and what?
 
 # %% tags=[]
-ax = plot_wire_edits(wire_edit_summary(edits), source=source)
-save(ax, "08-wire-edits", figures_dir)
+if page.can(columns=["derived_from"]) and page.nonempty(edits, "No reprint differs from its source in any coded variable."):
+    ax = plot_wire_edits(wire_edit_summary(edits), source=page.source)
+    page.save(ax, "08-wire-edits")
 
 # %% [markdown] tags=[]
 # ## Which words did reprints change?
 
 # %% tags=[]
-edits.loc[edits["role"] == "label", ["outlet", "source_outlet", "variable", "source_value", "value",
-                                     "evidence"]]
+if page.can(columns=["derived_from"]) and page.nonempty(edits, "No reprint differs from its source in any coded variable."):
+    display(edits.loc[edits["role"] == "label", ["outlet", "source_outlet", "variable", "source_value",
+                                                 "value", "evidence"]])
 
 # %% [markdown] tags=[]
 # ## Every edit, by reprint
 
 # %% tags=[]
-edits[["outlet", "source_outlet", "variable", "role", "change", "source_value", "value"]]
+if page.can(columns=["derived_from"]) and page.nonempty(edits, "No reprint differs from its source in any coded variable."):
+    display(edits[["outlet", "source_outlet", "variable", "role", "change", "source_value", "value"]])
 
 # %% [markdown] tags=[]
-# A reprint may be shorter than its source in the stored text (pages are stored from their
-# beginning), so a "dropped" fact can also mean the stored opening did not reach it.
+# A reprint may be shorter than its source in the coded text, so a "dropped" fact can also mean
+# the coded text did not reach it.

@@ -1,6 +1,8 @@
 """Chart of intercoder reliability: alpha per variable with its interval and the usual thresholds."""
 from __future__ import annotations
 
+import textwrap
+
 import numpy as np
 
 from ._style import PALETTE, finish, new_axes
@@ -18,7 +20,7 @@ def plot_reliability(table, *, ax=None, title: str | None = None, source: str = 
     where it does not. Labels are the codebook's variable labels when the table has a ``label``
     column.
     """
-    ax = new_axes(ax, height=max(3.5, 0.22 * len(table) + 1.5))
+    ax = new_axes(ax, width=10.0, height=max(3.5, 0.24 * len(table) + 1.5))
     t = table.reset_index(drop=True)
     y = np.arange(len(t))[::-1]
     lo = t["alpha"].where(t["alpha"].notna())
@@ -41,8 +43,9 @@ def plot_reliability(table, *, ax=None, title: str | None = None, source: str = 
                     elinewidth=1, capsize=2, label=verdict, zorder=3)
     for x in (0.667, 0.8):
         ax.axvline(x, color="#555555", linestyle="--", linewidth=0.8, zorder=1)
-    names = t["label"] if "label" in t else t["variable"]
-    ax.set_yticks(y, names.tolist())
+    names = t["label"].fillna(t["variable"]) if "label" in t else t["variable"]
+    ax.set_yticks(y, [textwrap.shorten(str(n), 48, placeholder="...") if len(str(n)) > 48 else str(n)
+                      for n in names])
     left = min(-0.1, float(np.nanmin(t["ci_low"].to_numpy(dtype=float))) - 0.05) if lo.notna().any() else -0.1
     ax.set_xlim(max(left, -1.0), 1.02)
     ax.legend(frameon=False, loc="lower left")
