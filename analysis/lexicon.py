@@ -1,7 +1,7 @@
 """Word choice: which words set groups of reports apart, and label codes read from the words.
 
-- :func:`keyness`: terms that distinguish two groups of reports, by the log-odds ratio with an
-  informative Dirichlet prior (Monroe, Colaresi and Quinn 2008);
+- :func:`keyness`: terms that distinguish two groups of reports (defined in
+  :mod:`analysis.keyness`, importable from here);
 - :func:`read_lexicon`: a label lexicon (YAML), by default ``analysis/lexicons/labels.yaml``;
 - :func:`lexicon_code`: codes of the codebook's label variables read from term counts or texts;
 - :func:`lexicon_agreement`: Krippendorff's alpha between those codes and the human ones.
@@ -21,14 +21,13 @@ import numpy as np
 import pandas as pd
 
 from ._yaml import read_yaml
-from .divergence import _two_groups
 from .errors import DataError, Problem
 from .errors import check_columns as _check_columns
-from .text import _SENTENCE, tokenize
+from .keyness import keyness
+from .text import clean_terms, sentences, tokenize
 
 __all__ = ["keyness", "read_lexicon", "lexicon_code", "lexicon_agreement"]
 
-KEYNESS_COLUMNS = ("term", "count_a", "count_b", "delta", "variance", "z", "rank")
 LEXICON_CODE_COLUMNS = ("report_id", "coder", "variable", "value", "evidence")
 AGREEMENT_COLUMNS = ("variable", "alpha", "ci_low", "ci_high", "n_units", "n_pairable",
                      "percent_agreement", "verdict", "note")
@@ -41,150 +40,6 @@ NONE_CODES = ("none", "not_mentioned", "absent", "not_referred", "not_named")
 _QUOTED = (r"\"[^\"\n]{0,400}\"", r"“[^”\n]{0,400}”", r"«[^»\n]{0,400}»")
 _ENTRY_KEYS = {"referent", "variable", "codes", "mentions", "unmarked", "absent", "description"}
 _MENTION = object()
-
-
-# ---------------------------------------------------------------------------------------------
-# keyness
-# ---------------------------------------------------------------------------------------------
-
-def keyness(terms, reports, *, column, group_a, group_b=None, prior="informative", alpha0=None,
-            min_count=3):
-    """Terms that distinguish two groups of reports: log-odds ratios with a Dirichlet prior.
-
-    Parameters
-    ----------
-    terms : DataFrame
-        ``report_id, term, count`` (``Event.terms``, or :func:`analysis.text.term_counts`).
-        A term with one space is a bigram, with none a unigram.
-    reports : DataFrame
-        ``report_id`` and ``column``.
-    column : str
-        The report column that defines the groups, e.g. ``"outlet_type"`` or ``"outlet"``.
-    group_a : value or list of values
-        The value(s) of ``column`` of group A.
-    group_b : value or list of values, optional
-        The value(s) of group B; default every other report with a value in ``column``.
-    prior : {"informative", "uniform"}, default "informative"
-        "informative": :math:`\\alpha_w = \\alpha_0 \\pi_w` with :math:`\\pi_w` the share of term
-        w in the pooled corpus (all reports of ``terms``); "uniform": the same
-        :math:`\\alpha_w = \\alpha_0 / V` for all V terms.
-    alpha0 : float, optional
-        The prior's total weight :math:`\\alpha_0`. Default: for "informative", the size of the
-        pooled corpus, so that :math:`\\alpha_w` is the pooled count of w; for "uniform",
-        0.01 V, so that :math:`\\alpha_w = 0.01`.
-    min_count : int, default 3
-        Terms seen fewer times than this in the two groups together are left out of the table
-        (they still count in the group sizes and the prior).
-
-    Returns
-    -------
-    DataFrame
-        ``term, count_a, count_b, delta, variance, z, rank``, sorted by rank: ``count_*`` the
-        term's count in each group, ``delta`` the log-odds ratio (positive: more typical of A),
-        ``variance`` its approximate variance, ``z = delta / sqrt(variance)``, ``rank`` 1 for
-        the term most typical of A (the largest z; ties by term). ``attrs`` holds
-        ``group_a``, ``group_b``, ``column``, and the number of reports in each group
-        (``n_reports_a``, ``n_reports_b``).
-
-    Notes
-    -----
-    Monroe, Colaresi and Quinn (2008), section 3.5.2, eq. 16, 18, 20 and 22, with
-    :math:`y_w^i` the count of term w in group i, :math:`n^i` the group's total count and
-    :math:`\\alpha_w`, :math:`\\alpha_0 = \\sum_w \\alpha_w` the prior:
-
-    .. math::
-
-        \\hat\\delta_w^{(a-b)} = \\log\\frac{y_w^a + \\alpha_w}{n^a + \\alpha_0 - y_w^a - \\alpha_w}
-          - \\log\\frac{y_w^b + \\alpha_w}{n^b + \\alpha_0 - y_w^b - \\alpha_w},
-
-        \\sigma^2(\\hat\\delta_w^{(a-b)}) \\approx \\frac{1}{y_w^a + \\alpha_w}
-          + \\frac{1}{y_w^b + \\alpha_w}, \\qquad
-        z_w = \\hat\\delta_w^{(a-b)} / \\sqrt{\\sigma^2(\\hat\\delta_w^{(a-b)})}.
-
-    The variance is the paper's approximation (eq. 20), which keeps only the terms of the two
-    counts and drops those of the rest of the vocabulary.
-
-    Unigrams and bigrams are two vocabularies: each is a multinomial of its own, with its own
-    :math:`n^i`, :math:`\\alpha_0` and prior, since a bigram's words are also counted as
-    unigrams. z-scores are comparable across the two. A vocabulary of a single term (e.g. one
-    trigram) is left out: its log-odds are undefined.
-
-    The default prior gives the pooled corpus as much weight as the data: estimates are
-    shrunk towards the corpus-wide rate, so that rare terms do not top the list on a count of
-    two. Pass a smaller ``alpha0`` for less shrinkage.
-
-    References
-    ----------
-    Monroe, B. L., Colaresi, M. P., & Quinn, K. M. (2008). Fightin' words: Lexical feature
-    selection and evaluation for identifying the content of political conflict. Political
-    Analysis, 16(4), 372-403. https://doi.org/10.1093/pan/mpn018
-    """
-    _check_columns(terms, ("report_id", "term", "count"), "terms")
-    _check_columns(reports, ("report_id",), "reports")
-    if prior not in ("informative", "uniform"):
-        raise ValueError(f"prior must be 'informative' or 'uniform', not {prior!r}")
-    if alpha0 is not None and (isinstance(alpha0, bool) or not isinstance(alpha0, (int, float, np.number))
-                               or not alpha0 > 0):
-        raise ValueError(f"alpha0 must be a number > 0 or None, not {alpha0!r}")
-    if isinstance(min_count, bool) or not isinstance(min_count, (int, np.integer)) or min_count < 0:
-        raise ValueError(f"min_count must be a whole number >= 0, not {min_count!r}")
-    in_a, in_b = _two_groups(reports, column=column, group_a=group_a, group_b=group_b)
-    ids = reports["report_id"].astype(str)
-    ids_a, ids_b = set(ids[in_a.to_numpy()]), set(ids[in_b.to_numpy()])
-
-    t = _clean_terms(terms)
-    t = t.assign(_order=t["term"].str.count(" ") + 1,
-                 _side=np.select([t["report_id"].isin(ids_a), t["report_id"].isin(ids_b)],
-                                 ["a", "b"], default=""))
-    parts = []
-    for _, sub in t.groupby("_order", sort=True, observed=True):
-        part = _keyness_one_order(sub, prior=prior, alpha0=alpha0)
-        if part is not None:
-            parts.append(part)
-    if not parts:
-        raise ValueError("keyness needs at least two distinct terms in the term table")
-    out = pd.concat(parts, ignore_index=True)
-    if not (out["count_a"].sum() > 0 and out["count_b"].sum() > 0):
-        empty = "group_a" if out["count_a"].sum() == 0 else "group_b"
-        raise ValueError(f"{empty} has no terms in the term table")
-    out = out[out["count_a"] + out["count_b"] >= min_count]
-    out = out.sort_values(["z", "term"], ascending=[False, True], kind="stable").reset_index(drop=True)
-    out["rank"] = np.arange(1, len(out) + 1, dtype=np.int64)
-    for c in ("count_a", "count_b"):
-        out[c] = out[c].astype(np.int64)
-    out = out[list(KEYNESS_COLUMNS)]
-    out.attrs.update(column=column, group_a=group_a, group_b=group_b if group_b is not None else "rest",
-                     n_reports_a=len(ids_a), n_reports_b=len(ids_b))
-    return out
-
-
-def _keyness_one_order(sub, *, prior, alpha0):
-    pooled = sub.groupby("term", sort=True, observed=True)["count"].sum()
-    vocabulary = pooled.index
-    ya = sub[sub["_side"] == "a"].groupby("term", observed=True)["count"].sum().reindex(vocabulary, fill_value=0)
-    yb = sub[sub["_side"] == "b"].groupby("term", observed=True)["count"].sum().reindex(vocabulary, fill_value=0)
-    ya, yb, pooled = (s.to_numpy(dtype=np.float64) for s in (ya, yb, pooled))
-    total = pooled.sum()
-    if total == 0 or len(pooled) < 2:
-        # a vocabulary of one term has odds p / (1 - p) with p = 1: nothing to compare
-        return None
-    n_a, n_b = ya.sum(), yb.sum()
-    if prior == "informative":
-        a0 = total if alpha0 is None else float(alpha0)
-        alpha = a0 * pooled / total
-    else:
-        a0 = 0.01 * len(pooled) if alpha0 is None else float(alpha0)
-        alpha = np.full(len(pooled), a0 / len(pooled))
-    # Monroe et al. (2008), eq. 16 (with eq. 18's informative prior)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        delta = (np.log(ya + alpha) - np.log(n_a + a0 - ya - alpha)
-                 - np.log(yb + alpha) + np.log(n_b + a0 - yb - alpha))
-        variance = 1.0 / (ya + alpha) + 1.0 / (yb + alpha)  # eq. 20
-        z = delta / np.sqrt(variance)  # eq. 22
-    keep = (ya + yb) > 0
-    return pd.DataFrame({"term": vocabulary[keep],
-                         "count_a": ya[keep], "count_b": yb[keep], "delta": delta[keep],
-                         "variance": variance[keep], "z": z[keep]})
 
 
 # ---------------------------------------------------------------------------------------------
@@ -433,7 +288,7 @@ def lexicon_code(data, lexicon, codebook):
         found = _code_texts(data, rules, index)
     else:
         _check_columns(data, ("report_id", "term", "count"), "data")
-        found = _code_terms(_clean_terms(data), rules, index)
+        found = _code_terms(clean_terms(data), rules, index)
     order = {r.variable: i for i, r in enumerate(rules)}
     out = pd.DataFrame(found, columns=["report_id", "variable", "value", "evidence"])
     out.insert(1, "coder", LEXICON_CODER)
@@ -485,8 +340,8 @@ def _code_texts(data, rules, index):
         text = unicodedata.normalize("NFKC", quoted.sub(" . ", text))
         first = [None] * len(rules)
         mention = [None] * len(rules)
-        for sentence in _SENTENCE.split(text):
-            for hit in _matches(tokenize(sentence), index):
+        for toks in sentences(text):
+            for hit in _matches(toks, index):
                 for i, code in index.owners[hit]:
                     if code is _MENTION:
                         if mention[i] is None:
@@ -612,22 +467,3 @@ def lexicon_agreement(lex_codes, final, codebook, *, n_boot=1000, seed=0):
     table = reliability(codes, cb, coders=[LEXICON_CODER, HUMAN_CODER], exclude=(), n_boot=n_boot,
                         seed=seed)
     return table[list(AGREEMENT_COLUMNS)].reset_index(drop=True)
-
-
-# ---------------------------------------------------------------------------------------------
-# checks
-# ---------------------------------------------------------------------------------------------
-
-
-def _clean_terms(terms):
-    t = terms[["report_id", "term", "count"]]
-    counts = pd.to_numeric(t["count"], errors="coerce")
-    bad = counts.isna() | (counts < 0)
-    if bad.any():
-        i = int(np.flatnonzero(bad.to_numpy())[0])
-        raise DataError(Problem("terms", f"count {t['count'].iloc[i]!r} of term {t['term'].iloc[i]!r} "
-                                "is not a count", row=i + 2, column="count", value=t["count"].iloc[i],
-                                accepted="a whole number >= 0"))
-    return pd.DataFrame({"report_id": t["report_id"].astype(str).to_numpy(),
-                         "term": t["term"].astype(str).str.lower().to_numpy(),
-                         "count": counts.to_numpy(dtype=np.float64)})

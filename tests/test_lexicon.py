@@ -1,22 +1,17 @@
-"""Tests of analysis.lexicon: keyness (Monroe et al. 2008), the label lexicon, lexicon coding."""
-import math
+"""Tests of analysis.lexicon: the label lexicon and lexicon coding (keyness: tests/test_keyness.py)."""
 from pathlib import Path
 
 import krippendorff
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 from analysis._yaml import read_yaml
 from analysis.codebook import parse_codebook
 from analysis.errors import DataError
-from analysis.lexicon import keyness, lexicon_agreement, lexicon_code, read_lexicon
+from analysis.lexicon import lexicon_agreement, lexicon_code, read_lexicon
 from analysis.text import term_counts
 
-FAST = settings(max_examples=25, deadline=None, database=None, derandomize=True,
-                suppress_health_check=[HealthCheck.too_slow])
 CAIRO = Path(__file__).resolve().parents[1] / "data" / "cairo-talks-2024-04"
 LABELS = ["label_captives", "label_palestinian_prisoners", "label_war", "label_hamas", "label_alqahera"]
 
@@ -38,112 +33,6 @@ def terms_table(per_report):
 
 def coded(table):
     return {(r, v): x for r, v, x in zip(table["report_id"], table["variable"], table["value"])}
-
-
-# --- keyness ------------------------------------------------------------------------------------
-
-@pytest.fixture
-def small():
-    # group A (state): hostages 4, talks 6 (n_a = 10); group B (private): hostages 1,
-    # prisoners 3, talks 6 (n_b = 10); pooled: hostages 5, prisoners 3, talks 12 (20 words)
-    terms = terms_table({"s1": {"hostages": 3, "talks": 2}, "s2": {"hostages": 1, "talks": 4},
-                         "p1": {"hostages": 1, "prisoners": 3, "talks": 6}})
-    reports = pd.DataFrame({"report_id": ["s1", "s2", "p1"], "outlet_type": ["state", "state", "private"]})
-    return terms, reports
-
-
-def test_keyness_worked_example_default_prior(small):
-    terms, reports = small
-    table = keyness(terms, reports, column="outlet_type", group_a="state", min_count=1).set_index("term")
-    assert list(table.reset_index().columns) == ["term", "count_a", "count_b", "delta", "variance", "z", "rank"]
-    # Monroe, Colaresi & Quinn (2008), eq. 16, 20, 22, with the default informative prior:
-    # alpha0 = 20 (the pooled corpus), alpha_w = pooled count: hostages 5, prisoners 3, talks 12.
-    # hostages: delta = log((4+5)/(10+20-4-5)) - log((1+5)/(10+20-1-5))
-    #                 = log(9/21) - log(6/24) = -0.847298 + 1.386294 = 0.538997
-    #           var   = 1/(4+5) + 1/(1+5) = 0.111111 + 0.166667 = 0.277778
-    #           z     = 0.538997 / sqrt(0.277778) = 0.538997 / 0.527046 = 1.022674
-    assert table.loc["hostages", "delta"] == pytest.approx(0.538997, abs=1e-6)
-    assert table.loc["hostages", "variance"] == pytest.approx(0.277778, abs=1e-6)
-    assert table.loc["hostages", "z"] == pytest.approx(1.022674, abs=1e-6)
-    # prisoners: delta = log((0+3)/(10+20-0-3)) - log((3+3)/(10+20-3-3)) = log(3/27) - log(6/24)
-    #                  = log(4/9) = -0.810930; var = 1/3 + 1/6 = 0.5; z = -0.810930/0.707107 = -1.146829
-    assert table.loc["prisoners", "delta"] == pytest.approx(-0.810930, abs=1e-6)
-    assert table.loc["prisoners", "variance"] == pytest.approx(0.5)
-    assert table.loc["prisoners", "z"] == pytest.approx(-1.146829, abs=1e-6)
-    # talks: 6 of 10 in both groups: delta = 0
-    assert table.loc["talks", "delta"] == pytest.approx(0.0, abs=1e-12)
-    assert table["rank"].to_dict() == {"hostages": 1, "talks": 2, "prisoners": 3}
-    assert table.loc["hostages", ["count_a", "count_b"]].tolist() == [4, 1]
-
-
-def test_keyness_worked_example_smaller_prior(small):
-    terms, reports = small
-    table = keyness(terms, reports, column="outlet_type", group_a="state", alpha0=10,
-                    min_count=1).set_index("term")
-    # alpha0 = 10: alpha_w = 10 * pooled share: hostages 10*5/20 = 2.5, prisoners 1.5, talks 6
-    # hostages: delta = log(6.5/(10+10-6.5)) - log(3.5/(10+10-3.5)) = log(6.5/13.5) - log(3.5/16.5)
-    #                 = -0.730888 + 1.550597 = 0.819710; var = 1/6.5 + 1/3.5 = 0.439560
-    #           z     = 0.819710 / 0.662994 = 1.236377
-    assert table.loc["hostages", "delta"] == pytest.approx(0.819710, abs=1e-6)
-    assert table.loc["hostages", "variance"] == pytest.approx(0.439560, abs=1e-6)
-    assert table.loc["hostages", "z"] == pytest.approx(1.236377, abs=1e-6)
-
-
-def test_keyness_uniform_prior(small):
-    terms, reports = small
-    table = keyness(terms, reports, column="outlet_type", group_a="state", prior="uniform",
-                    min_count=1).set_index("term")
-    # alpha_w = 0.01 for every term, alpha0 = 0.03 (three terms)
-    # hostages: log(4.01/(10.03-4.01)) - log(1.01/(10.03-1.01)) = log(4.01/6.02) - log(1.01/9.02)
-    expected = math.log(4.01 / 6.02) - math.log(1.01 / 9.02)
-    assert table.loc["hostages", "delta"] == pytest.approx(expected, abs=1e-12)
-    assert table.loc["hostages", "variance"] == pytest.approx(1 / 4.01 + 1 / 1.01)
-
-
-def test_keyness_bigrams_are_a_separate_vocabulary(small):
-    terms, reports = small
-    plain = keyness(terms, reports, column="outlet_type", group_a="state", min_count=1)
-    more = pd.concat([terms, terms_table({"s1": {"the hostages": 2}, "p1": {"the prisoners": 3}})])
-    both = keyness(more, reports, column="outlet_type", group_a="state", min_count=1)
-    uni = both[~both["term"].str.contains(" ")].set_index("term")
-    pd.testing.assert_series_equal(uni["z"], plain.set_index("term")["z"].loc[uni.index])
-    assert {"the hostages", "the prisoners"} <= set(both["term"])
-
-
-def test_keyness_min_count_and_groups(small):
-    terms, reports = small
-    table = keyness(terms, reports, column="outlet_type", group_a="state", min_count=6)
-    assert set(table["term"]) == {"talks"}                           # hostages 5, prisoners 3
-    assert table.attrs["group_a"] == "state" and table.attrs["group_b"] == "rest"
-    with pytest.raises(ValueError, match="no report"):
-        keyness(terms, reports, column="outlet_type", group_a="tabloid")
-
-
-@FAST
-@given(st.lists(st.tuples(st.sampled_from(["r1", "r2", "r3", "r4"]),
-                          st.sampled_from(["war", "truce", "hostages", "talks", "gaza"]),
-                          st.integers(1, 9)), min_size=6, max_size=25))
-def test_keyness_antisymmetric_and_order_free(rows):
-    terms = pd.DataFrame(rows, columns=["report_id", "term", "count"]).groupby(
-        ["report_id", "term"], as_index=False)["count"].sum()
-    reports = pd.DataFrame({"report_id": ["r1", "r2", "r3", "r4"], "g": ["a", "a", "b", "b"]})
-    sides = set(terms.loc[terms["report_id"].isin(["r1", "r2"]), "term"]), \
-        set(terms.loc[terms["report_id"].isin(["r3", "r4"]), "term"])
-    if not sides[0] or not sides[1]:
-        return
-    if terms["term"].nunique() < 2:
-        with pytest.raises(ValueError, match="two distinct terms"):
-            keyness(terms, reports, column="g", group_a="a")
-        return
-    before = terms.copy()
-    ab = keyness(terms, reports, column="g", group_a="a", min_count=1).set_index("term")
-    ba = keyness(terms, reports, column="g", group_a="b", min_count=1).set_index("term")
-    pd.testing.assert_frame_equal(terms, before)
-    np.testing.assert_allclose(ab["delta"], -ba.loc[ab.index, "delta"], atol=1e-12)
-    np.testing.assert_allclose(ab["z"], -ba.loc[ab.index, "z"], atol=1e-12)
-    assert (ab["variance"] > 0).all() and np.isfinite(ab["z"]).all()
-    shuffled = keyness(terms.sample(frac=1, random_state=1), reports, column="g", group_a="a", min_count=1)
-    pd.testing.assert_frame_equal(ab.reset_index(), shuffled)
 
 
 # --- the package lexicon ------------------------------------------------------------------------

@@ -7,9 +7,12 @@ a title, labelled axes, a source line and the colour-blind-safe palette of
 """
 from __future__ import annotations
 
+import textwrap
+
 import numpy as np
 import pandas as pd
 from matplotlib.lines import Line2D
+from matplotlib.transforms import ScaledTranslation
 
 from ..divergence import _leaf_order, _mean_matrix
 from ..wire import WIRE_ROLES
@@ -20,8 +23,7 @@ __all__ = ["plot_divergence_heatmap", "plot_outlet_map", "plot_consensus", "plot
 
 DEFAULT_SOURCE = "Source: coded reports"
 JSD_UNIT = "Jensen-Shannon divergence (bits, 0 = same codes, 1 = no code in common)"
-# two-sided 5% level of a standard normal z-score
-Z_95 = 1.96
+_GREY = "#BBBBBB"
 _MAX_ANNOTATED = 20
 
 
@@ -166,18 +168,20 @@ def plot_consensus(consensus, *, ax=None, source=None, title=None):
 
 
 def plot_keyness(keys, *, k=15, ax=None, source=None, title=None, labels=None):
-    """The terms most typical of each group: z-scores of the log-odds ratio.
+    """The terms most typical of each group: z-scores of the log-odds ratio, tested terms in colour.
 
     Parameters
     ----------
     keys : DataFrame
-        The result of :func:`analysis.lexicon.keyness`: ``term, z, rank``.
+        The result of :func:`analysis.keyness.keyness`: ``term, z, rank`` and ``significant``
+        (a table without ``significant`` is drawn all in colour, as untested).
     k : int, default 15
         Terms shown on each side.
     ax, source, title
-        As in :func:`plot_divergence_heatmap`.
+        As in :func:`plot_divergence_heatmap`; a long title is wrapped.
     labels : (str, str), optional
-        Names of groups A and B; default from ``keys.attrs``.
+        Names of groups A and B; default from ``keys.attrs``. Their sizes (reports and distinct
+        stories, from ``keys.attrs``) are added in the legend.
 
     Returns
     -------
@@ -186,34 +190,76 @@ def plot_keyness(keys, *, k=15, ax=None, source=None, title=None, labels=None):
     Notes
     -----
     The k terms with the largest z (typical of A) and the k with the smallest (typical of B),
-    strongest at the top of each side. Dashed lines at z = ±1.96.
+    strongest at the top of each side. Terms significant after the Benjamini-Hochberg
+    correction are drawn in their group's colour, the others in grey; dashed lines mark the
+    smallest |z| that passed. The legend sits below the chart, clear of the bars.
     """
     _require(keys, ("term", "z", "rank"), "keys")
     if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1:
         raise ValueError(f"k must be a whole number >= 1, not {k!r}")
-    name_a = str(keys.attrs.get("group_a", "group A")) if labels is None else str(labels[0])
-    name_b = str(keys.attrs.get("group_b", "group B")) if labels is None else str(labels[1])
+    attrs = keys.attrs
+    name_a = str(attrs.get("group_a", "group A")) if labels is None else str(labels[0])
+    name_b = str(attrs.get("group_b", "group B")) if labels is None else str(labels[1])
+    tested = "significant" in keys.columns
     ordered = keys.sort_values(["z", "term"], ascending=[False, True], kind="stable")
     top_a = ordered[ordered["z"] > 0].head(k)
     top_b = ordered[ordered["z"] < 0].tail(k)
     shown = pd.concat([top_a, top_b])
     n = len(shown)
     fresh = ax is None
-    ax = new_axes(ax, width=7.5, height=max(3.0, 0.26 * n + 1.8))
+    ax = new_axes(ax, width=7.5, height=max(3.6, 0.26 * n + 2.6))
     y = np.arange(n)[::-1]
-    colours = [PALETTE[0] if z > 0 else PALETTE[1] for z in shown["z"]]
-    ax.barh(y, shown["z"].to_numpy(dtype=float), color=colours, height=0.7)
+    z = shown["z"].to_numpy(dtype=float)
+    passed = shown["significant"].to_numpy(dtype=bool) if tested else np.ones(n, dtype=bool)
+    colours = [(PALETTE[0] if v > 0 else PALETTE[1]) if ok else _GREY for v, ok in zip(z, passed)]
+    ax.barh(y, z, color=colours, height=0.7)
     ax.set_yticks(y, labels=shown["term"].astype(str).tolist())
-    for x in (-Z_95, Z_95):
-        ax.axvline(x, color="#777777", linestyle="--", linewidth=0.8)
     ax.axvline(0, color="black", linewidth=0.8)
-    handles = [Line2D([], [], color=PALETTE[0], linewidth=6, label=f"more typical of {name_a}"),
-               Line2D([], [], color=PALETTE[1], linewidth=6, label=f"more typical of {name_b}")]
-    ax.legend(handles=handles, loc="lower right", frameon=False)
-    return _finish(ax, fresh, title=title or f"Words that set {name_a} apart from {name_b}",
-                  xlabel="z-score of the log-odds ratio (standard errors; dashed: ±1.96)",
-                  ylabel="Term", source=_source(
-                      source, "log-odds ratio with informative Dirichlet prior, Monroe et al. 2008"))
+    cut = _significance_cut(keys) if tested else None
+    if cut is not None:
+        for x in (-cut, cut):
+            ax.axvline(x, color="#777777", linestyle="--", linewidth=0.8)
+    handles = [Line2D([], [], color=PALETTE[0], linewidth=6,
+                      label=f"more typical of {_with_n(name_a, attrs, 'a')}"),
+               Line2D([], [], color=PALETTE[1], linewidth=6,
+                      label=f"more typical of {_with_n(name_b, attrs, 'b')}")]
+    fdr = attrs.get("fdr", 0.05)
+    if tested:
+        handles.append(Line2D([], [], color=_GREY, linewidth=6,
+                              label=f"not significant (Benjamini-Hochberg, FDR {fdr:g})"))
+    for h in handles:
+        h.set_label(textwrap.fill(h.get_label(), width=70, subsequent_indent="  "))
+    # below the x-axis label (0.55 inch under the axes), so that it never covers a bar
+    below = ax.transAxes + ScaledTranslation(0.0, -0.55, ax.figure.dpi_scale_trans)
+    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.0, 0.0), bbox_transform=below,
+              frameon=False, borderaxespad=0.0)
+    if tested:
+        xlabel = ("z-score of the log-odds ratio (standard errors; "
+                  + (f"dashed: |z| = {cut:.2f}, the smallest that passed)" if cut is not None
+                     else "no term passed the test)"))
+    else:
+        xlabel = "z-score of the log-odds ratio (standard errors)"
+    title = title or f"Words that set {name_a} apart from {name_b}"
+    width_in = ax.figure.get_size_inches()[0]
+    return _finish(ax, fresh, title=textwrap.fill(title, width=max(30, int(width_in * 9))),
+                  xlabel=xlabel, ylabel="Term", source=_source(
+                      source, "log-odds ratio, informative Dirichlet prior (Monroe et al. 2008); "
+                              "stop words removed; reprints counted once"))
+
+
+def _with_n(name, attrs, side):
+    n_rep, n_sto = attrs.get(f"n_reports_{side}"), attrs.get(f"n_stories_{side}")
+    if n_rep is None:
+        return name
+    if n_sto is None:
+        return f"{name} (n = {n_rep} reports)"
+    return f"{name} (n = {n_rep} reports, {n_sto} distinct stories)"
+
+
+def _significance_cut(keys):
+    """The smallest |z| among significant terms, or None when none is significant."""
+    sig = keys.loc[keys["significant"].astype(bool), "z"].abs()
+    return float(sig.min()) if len(sig) else None
 
 
 def plot_wire_edits(summary, *, ax=None, source=None, title=None):
