@@ -76,10 +76,13 @@ if page.can(terms=True, groups=keyness_column is None, columns=[column] if colum
     keys = keyness(page.event.terms, page.reports, column=column, group_a=group_a)
     ax = plot_keyness(keys, k=15, source=page.source)
     page.save(ax, "05-keyness")
+    page.say(" ".join(keys.attrs.get("notes", ())) or "No reports or terms were left out of the comparison.")
 
 # %% [markdown] tags=[]
-# Terms to the right are used more by the first group, to the left more by the rest; |z| > 1.96
-# marks a difference unlikely under equal use. Term counts cover only the text that was coded.
+# Terms to the right are used more by the first group, to the left more by the rest. Stop words of
+# the compared language are removed, reprints of one story count once, and only terms that pass
+# a Benjamini-Hochberg controlled test (false discovery rate 5%) are drawn in colour; grey terms
+# did not pass. Term counts cover only the text that was coded.
 #
 # ## Does a lexicon of label variants agree with the coders?
 
