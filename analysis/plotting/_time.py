@@ -14,6 +14,8 @@ from matplotlib.lines import Line2D
 MOMENT_COLUMNS = ("time", "label", "time_known")
 DATE_ONLY = "date only: the day, time not given"
 _MOMENT_COLOUR = "#555555"
+# artist ids (also in SVG output): moments, and the marks of reports known to the day only
+MOMENT_GID, DAY_GID = "moment", "date-only"
 
 
 def as_days(times) -> np.ndarray:
@@ -60,11 +62,11 @@ def draw_moments(ax, moments) -> None:
     top = ax.get_xaxis_transform()
     for xi, label, known in zip(x, table["label"], table["time_known"]):
         if known:
-            ax.axvline(xi, color=_MOMENT_COLOUR, linestyle="--", linewidth=0.8, zorder=1)
+            ax.axvline(xi, color=_MOMENT_COLOUR, linestyle="--", linewidth=0.8, zorder=1, gid=MOMENT_GID)
             at = xi
         else:
             day = np.floor(xi)
-            ax.axvspan(day, day + 1, color=_MOMENT_COLOUR, alpha=0.12, linewidth=0, zorder=0)
+            ax.axvspan(day, day + 1, color=_MOMENT_COLOUR, alpha=0.12, linewidth=0, zorder=0, gid=MOMENT_GID)
             at = day + 0.5
         ax.text(at, 0.99, f" {label}", transform=top, rotation=90, ha="right", va="top", fontsize=7,
                 color=_MOMENT_COLOUR, bbox={"facecolor": "white", "alpha": 0.7, "linewidth": 0, "pad": 0.5})
@@ -78,9 +80,9 @@ def draw_day_marks(ax, x, y, *, color, marker="o", size=40):
     day = np.floor(np.asarray(x, dtype=float))
     for d, yi in zip(day, y):
         ax.add_line(Line2D([d, d + 1], [yi, yi], color=color, linewidth=2.0, alpha=0.6,
-                           solid_capstyle="butt", zorder=2))
+                           solid_capstyle="butt", zorder=2, gid=DAY_GID))
     return ax.scatter(day + 0.5, y, facecolors="white", edgecolors=color, marker=marker, s=size,
-                      linewidths=1.4, zorder=3)
+                      linewidths=1.4, zorder=3, gid=DAY_GID)
 
 
 def date_only_handle(color="#333333", marker="o"):
