@@ -11,7 +11,6 @@ from analysis.plotting._style import PALETTE, new_axes
 from analysis.plotting.divergence import (
     plot_consensus, plot_divergence_heatmap, plot_keyness, plot_outlet_map, plot_wire_edits,
 )
-from analysis.wire import wire_edit_summary
 
 
 @pytest.fixture(autouse=True)

@@ -16,7 +16,6 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 from matplotlib.axes import Axes  # noqa: E402
-from matplotlib.collections import PathCollection  # noqa: E402
 
 from analysis.plotting import framing as pf  # noqa: E402
 from analysis.plotting._style import PALETTE  # noqa: E402
