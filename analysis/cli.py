@@ -29,16 +29,17 @@ def cmd_validate(args) -> int:
             print("\nRows per coding sheet:")
             counts = pd.DataFrame.from_dict(event.counts, orient="index").rename_axis("file").reset_index()
             _print_table(counts)
+        if len(event.warnings):
+            # kept and loaded, but worth a look: they never change the exit code
+            print(f"\nWarnings: {len(event.warnings)}")
+            for w in event.warnings.head(args.max_problems).itertuples(index=False):
+                print(f"- {_where(w)}: {w.message}")
+            if len(event.warnings) > args.max_problems:
+                print(f"... and {len(event.warnings) - args.max_problems} more")
     if len(problems):
         print(f"\n{len(problems)} problem(s):")
         for p in problems.head(args.max_problems).itertuples(index=False):
-            where = p.file
-            if pd.notna(p.row):
-                unit = "line" if str(p.file).endswith((".yaml", ".yml", ".json")) else "row"
-                where += f", {unit} {p.row}"
-            if isinstance(p.column, str):
-                where += f", column {p.column}"
-            text = f"- {where}: {p.message}"
+            text = f"- {_where(p)}: {p.message}"
             if isinstance(p.accepted, str) and p.accepted:
                 text += f"; {p.accepted}"
             print(text)
@@ -47,6 +48,17 @@ def cmd_validate(args) -> int:
         return 1
     print("\nNo problems found.")
     return 0
+
+
+def _where(p) -> str:
+    """'file, row N, column C' of a problem or warning row (``line`` for YAML and JSON files)."""
+    where = p.file
+    if pd.notna(p.row):
+        unit = "line" if str(p.file).endswith((".yaml", ".yml", ".json")) else "row"
+        where += f", {unit} {p.row}"
+    if isinstance(p.column, str):
+        where += f", column {p.column}"
+    return where
 
 
 def cmd_sheet(args) -> int:
@@ -139,7 +151,7 @@ def cmd_refresh(args) -> int:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m analysis", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
-    p = sub.add_parser("validate", help="check an event folder and print a summary; exit 1 on any problem")
+    p = sub.add_parser("validate", help="check an event folder and print a summary and warnings; exit 1 on any problem")
     p.add_argument("event_dir")
     p.add_argument("--max-problems", type=int, default=50)
     p.set_defaults(func=cmd_validate)

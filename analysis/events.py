@@ -20,12 +20,14 @@ from ._columns import key_codes, used_sorted
 from ._yaml import add_lines, read_yaml
 from .codebook import parse_codebook
 from .errors import DataError, Problem, problems_frame
+from .sample import SOURCE_LATER, wire_groups
 
 REPORT_REQUIRED = ["report_id", "outlet", "published", "url"]
 REPORT_OPTIONAL = ["headline", "outlet_id", "outlet_country", "language", "outlet_type", "wire", "derived_from"]
 CODE_COLUMNS = ["report_id", "coder", "variable", "value", "evidence"]
 TERM_COLUMNS = ["report_id", "term", "count"]
 REJECTED_COLUMNS = ["file", "row", "column", "value", "reason", "accepted"]
+WARNING_COLUMNS = ["file", "row", "column", "value", "message"]
 EVIDENCE_SUFFIX = "__evidence"
 MAX_EVIDENCE_WORDS = 12
 ADJUDICATOR = "adjudicated"
@@ -33,6 +35,7 @@ ADJUDICATOR = "adjudicated"
 TEXT_KEYS = ("coders", "coded_text", "sampling")
 EVENT_KEYS = ("id", "title", "start", "end", "description", "facts", "figures", "moments",
               "max_evidence_words") + TEXT_KEYS
+TIME_KNOWN = "published_time_known"
 ISO_RE = re.compile(
     r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$")
 
@@ -47,7 +50,8 @@ class Event:
         ``id, title, start, end, description, coders, coded_text, sampling`` from event.yaml
         (texts are "" when absent).
     reports : DataFrame
-        One row per report (``REPORT_REQUIRED`` + ``REPORT_OPTIONAL`` + extra columns).
+        One row per report (``REPORT_REQUIRED`` + ``REPORT_OPTIONAL`` + extra columns), with
+        ``published_time_known`` after ``published``: False where the report gave a date only.
     codes : DataFrame
         One row per judgement: ``report_id, coder, variable, value, evidence``.
     codebook : DataFrame
@@ -67,6 +71,9 @@ class Event:
         ``time, label, time_known``: key moments of the event (event.yaml ``moments``), by time.
     rejected : DataFrame
         Rows not used, with the reason (empty unless loaded with ``strict=False``).
+    warnings : DataFrame
+        ``file, row, column, value, message``: things that look wrong but are kept (a report
+        derived from one published after it).
     counts : dict
         Rows read, used, blank and rejected per table file.
     """
@@ -82,6 +89,7 @@ class Event:
     terms: pd.DataFrame | None = None
     moments: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["time", "label", "time_known"]))
     rejected: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=REJECTED_COLUMNS))
+    warnings: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=WARNING_COLUMNS))
     counts: dict = field(default_factory=dict)
     path: str = ""
 
@@ -280,17 +288,24 @@ def _event_figure(i, f, seen, figures, problems, name):
 
 # --- reports ------------------------------------------------------------------------------------
 
-def _parse_reports(table: sheets.Table, meta: dict | None, problems: list) -> pd.DataFrame:
+def _parse_reports(table: sheets.Table, meta: dict | None, problems: list,
+                   warnings: list | None = None) -> pd.DataFrame:
     """Check reports row by row (problems go to ``problems``); raise DataError for missing columns.
 
     A repeated report_id is a problem of the later row, which is left out of the result, so that
-    a lenient load still holds one row per report.
+    a lenient load still holds one row per report. ``published_time_known`` records whether the
+    cell held a clock time; a date alone is kept as 00:00 UTC of that date. A report derived from
+    one published later is a warning (``warnings``), not a problem: the link or a date is wrong,
+    but which one only the coder can tell.
     """
     f, name = table.frame, table.file
     missing = [c for c in REPORT_REQUIRED if c not in f.columns]
     if missing:
         raise DataError(Problem(name, f"missing column(s) {', '.join(missing)}", row=1,
                                 accepted="report_id, outlet, published, url; optional " + ", ".join(REPORT_OPTIONAL)))
+    if TIME_KNOWN in f.columns:
+        raise DataError(Problem(name, f"column {TIME_KNOWN} is set by the loader", row=1, column=TIME_KNOWN,
+                                accepted="a published date or date and time; rename or drop the column"))
     problems.extend(table.problems)
     rows = table.rows
     rid = f["report_id"]
@@ -353,8 +368,25 @@ def _parse_reports(table: sheets.Table, meta: dict | None, problems: list) -> pd
         if out[c].dtype == object:
             out[c] = out[c].where(out[c] != "", np.nan)
     out["published"] = parsed
+    out.insert(out.columns.get_loc("published") + 1, TIME_KNOWN,
+               ((pub.str.len() > 10) & parsed.notna()).to_numpy())
     out = out[~dup]
+    if warnings is not None:
+        warnings.extend(_lineage_warnings(out, pub[~dup], rows[~dup], name))
     return out.sort_values("report_id", kind="stable").reset_index(drop=True)
+
+
+def _lineage_warnings(reports: pd.DataFrame, written: pd.Series, rows, name: str) -> list:
+    """A warning for each report whose derived_from names a report published after it."""
+    links = wire_groups(reports)
+    later = links[links["order"] == SOURCE_LATER]
+    cell = dict(zip(reports["report_id"], written))
+    row = dict(zip(reports["report_id"], rows))
+    out = [Problem(name, f"report {r.report_id} (published {cell[r.report_id]}) is derived from "
+                   f"{r.source_report}, which was published later ({cell[r.source_report]})",
+                   row=int(row[r.report_id]), column="derived_from", value=r.source_report)
+           for r in later.itertuples(index=False)]
+    return sorted(out, key=lambda p: p.row)
 
 
 # --- codes --------------------------------------------------------------------------------------
@@ -852,6 +884,7 @@ def load_event(path, *, strict: bool = True, max_bytes: int = sheets.MAX_FILE_BY
                                 accepted="an event folder with event.yaml, codebook.yaml, reports.csv and codes"))
     fatal: list[Problem] = []     # whole files: raise even when lenient
     problems: list[Problem] = []  # rows: left out when lenient
+    warned: list[Problem] = []    # kept, but worth a look
     read = _guard(read_yaml, fatal, folder / "event.yaml", "event.yaml", lines=True)
     doc = read[0] if read else None
     meta, facts, figures = _parse_event_yaml(doc, fatal, lines=read[1]) if read else (None, None, None)
@@ -873,7 +906,7 @@ def load_event(path, *, strict: bool = True, max_bytes: int = sheets.MAX_FILE_BY
     else:
         rt = _guard(sheets.read_table, fatal, rpath, rpath.name, max_bytes=max_bytes)
         if rt is not None:
-            reports = _guard(_parse_reports, fatal, rt, meta, problems)
+            reports = _guard(_parse_reports, fatal, rt, meta, problems, warned)
     files = _code_files(folder, fatal)
     if not files and not any(p.file.startswith("codes/") for p in fatal):
         fatal.append(Problem("codes/", "no coding sheets found",
@@ -945,7 +978,7 @@ def load_event(path, *, strict: bool = True, max_bytes: int = sheets.MAX_FILE_BY
     codes = _codes_frame(typed, order)
     return Event(meta=meta, reports=reports, codes=codes, codebook=cb.variables, values=cb.values,
                  frames=cb.frames, facts=facts, figures=figures, terms=terms, moments=moments, rejected=rejected,
-                 counts=counts, path=folder.name)
+                 warnings=problems_frame(warned)[WARNING_COLUMNS], counts=counts, path=folder.name)
 
 
 def validate_event(path, *, max_bytes: int = sheets.MAX_FILE_BYTES, progress: bool = False):

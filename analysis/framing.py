@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import DataError, Problem
+from .sample import time_known
 
 FRAME_SCORE_COLUMNS = ("report_id", "frame", "score", "n_items")
 # the grouping column (``by``) comes first in every grouped table
@@ -35,8 +36,8 @@ CONTRADICTION_COLUMNS = (
     "variable", "report_a", "outlet_a", "published_a", "value_a", "evidence_a",
     "report_b", "outlet_b", "published_b", "value_b", "evidence_b",
 )
-TIMELINE_COLUMNS = ("variable", "value", "first_published", "first_report", "first_outlet",
-                    "n_reports", "outlets_in_order")
+TIMELINE_COLUMNS = ("variable", "variable_label", "value", "value_label", "first_published",
+                    "first_time_known", "first_report", "first_outlet", "n_reports", "outlets_in_order")
 LABEL_SHARE_COLUMNS = ("variable", "referent", "code", "n", "share")  # by after referent
 LABEL_DISTRIBUTION_COLUMNS = ("variable", "referent", "code", "n", "share")
 FIGURE_DEVIATION_COLUMNS = ("report_id", "outlet", "variable", "figure", "cited", "reference",
@@ -324,7 +325,7 @@ def contradictions(final, codebook, reports):
     return out[list(CONTRADICTION_COLUMNS)].reset_index(drop=True)
 
 
-def claim_timeline(final, codebook, reports, *, variable=None):
+def claim_timeline(final, codebook, reports, *, variable=None, values=None, all_codes=False):
     """When each stance on a claim first appeared, who published it first and who followed.
 
     Parameters
@@ -332,28 +333,40 @@ def claim_timeline(final, codebook, reports, *, variable=None):
     final : DataFrame
         ``report_id, variable, value``.
     codebook : DataFrame
-        ``variable, level, role, codes``; claims are the rows of role ``claim``.
+        ``variable, level, role, codes, contradicts`` (and ``label``, used when present); claims
+        are the rows of role ``claim``.
     reports : DataFrame
-        ``report_id, outlet, published``.
+        ``report_id, outlet, published`` and, optionally, ``published_time_known``.
     variable : str, optional
         One claim variable; default every claim.
+    values : DataFrame, optional
+        Value labels ``variable, code, label`` (``Event.values``); default the codes as text.
+    all_codes : bool, default False
+        Keep every coded value, not only the claim codes.
 
     Returns
     -------
     DataFrame
-        ``TIMELINE_COLUMNS``: ``variable, value, first_published, first_report, first_outlet,
-        n_reports, outlets_in_order``, one row per claim variable and coded stance (every code,
-        including one such as "not addressed"; NaN values are left out). ``outlets_in_order`` is
-        a tuple of the outlets that carried the stance, each once, in the order of their first
-        report with it. Sorted by variable in codebook order, then ``first_published``, then
-        ``first_report`` (time order within each claim).
+        ``TIMELINE_COLUMNS``: ``variable, variable_label, value, value_label, first_published,
+        first_time_known, first_report, first_outlet, n_reports, outlets_in_order``: one row per
+        claim variable and claim code that some report carries (NaN values are left out),
+        sorted by variable, then code, in codebook order. ``first_time_known`` is False when the
+        first report gave a date only: ``first_published`` is then 00:00 UTC of that date and
+        stands for the whole day. ``outlets_in_order`` is a tuple of the outlets that carried
+        the stance, each once, in the order of their first report with it.
 
     Notes
     -----
+    A *claim code* is a code that appears in one of the variable's ``contradicts`` pairs: a
+    stance that excludes another (``asserted`` against ``denied``). Codes outside every pair
+    (``not_addressed``, ``none``, "both accounts given") say that no such stance was taken and
+    are left out unless ``all_codes``; a claim without ``contradicts`` keeps all its codes.
+
     Reports published at the same time are ordered by report_id; a report with no time comes
-    last. A ``published`` given as a date only is read by the loader as 00:00 UTC of that day,
-    so it sorts before every report with a clock time on the same day: "first" and the order of
-    outlets are reliable across days, but within a day only among reports with clock times.
+    last. A report that gave a date only counts from 00:00 UTC of that date, so it comes before
+    the reports with a clock time on that day: the first report on a day with both kinds is then
+    one of unknown time (``first_time_known`` False), since it may have come first. Order within
+    a day is therefore known only among reports with clock times.
     """
     claims = _role_rows(codebook, "claim")
     if variable is not None:
@@ -361,25 +374,41 @@ def claim_timeline(final, codebook, reports, *, variable=None):
         if variable not in names:
             raise ValueError(f"variable {variable!r} is not a claim of the codebook; claims: "
                              f"{', '.join(map(str, names)) or 'none'}")
-        claims = claims[claims["variable"] == variable]
+        claims = claims[claims["variable"] == variable].reset_index(drop=True)
     stances = _stances(final, claims, reports)
+    known = pd.Series(time_known(reports), index=reports["report_id"].astype(str).to_numpy())
+    known = known[~known.index.duplicated()]
+    labels = {} if values is None else {(v, c): lab for v, c, lab in
+                                        zip(values["variable"], values["code"], values["label"])}
     rows = []
-    order = {v: i for i, v in enumerate(claims["variable"])}
-    for (name, value), part in stances.groupby(["variable", "value"], sort=False, observed=True):
-        first = part.iloc[0]   # stances are in time order
-        rows.append({"variable": name, "value": value, "first_published": first["published"],
-                     "first_report": first["report_id"], "first_outlet": first["outlet"],
-                     "n_reports": len(part),
-                     "outlets_in_order": tuple(dict.fromkeys(part["outlet"].tolist())),
-                     "_order": order[name], "_pos": part.index[0]})
+    for order, var in enumerate(_records(claims)):
+        part_v = stances[stances["variable"] == var.variable]
+        shown = {c for p in _pairs(var) for c in p} if "contradicts" in claims.columns else set()
+        rank = {c: i for i, c in enumerate(var.codes)}
+        for value, part in part_v.groupby("value", sort=False, observed=True):
+            if shown and not all_codes and value not in shown:
+                continue
+            first = part.iloc[0]   # stances are in time order
+            rows.append({"variable": var.variable, "variable_label": _text_or(getattr(var, "label", None), var.variable),
+                         "value": value, "value_label": _text_or(labels.get((var.variable, value)), value),
+                         "first_published": first["published"],
+                         "first_time_known": bool(known.get(str(first["report_id"]), True)),
+                         "first_report": first["report_id"], "first_outlet": first["outlet"],
+                         "n_reports": len(part),
+                         "outlets_in_order": tuple(dict.fromkeys(part["outlet"].tolist())),
+                         "_order": order, "_rank": rank.get(value, len(rank))})
     if not rows:
-        empty = _empty(TIMELINE_COLUMNS, {"n_reports": "int64"})
+        empty = _empty(TIMELINE_COLUMNS, {"n_reports": "int64", "first_time_known": bool})
         empty["first_published"] = stances["published"].iloc[:0].to_numpy()
         return empty
-    out = pd.DataFrame(rows).sort_values(["_order", "_pos"], kind="stable")
+    out = pd.DataFrame(rows).sort_values(["_order", "_rank"], kind="stable")
     out["first_published"] = out["first_published"].astype(stances["published"].dtype)
     out["n_reports"] = out["n_reports"].astype("int64")
     return out[list(TIMELINE_COLUMNS)].reset_index(drop=True)
+
+
+def _text_or(label, default):
+    return str(default) if label is None or _absent(label) or str(label) == "" else str(label)
 
 
 # ---------------------------------------------------------------------------------------------

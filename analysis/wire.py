@@ -1,12 +1,18 @@
-"""Wire edits: what a report changed against the report it was derived from.
+"""Wire edits: how a report differs from the report it was derived from.
 
 Many outlets run agency copy. When ``reports.derived_from`` names another report of the event,
 the two reports' consolidated codes can be compared variable by variable: a reprint that
 relabels the "hostages" as "prisoners of war", drops the attribution of a death toll, or cuts a
 source has made an editorial choice that the agency did not.
 
+A link is read as a direction (the reprint changed its source) only when the dates agree with it.
+When the report named in ``derived_from`` was published later, or the dates cannot tell which
+came first (two reports of the same day, one of them without a clock time), the two texts are
+copies that differ, and no edit is called "added" or "dropped".
+
 - :func:`wire_edits`: one row per difference between a report and its source;
-- :func:`wire_edit_summary`: the differences counted by outlet and role.
+- :func:`wire_edit_summary`: the differences, those that change meaning first, with the
+  evidence of both copies.
 """
 from __future__ import annotations
 
@@ -15,20 +21,28 @@ import pandas as pd
 
 from .errors import DataError, Problem
 from .errors import check_columns as _check_columns
+from .sample import SOURCE_FIRST, SOURCE_LATER, publication_order, time_known
 
-__all__ = ["wire_edits", "wire_edit_summary", "WIRE_ROLES"]
+__all__ = ["wire_edits", "wire_edit_summary", "WIRE_ROLES", "MEANING_ROLES", "DIRECTIONS"]
 
-WIRE_ROLES = ("label", "claim", "figure", "fact", "source")
-EDIT_COLUMNS = ("report_id", "outlet", "source_report", "source_outlet", "variable", "role",
-                "source_value", "value", "change", "source_evidence", "evidence")
-SUMMARY_COLUMNS = ("outlet", "role", "n_changed", "n_added", "n_dropped")
-CHANGES = ("changed", "added", "dropped")
+WIRE_ROLES = ("label", "claim", "attribution", "figure", "fact", "source")
+# edits that change what a report says happened or who said it
+MEANING_ROLES = ("label", "claim", "attribution")
+REPRINT_CHANGED = "reprint changed"
+ORDER_UNKNOWN = "copies differ (order unknown)"
+LINK_LATER = "copies differ (link points to a later report)"
+DIRECTIONS = (REPRINT_CHANGED, ORDER_UNKNOWN, LINK_LATER)
+EDIT_COLUMNS = ("report_id", "outlet", "source_report", "source_outlet", "variable", "role", "meaning",
+                "direction", "source_value", "value", "change", "source_evidence", "evidence")
+SUMMARY_COLUMNS = ("meaning", "role", "variable", "outlet", "source_outlet", "direction", "change",
+                   "source_value", "value", "source_evidence", "evidence", "report_id", "source_report")
+CHANGES = ("changed", "added", "dropped", "differs")
 # consolidation rules whose NaN means "the coders did not settle it", not "absent"
 UNRESOLVED = ("tie", "single_coder")
 
 
 def wire_edits(final, codebook, reports, *, roles=WIRE_ROLES):
-    """What each derived report changed against its source, variable by variable.
+    """How each derived report differs from its source, variable by variable.
 
     Parameters
     ----------
@@ -36,53 +50,64 @@ def wire_edits(final, codebook, reports, *, roles=WIRE_ROLES):
         Consolidated codes: ``report_id, variable, value``, and optionally ``evidence`` and
         ``rule`` (as :func:`analysis.reliability.consolidate` returns).
     codebook : DataFrame
-        ``variable, level, role, codes, yes_code``.
+        ``variable, level, role, yes_code`` and, optionally, ``attribution`` (figures).
     reports : DataFrame
-        ``report_id, outlet, derived_from``. ``derived_from`` names the report_id of the source;
-        a source outside the event (e.g. a wire story that was not collected) cannot be
-        compared and is skipped.
-    roles : sequence of str, default ("label", "claim", "figure", "fact", "source")
-        The codebook roles compared.
+        ``report_id, outlet, published, derived_from`` and optionally ``published_time_known``.
+        ``derived_from`` names the report_id of the source; a source outside the event (e.g. a
+        wire story that was not collected) cannot be compared and is skipped.
+    roles : sequence of str, default ("label", "claim", "attribution", "figure", "fact", "source")
+        The roles compared; "attribution" stands for the variables a figure names as its
+        ``attribution``, whatever their codebook role.
 
     Returns
     -------
     DataFrame
-        ``report_id, outlet, source_report, source_outlet, variable, role, source_value, value,
-        change, source_evidence, evidence``: one row per difference (identical codes give no
-        row), sorted by report_id, then variable in codebook order. ``change`` is one of:
+        ``report_id, outlet, source_report, source_outlet, variable, role, meaning, direction,
+        source_value, value, change, source_evidence, evidence``: one row per difference
+        (identical codes give no row), sorted by report_id, then variable in codebook order.
+        ``source_*`` describe the report named in ``derived_from``. ``role`` is the codebook
+        role, or "attribution"; ``meaning`` is True for roles label, claim and attribution
+        (edits that change what happened or on whose word). ``direction`` is
 
-        - "changed": both reports have a value and the values differ (a label, a claim, a
-          number);
-        - "added": the report has what its source lacks: a fact or source the source does not
-          carry ("yes" against "no"), or a figure where the source cites none;
-        - "dropped": the source has what the report lacks.
+        - "reprint changed": the source was published first, so the report changed it;
+        - "copies differ (order unknown)": the dates cannot tell which came first;
+        - "copies differ (link points to a later report)": the source was published after the
+          report (``validate`` warns about such links).
+
+        ``change`` is, for a reprint: "changed" (both have a value and they differ), "added"
+        (the report has what its source lacks: a fact or source, a figure where none was cited)
+        or "dropped" (the source has what the report lacks); for copies without a direction
+        always "differs".
 
     Notes
     -----
     The rules follow the codebook, not variable names:
 
-    - yes/no variables (with a ``yes_code``, e.g. facts and sources): "added" / "dropped"
-      when the yes code appears / disappears; NaN on either side is not compared;
+    - yes/no variables (with a ``yes_code``, e.g. facts and sources): a difference when the
+      yes code is on one side only; NaN on either side is not compared;
     - interval and ratio variables (figures): NaN means no number cited (docs/data-model.md),
-      so a number against NaN is "added" or "dropped", two different numbers "changed";
-    - other nominal and ordinal variables (labels, claims): "changed" when both have a value
-      and they differ; NaN (not coded) on either side is not compared.
+      so a number against NaN is a difference, as are two different numbers;
+    - other nominal and ordinal variables (labels, claims, attributions): a difference when
+      both have a value and they differ; NaN (not coded) on either side is not compared.
 
-    Values the coders did not settle (``rule`` "tie" or "single_coder", when ``final`` has a
-    ``rule`` column) are never compared, and a report with no row in ``final`` is skipped.
-    Each report is compared with its direct source only; in a chain A -> B -> C, C is compared
-    with B.
+    Which came first follows :func:`analysis.sample.publication_order`: times are compared at
+    the precision known (a date without a time is a whole day in an unknown time zone). Values
+    the coders did not settle (``rule`` "tie" or "single_coder") are never compared, and a
+    report with no row in ``final`` is skipped. Each report is compared with its direct source
+    only; in a chain A -> B -> C, C is compared with B.
     """
     _check_columns(final, ("report_id", "variable", "value"), "final")
     _check_columns(codebook, ("variable", "level", "role", "yes_code"), "codebook")
-    _check_columns(reports, ("report_id", "outlet", "derived_from"), "reports")
+    _check_columns(reports, ("report_id", "outlet", "published", "derived_from"), "reports")
     roles = (roles,) if isinstance(roles, str) else tuple(roles)
-    spec = codebook[codebook["role"].isin(roles)].reset_index(drop=True)
+    spec = _compared(codebook, roles)
 
-    rep = reports.assign(report_id=reports["report_id"].astype(str))
+    rep = reports.assign(report_id=reports["report_id"].astype(str), _known=time_known(reports))
     outlet = dict(zip(rep["report_id"], rep["outlet"]))
+    when = dict(zip(rep["report_id"], zip(rep["published"], rep["_known"])))
     pairs = [(r, str(s)) for r, s in zip(rep["report_id"], rep["derived_from"])
              if pd.notna(s) and str(s) in outlet and str(s) != r]
+    direction = _directions(pairs, when)
 
     fin = final.assign(report_id=final["report_id"].astype(str))
     dup = fin.duplicated(["report_id", "variable"])
@@ -102,6 +127,7 @@ def wire_edits(final, codebook, reports, *, roles=WIRE_ROLES):
     for report, source in sorted(pairs):
         if report not in coded or source not in coded:
             continue
+        directed = direction[(report, source)] == REPRINT_CHANGED
         for order, var in enumerate(spec.itertuples(index=False)):
             here, there = cell.get((report, var.variable)), cell.get((source, var.variable))
             if here is None or there is None or here[2] or there[2]:
@@ -111,50 +137,79 @@ def wire_edits(final, codebook, reports, *, roles=WIRE_ROLES):
                 continue
             rows.append({"report_id": report, "outlet": outlet[report], "source_report": source,
                          "source_outlet": outlet[source], "variable": var.variable, "role": var.role,
-                         "source_value": there[0], "value": here[0], "change": change,
+                         "meaning": var.role in MEANING_ROLES, "direction": direction[(report, source)],
+                         "source_value": there[0], "value": here[0],
+                         "change": change if directed else "differs",
                          "source_evidence": there[1], "evidence": here[1], "_order": order})
     if not rows:
-        return pd.DataFrame({c: pd.Series(dtype=object) for c in EDIT_COLUMNS})
+        empty = pd.DataFrame({c: pd.Series(dtype=object) for c in EDIT_COLUMNS})
+        empty["meaning"] = empty["meaning"].astype(bool)
+        return empty
     out = pd.DataFrame(rows).sort_values(["report_id", "_order"], kind="stable")
     return out[list(EDIT_COLUMNS)].reset_index(drop=True)
 
 
 def wire_edit_summary(edits):
-    """Count wire edits by outlet and role.
+    """The edits to read first: those that change meaning, with the evidence of both copies.
 
     Parameters
     ----------
     edits : DataFrame
-        The result of :func:`wire_edits` (``outlet, role, change``).
+        The result of :func:`wire_edits` (``report_id, outlet, source_report, source_outlet,
+        variable, role, direction, source_value, value, change`` and, when present,
+        ``source_evidence, evidence``).
 
     Returns
     -------
     DataFrame
-        ``outlet, role, n_changed, n_added, n_dropped``: one row per outlet and role with at
-        least one edit, sorted by outlet, then role in the order label, claim, figure, fact,
-        source (other roles after, alphabetically). Reprints that changed nothing do not appear:
-        the edits table has no row for them.
+        ``meaning, role, variable, outlet, source_outlet, direction, change, source_value,
+        value, source_evidence, evidence, report_id, source_report``: one row per edit. Edits
+        that change meaning (roles label, claim, attribution) come first, then figures, facts,
+        sources and other roles; within a role, by variable, source report and report.
+        ``source_evidence`` and ``evidence`` quote the source (the report named in
+        ``derived_from``) and the copy.
     """
-    _check_columns(edits, ("outlet", "role", "change"), "edits")
+    _check_columns(edits, ("report_id", "outlet", "source_report", "source_outlet", "variable", "role",
+                           "direction", "source_value", "value", "change"), "edits")
     bad = sorted(set(edits["change"].dropna()) - set(CHANGES))
     if bad:
         raise DataError(Problem("edits", f"change {bad[0]!r} is unknown", column="change", value=bad[0],
                                 accepted=", ".join(CHANGES)))
-    if edits.empty:
-        return pd.DataFrame({c: pd.Series(dtype=object if c in ("outlet", "role") else np.int64)
-                             for c in SUMMARY_COLUMNS})
-    counts = pd.crosstab([edits["outlet"], edits["role"]], edits["change"])
-    counts = counts.reindex(columns=list(CHANGES), fill_value=0).reset_index()
-    counts.columns.name = None
-    counts = counts.rename(columns={c: f"n_{c}" for c in CHANGES})
+    bad = sorted(set(edits["direction"].dropna()) - set(DIRECTIONS))
+    if bad:
+        raise DataError(Problem("edits", f"direction {bad[0]!r} is unknown", column="direction", value=bad[0],
+                                accepted=", ".join(DIRECTIONS)))
+    out = edits.assign(meaning=edits["role"].isin(MEANING_ROLES))
+    for c in ("source_evidence", "evidence"):
+        if c not in out.columns:
+            out[c] = np.nan
     role_rank = {r: i for i, r in enumerate(WIRE_ROLES)}
-    counts["_o"] = [role_rank.get(r, len(WIRE_ROLES)) for r in counts["role"]]
-    counts["_k"] = counts["outlet"].astype(str)
-    counts["_r"] = counts["role"].astype(str)
-    counts = counts.sort_values(["_k", "_o", "_r"], kind="stable")
-    for c in ("n_changed", "n_added", "n_dropped"):
-        counts[c] = counts[c].astype(np.int64)
-    return counts[list(SUMMARY_COLUMNS)].reset_index(drop=True)
+    out = out.assign(_m=~out["meaning"], _o=[role_rank.get(r, len(WIRE_ROLES)) for r in out["role"]],
+                     _r=out["role"].astype(str), _v=out["variable"].astype(str),
+                     _s=out["source_report"].astype(str), _i=out["report_id"].astype(str))
+    out = out.sort_values(["_m", "_o", "_r", "_v", "_s", "_i"], kind="stable")
+    return out[list(SUMMARY_COLUMNS)].reset_index(drop=True)
+
+
+def _compared(codebook, roles):
+    """The codebook rows compared, with role "attribution" for figures' attribution variables."""
+    named = set()
+    if "attribution" in codebook.columns:
+        named = {a for a in codebook["attribution"] if isinstance(a, str) and a}
+    role = np.where(codebook["variable"].isin(named), "attribution", codebook["role"].astype(object))
+    spec = codebook.assign(role=role)
+    return spec[spec["role"].isin(roles)].reset_index(drop=True)
+
+
+def _directions(pairs, when):
+    """direction of each (report, source) pair, from their publication times."""
+    if not pairs:
+        return {}
+    src = [when[s] for _, s in pairs]
+    rep = [when[r] for r, _ in pairs]
+    order = publication_order([t for t, _ in src], [k for _, k in src], [t for t, _ in rep], [k for _, k in rep])
+    name = {SOURCE_FIRST: REPRINT_CHANGED, SOURCE_LATER: LINK_LATER}
+    return {p: name.get(o, ORDER_UNKNOWN) for p, o in zip(pairs, order)}
 
 
 def _change(source_value, value, var):

@@ -10,6 +10,8 @@ line of the :class:`analysis.DataError`, as ``str(Problem)`` prints it: ``file, 
 column C: message; what is accepted``. The error must hold exactly these problems, in this order
 (a line may also be a part of its problem's line). A case that must load says ``LOADS``; with
 ``SAME AS TEMPLATE`` it must load to the template's tables (the template re-encoded or re-laid).
+Lines ``WARNING <line>`` list, in order, the warnings such a folder must load with (``Event.warnings``,
+printed by ``validate`` under "Warnings:" with exit code 0); a case without them loads with none.
 
 Binary inputs (other encodings, invisible byte-order marks and line endings, XLSX, Parquet) are
 written by ``tests/broken/make_binary_cases.py``; the files are committed so a reader can open them,
@@ -57,9 +59,23 @@ def build_case(name: str, dst: Path) -> Path:
     return dst
 
 
+WARNING = "WARNING "
+
+
 def expected_lines(name: str) -> list[str]:
     text = (BROKEN / name / "expected.txt").read_text(encoding="utf-8")
-    return [ln for ln in text.splitlines() if ln.strip() and not ln.startswith("#")]
+    return [ln for ln in text.splitlines() if ln.strip() and not ln.startswith("#") and not ln.startswith(WARNING)]
+
+
+def expected_warnings(name: str) -> list[str]:
+    text = (BROKEN / name / "expected.txt").read_text(encoding="utf-8")
+    return [ln[len(WARNING):] for ln in text.splitlines() if ln.startswith(WARNING)]
+
+
+def warning_lines(warnings: pd.DataFrame) -> list[str]:
+    return [str(Problem(file=w.file, message=w.message, row=None if pd.isna(w.row) else int(w.row),
+                        column=w.column if isinstance(w.column, str) else None))
+            for w in warnings.itertuples(index=False)]
 
 
 def folder_digest(folder: Path) -> dict:
@@ -121,6 +137,8 @@ def test_case(name, tmp_path):
     if expected[0] == "LOADS":
         ev = load_event(folder)
         assert len(ev.rejected) == 0
+        assert warning_lines(ev.warnings) == expected_warnings(name)
+        assert list(ev.warnings.columns) == ["file", "row", "column", "value", "message"]
         if "SAME AS TEMPLATE" in expected:
             ref = load_event(TEMPLATE)
             pd.testing.assert_frame_equal(ev.codes, ref.codes)
@@ -166,6 +184,10 @@ def test_case_through_the_command_line(name, tmp_path, capsys):
     assert "Traceback" not in out.out + out.err
     if expected[0] == "LOADS":
         assert code == 0 and "No problems found." in out.out
+        warned = expected_warnings(name)
+        assert ("Warnings:" in out.out) == bool(warned)
+        for w in warned:
+            assert f"- {w}" in out.out
     else:
         assert code == 1
         for e in expected:

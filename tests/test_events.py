@@ -275,3 +275,69 @@ def test_outlet_id_column_is_kept(template_dir, tmp_path):
     reports.to_csv(ev_dir / "reports.csv", index=False)
     ev = load_event(ev_dir)
     assert list(ev.reports["outlet_id"].fillna("")) == ["wire.example.org", "daily.example.org", ""]
+
+
+# --- time as it was, lineage as it was ---------------------------------------------------------
+
+def test_published_time_known(template_dir):
+    # reports.csv of the template: ex-1 2024-01-02T10:00Z, ex-2 2024-01-02, ex-3 2024-01-03T08:30+02:00
+    r = load_event(template_dir).reports
+    assert list(r.columns[:4]) == ["report_id", "outlet", "published", "published_time_known"]
+    assert r["published_time_known"].dtype == bool
+    assert r["published_time_known"].tolist() == [True, False, True]
+    assert r["published"].tolist() == [pd.Timestamp("2024-01-02T10:00Z"), pd.Timestamp("2024-01-02T00:00Z"),
+                                       pd.Timestamp("2024-01-03T06:30Z")]
+
+
+def test_published_time_known_is_the_loaders(template_dir, tmp_path):
+    d = copy_template(template_dir, tmp_path)
+    p = d / "reports.csv"
+    lines = p.read_text().splitlines()
+    p.write_text("\n".join([lines[0] + ",published_time_known"] + [ln + ",yes" for ln in lines[1:]]) + "\n")
+    with pytest.raises(DataError, match="column published_time_known is set by the loader"):
+        load_event(d)
+
+
+def _write_reports(d, rows):
+    header = "report_id,outlet,published,url,derived_from"
+    body = [f"{r},Outlet {r},{when},https://example.org/{r},{src}" for r, when, src in rows]
+    (d / "reports.csv").write_text("\n".join([header] + body) + "\n")
+
+
+def test_derived_from_a_later_report_is_a_warning(template_dir, tmp_path, capsys):
+    d = copy_template(template_dir, tmp_path)
+    _write_reports(d, [
+        ("ex-1", "2024-01-02T10:00Z", "ex-3"),          # ex-3 is a day later: warned
+        ("ex-2", "2024-01-02", "ex-1"),                 # same day, no time: order unknown
+        ("ex-3", "2024-01-03T08:30+02:00", ""),
+    ])
+    ev = load_event(d)                                   # strict: a warning is not a problem
+    assert len(ev.rejected) == 0
+    assert ev.warnings[["file", "row", "column", "value"]].values.tolist() == [
+        ["reports.csv", 2, "derived_from", "ex-3"]]
+    assert ev.warnings["message"].tolist() == [
+        "report ex-1 (published 2024-01-02T10:00Z) is derived from ex-3, which was published later "
+        "(2024-01-03T08:30+02:00)"]
+    assert main(["validate", str(d)]) == 0
+    out = capsys.readouterr().out
+    assert "Warnings: 1\n- reports.csv, row 2, column derived_from: report ex-1" in out
+    assert "No problems found." in out
+
+
+def test_warnings_beside_problems(template_dir, tmp_path, capsys):
+    d = copy_template(template_dir, tmp_path)
+    _write_reports(d, [
+        ("ex-1", "2024-01-03T00:30+03:00", "ex-2"),    # 2 January 21:30 UTC, but 3 January there
+        ("ex-2", "2024-01-03", ""),                     # the same local day: order unknown
+        ("ex-3", "2024-01-02", "ex-4"),                 # ex-4: a day later, without times
+    ])
+    rows = (d / "reports.csv").read_text() + "ex-4,Outlet ex-4,2024-01-03,example.org/4,\n"
+    (d / "reports.csv").write_text(rows)
+    ev, problems = validate_event(d)
+    assert problems["column"].tolist() == ["url"]
+    assert ev.warnings["message"].tolist() == [
+        "report ex-3 (published 2024-01-02) is derived from ex-4, which was published later (2024-01-03)"]
+    assert main(["validate", str(d)]) == 1
+    out = capsys.readouterr().out
+    assert "Warnings: 1" in out and "1 problem(s):" in out
+    assert load_event(template_dir).warnings.empty

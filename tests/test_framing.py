@@ -343,15 +343,44 @@ def test_contradictions_none(final, codebook, reports):
 def test_claim_timeline_by_hand(final, codebook, reports):
     got = fr.claim_timeline(final, codebook, reports)
     assert tuple(got.columns) == fr.TIMELINE_COLUMNS
-    # denied: r1 Wire A 06:00, then r4 TV C 09:00; asserted: r2 09:00; attributed: r3 12:00;
-    # not_addressed: r5 9 April. Ordered by first appearance.
-    assert got["value"].tolist() == ["denied", "asserted", "attributed", "not_addressed"]
-    assert got["first_report"].tolist() == ["r1", "r2", "r3", "r5"]
-    assert got["first_outlet"].tolist() == ["Wire A", "Daily B", "Daily B", "TV C"]
-    assert got["n_reports"].tolist() == [2, 1, 1, 1]
-    assert got["outlets_in_order"].tolist() == [("Wire A", "TV C"), ("Daily B",), ("Daily B",), ("TV C",)]
-    assert got["first_published"].tolist() == [ts("2024-04-08 06:00"), ts("2024-04-08 09:00"),
-                                               ts("2024-04-08 12:00"), ts("2024-04-09 08:00")]
+    # claim codes are those in contradicts: asserted, attributed, denied (not_addressed is in no
+    # pair). Codebook order: asserted (r2 09:00), attributed (r3 12:00), denied (r1 Wire A 06:00,
+    # then r4 TV C 09:00).
+    assert got["value"].tolist() == ["asserted", "attributed", "denied"]
+    assert got["first_report"].tolist() == ["r2", "r3", "r1"]
+    assert got["first_outlet"].tolist() == ["Daily B", "Daily B", "Wire A"]
+    assert got["n_reports"].tolist() == [1, 1, 2]
+    assert got["outlets_in_order"].tolist() == [("Daily B",), ("Daily B",), ("Wire A", "TV C")]
+    assert got["first_published"].tolist() == [ts("2024-04-08 09:00"), ts("2024-04-08 12:00"),
+                                               ts("2024-04-08 06:00")]
+    assert got["first_time_known"].tolist() == [True, True, True]  # no published_time_known column
+    # no value labels given: the codes; the variable label comes from the codebook
+    assert got["value_label"].tolist() == ["asserted", "attributed", "denied"]
+    assert set(got["variable_label"]) == {codebook.set_index("variable").at["progress", "label"]}
+
+
+def test_claim_timeline_all_codes_and_labels(final, codebook, reports):
+    values = pd.DataFrame({"variable": "progress", "code": ["asserted", "attributed", "denied", "not_addressed"],
+                           "label": ["Asserted", "Attributed", "Denied", "Not addressed"]})
+    got = fr.claim_timeline(final, codebook, reports, values=values, all_codes=True)
+    assert got["value"].tolist() == ["asserted", "attributed", "denied", "not_addressed"]
+    assert got["value_label"].tolist() == ["Asserted", "Attributed", "Denied", "Not addressed"]
+    # a claim without contradicts pairs keeps every code
+    book = codebook.copy()
+    book.at[book.index[book["variable"] == "progress"][0], "contradicts"] = ()
+    assert fr.claim_timeline(final, book, reports)["value"].tolist() == got["value"].tolist()
+
+
+def test_claim_timeline_date_only_first(final, codebook, reports):
+    # r4 (denied) gave only the date 8 April: it stands for the whole day, so it may have come
+    # before r1's 06:00 and is the first report of "denied", with its time unknown
+    dated = reports.assign(published=reports["published"].where(reports["report_id"] != "r4",
+                                                                ts("2024-04-08 00:00")),
+                           published_time_known=reports["report_id"] != "r4")
+    got = fr.claim_timeline(final, codebook, dated).set_index("value")
+    assert got.loc["denied", ["first_report", "first_time_known"]].tolist() == ["r4", False]
+    assert got.loc["denied", "outlets_in_order"] == ("TV C", "Wire A")
+    assert got.loc["asserted", "first_time_known"]
 
 
 def test_claim_timeline_one_variable_and_errors(final, codebook, reports):

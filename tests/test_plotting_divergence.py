@@ -11,7 +11,6 @@ from analysis.plotting._style import PALETTE, new_axes
 from analysis.plotting.divergence import (
     plot_consensus, plot_divergence_heatmap, plot_keyness, plot_outlet_map, plot_wire_edits,
 )
-from analysis.wire import wire_edit_summary
 
 
 @pytest.fixture(autouse=True)
@@ -107,14 +106,21 @@ def test_keyness_shows_top_terms_each_side():
 
 
 def test_wire_edits_bars_by_outlet():
-    summary = wire_edit_summary(pd.DataFrame({
-        "outlet": ["Daily", "Daily", "Daily", "Post"], "role": ["label", "fact", "label", "figure"],
-        "change": ["changed", "dropped", "changed", "added"]}))
-    ax = plot_wire_edits(summary, source="Source: test event (n = 25 reports)")
+    edits = pd.DataFrame({
+        "outlet": ["Daily", "Daily", "Daily", "Post", "Post"], "role": ["label", "fact", "label", "figure", "claim"],
+        "change": ["changed", "dropped", "changed", "added", "differs"],
+        "direction": ["reprint changed"] * 4 + ["copies differ (order unknown)"]})
+    ax = plot_wire_edits(edits, source="Source: test event (n = 25 reports)")
     check_common(ax)
-    assert top_to_bottom(ax) == ["Daily", "Post"]                    # most edits first
-    assert any("2 changed, 0 added, 1 dropped" in t.get_text() for t in ax.texts)
-    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["label", "figure", "fact"]
+    assert top_to_bottom(ax) == ["Daily", "Post"]                    # most edits first, ties by name
+    texts = [t.get_text() for t in ax.texts]
+    assert "2 changed, 0 added, 1 dropped" in texts
+    assert "0 changed, 1 added, 0 dropped; 1 differ, direction unknown" in texts
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert legend[:4] == ["label", "claim", "figure", "fact"] and "hatched" in legend[4]
+    # per role: a filled and a hatched patch per outlet; Post's claim is hatched, 1 wide
+    hatched = [p for p in ax.patches if p.get_hatch() and p.get_width() > 0]
+    assert len(hatched) == 1 and hatched[0].get_width() == 1
 
 
 def test_given_axes_are_used_and_default_source(distances):

@@ -10,12 +10,12 @@ import matplotlib
 
 matplotlib.use("Agg")
 
+import matplotlib.dates as mdates  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 from matplotlib.axes import Axes  # noqa: E402
-from matplotlib.collections import PathCollection  # noqa: E402
 
 from analysis.plotting import framing as pf  # noqa: E402
 from analysis.plotting._style import PALETTE  # noqa: E402
@@ -102,31 +102,86 @@ def test_frame_profile_chart_row_order():
 # claim timeline
 # ---------------------------------------------------------------------------------------------
 
+# as claim_timeline returns it: codebook order; "blame: hamas" first appeared in a report that
+# gave the date 8 April only
 TIMELINE = pd.DataFrame({
     "variable": ["progress", "progress", "progress", "blame"],
-    "value": ["denied", "asserted", "attributed", "hamas"],
-    "first_published": pd.to_datetime(["2024-04-08T06:00Z", "2024-04-08T09:00Z", "2024-04-08T12:00Z",
-                                       "2024-04-08T10:00Z"], utc=True),
-    "first_report": ["r1", "r2", "r3", "r2"], "first_outlet": ["Wire A", "Daily B", "Daily B", "Daily B"],
-    "n_reports": [2, 1, 1, 3],
-    "outlets_in_order": [("Wire A", "TV C"), ("Daily B",), ("Daily B",), ("Daily B", "TV C")],
+    "variable_label": ["Progress at the talks"] * 3 + ["Blame for the impasse"],
+    "value": ["asserted", "attributed", "denied", "hamas"],
+    "value_label": ["Progress asserted", "Progress attributed", "No progress", "Hamas"],
+    "first_published": pd.to_datetime(["2024-04-08T09:00Z", "2024-04-08T12:00Z", "2024-04-08T06:00Z",
+                                       "2024-04-08T00:00Z"], utc=True),
+    "first_time_known": [True, True, True, False],
+    "first_report": ["r2", "r3", "r1", "r5"], "first_outlet": ["Daily B", "Daily B", "Wire A", "TV C"],
+    "n_reports": [1, 1, 2, 3],
+    "outlets_in_order": [("Daily B",), ("Daily B",), ("Wire A", "TV C"), ("TV C", "Daily B")],
 })
+
+
+def day_num(text):
+    return float(mdates.date2num(pd.Timestamp(text)))
 
 
 def test_claim_timeline_chart():
     ax = pf.plot_claim_timeline(TIMELINE, source=SOURCE)
     check_frame(ax, title_has="claim")
-    # 2 claims -> 2 scatter collections (blame 1 point, progress 3); one annotation per stance
-    sizes = [len(c.get_offsets()) for c in ax.collections if isinstance(c, PathCollection)]
-    assert sizes == [1, 3]
-    assert [t.get_text() for t in ax.texts] == ["Daily B (+2 more)", "Wire A (+1 more)", "Daily B", "Daily B"]
+    # rows in the table's (codebook) order, labelled with the value labels
     assert [t.get_text() for t in ax.get_yticklabels()] == [
-        "blame: hamas", "progress: denied", "progress: asserted", "progress: attributed"]
+        "Progress asserted", "Progress attributed", "No progress", "Hamas"]
+    assert [t.get_text() for t in ax.texts] == ["Daily B", "Daily B", "Wire A (+1 more)", "TV C (+2 more)"]
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert legend[:2] == ["Progress at the talks", "Blame for the impasse"]
+    assert "date only" in legend[2] and "time not given" in legend[2]
     assert "UTC" in ax.get_xlabel()
 
 
-def test_claim_timeline_chart_row_order():
-    assert drawn(pf.plot_claim_timeline(TIMELINE)) == drawn(pf.plot_claim_timeline(TIMELINE.iloc[[2, 0, 3, 1]]))
+def test_claim_timeline_date_only_is_a_day_never_a_time():
+    ax = pf.plot_claim_timeline(TIMELINE)
+    day = day_num("2024-04-08")
+    points = [(float(x), float(y)) for c in ax.collections for x, y in np.asarray(c.get_offsets())]
+    # clock times at their instants (rows 0-2); the date-only row 3 at the middle of its day only
+    assert sorted(points, key=lambda p: p[1]) == [(day + 9 / 24, 0.0), (day + 12 / 24, 1.0),
+                                                 (day + 6 / 24, 2.0), (day + 0.5, 3.0)]
+    assert not any(y == 3 and x != day + 0.5 for x, y in points)
+    hollow = [c for c in ax.collections if c.get_gid() == "date-only"]
+    assert len(hollow) == 1 and np.asarray(hollow[0].get_offsets()).tolist() == [[day + 0.5, 3.0]]
+    np.testing.assert_allclose(hollow[0].get_facecolor()[0], [1, 1, 1, 1])  # hollow: white fill
+    spans = [ln for ln in ax.lines if ln.get_gid() == "date-only"]
+    assert [np.asarray(ln.get_xdata(), dtype=float).tolist() for ln in spans] == [[day, day + 1]]
+    assert [np.asarray(ln.get_ydata(), dtype=float).tolist() for ln in spans] == [[3.0, 3.0]]
+
+
+def test_claim_timeline_date_ticks_do_not_overlap():
+    long = TIMELINE.assign(first_published=pd.to_datetime(
+        ["2024-04-01T09:00Z", "2024-04-20T12:00Z", "2024-05-06T06:00Z", "2024-04-08T00:00Z"], utc=True))
+    for table in (TIMELINE, long):
+        ax = pf.plot_claim_timeline(table)
+        assert isinstance(ax.xaxis.get_major_formatter(), mdates.ConciseDateFormatter)
+        ax.figure.canvas.draw()
+        boxes = [t.get_window_extent() for t in ax.get_xticklabels() if t.get_text() and t.get_visible()]
+        assert len(boxes) >= 2
+        boxes.sort(key=lambda b: b.x0)
+        assert all(a.x1 <= b.x0 for a, b in zip(boxes, boxes[1:]))
+
+
+def test_claim_timeline_moments_and_plain_tables():
+    moments = pd.DataFrame({"time": pd.to_datetime(["2024-04-08T05:00Z", "2024-04-07"], utc=True, format="ISO8601"),
+                            "label": ["Al-Qahera reports progress", "talks open"], "time_known": [True, False]})
+    ax = pf.plot_claim_timeline(TIMELINE, moments=moments)
+    lines = [ln for ln in ax.lines if ln.get_gid() == "moment"]
+    at = day_num("2024-04-08T05:00")
+    assert [np.asarray(ln.get_xdata(), dtype=float).tolist() for ln in lines] == [[at, at]]
+    spans = [p for p in ax.patches if p.get_gid() == "moment"]
+    xs = spans[0].get_patch_transform().transform([(0, 0), (1, 0)])[:, 0]
+    assert len(spans) == 1 and xs.tolist() == [day_num("2024-04-07"), day_num("2024-04-08")]
+    assert "talks open" in [t.get_text().strip() for t in ax.texts]
+    with pytest.raises(ValueError, match="label"):
+        pf.plot_claim_timeline(TIMELINE, moments=[{"time": "2024-04-08"}])
+    # a table without labels or first_time_known: codes as labels, every time taken as known
+    plain = TIMELINE.drop(columns=["variable_label", "value_label", "first_time_known"])
+    ax = pf.plot_claim_timeline(plain)
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["asserted", "attributed", "denied", "hamas"]
+    assert not [c for c in ax.collections if c.get_gid() == "date-only"]
 
 
 # ---------------------------------------------------------------------------------------------

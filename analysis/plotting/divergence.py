@@ -13,9 +13,10 @@ import numpy as np
 import pandas as pd
 from matplotlib.lines import Line2D
 from matplotlib.transforms import ScaledTranslation
+from matplotlib.patches import Patch
 
 from ..divergence import _leaf_order, _mean_matrix
-from ..wire import WIRE_ROLES
+from ..wire import REPRINT_CHANGED, WIRE_ROLES
 from ._style import PALETTE, SEQUENTIAL, finish, new_axes
 
 __all__ = ["plot_divergence_heatmap", "plot_outlet_map", "plot_consensus", "plot_keyness",
@@ -262,14 +263,14 @@ def _significance_cut(keys):
     return float(sig.min()) if len(sig) else None
 
 
-def plot_wire_edits(summary, *, ax=None, source=None, title=None):
-    """Edits that reprints made to their source, by outlet, stacked by role.
+def plot_wire_edits(edits, *, ax=None, source=None, title=None):
+    """Codes in which reprints differ from their source, by outlet, stacked by role.
 
     Parameters
     ----------
-    summary : DataFrame
-        The result of :func:`analysis.wire.wire_edit_summary`:
-        ``outlet, role, n_changed, n_added, n_dropped``.
+    edits : DataFrame
+        One row per edit: the result of :func:`analysis.wire.wire_edits` or of
+        :func:`analysis.wire.wire_edit_summary` (``outlet, role, change, direction``).
     ax, source, title
         As in :func:`plot_divergence_heatmap`.
 
@@ -280,37 +281,52 @@ def plot_wire_edits(summary, *, ax=None, source=None, title=None):
     Notes
     -----
     One bar per outlet (most edits at the top, ties by name), one segment per role in the
-    order label, claim, figure, fact, source; the counts of changed, added and dropped codes are
-    written at the end of each bar.
+    order label, claim, attribution (edits that change meaning), figure, fact, source; per role,
+    a filled segment for edits of a reprint whose source came first and a hatched one for
+    copies that differ without a known direction (order unknown, or a link to a later report).
+    The counts are written at the end of each bar: changed, added and dropped for reprints,
+    "differ" for the others.
     """
-    _require(summary, ("outlet", "role", "n_changed", "n_added", "n_dropped"), "summary")
-    table = summary.assign(n=summary["n_changed"] + summary["n_added"] + summary["n_dropped"],
-                           _k=summary["outlet"].astype(str))
-    roles = [r for r in WIRE_ROLES if r in set(table["role"])]
-    roles += sorted(set(table["role"].astype(str)) - set(WIRE_ROLES))
-    wide = table.pivot_table(index="_k", columns="role", values="n", aggfunc="sum", fill_value=0, observed=True)
-    wide = wide.reindex(columns=roles, fill_value=0)
-    change = table.groupby("_k", observed=True)[["n_changed", "n_added", "n_dropped"]].sum()
-    totals = wide.sum(axis=1)
-    order = sorted(wide.index, key=lambda o: (-totals[o], o))
-    wide, change = wide.loc[order], change.loc[order]
+    _require(edits, ("outlet", "role", "change", "direction"), "edits")
+    table = edits.assign(_k=edits["outlet"].astype(str), _r=edits["role"].astype(str),
+                         _d=edits["direction"] == REPRINT_CHANGED)
+    roles = [r for r in WIRE_ROLES if r in set(table["_r"])]
+    roles += sorted(set(table["_r"]) - set(WIRE_ROLES))
+    totals = table.groupby("_k").size()
+    order = sorted(totals.index, key=lambda o: (-totals[o], o))
     n = len(order)
     fresh = ax is None
     ax = new_axes(ax, width=8.0, height=max(3.0, 0.4 * n + 1.8))
     y = np.arange(n)[::-1]
     left = np.zeros(n)
     for i, role in enumerate(roles):
-        values = wide[role].to_numpy(dtype=float)
-        ax.barh(y, values, left=left, color=PALETTE[i % len(PALETTE)], height=0.65, label=role)
-        left += values
-    for yi, total, (c, a, d) in zip(y, left, change.to_numpy()):
-        ax.text(total + 0.1, yi, f"{c} changed, {a} added, {d} dropped", va="center", fontsize=8)
+        colour = PALETTE[i % len(PALETTE)]
+        for directed in (True, False):
+            part = table[(table["_r"] == role) & (table["_d"] == directed)]
+            values = part.groupby("_k").size().reindex(order, fill_value=0).to_numpy(dtype=float)
+            ax.barh(y, values, left=left, height=0.65, label=role if directed else None,
+                    color=colour if directed else "white", edgecolor=colour,
+                    hatch=None if directed else "///", linewidth=0.8)
+            left += values
+    count = table.groupby(["_k", "change"]).size()
+    for yi, total, outlet in zip(y, left, order):
+        c = {k: int(count.get((outlet, k), 0)) for k in ("changed", "added", "dropped", "differs")}
+        directed = c["changed"] + c["added"] + c["dropped"]
+        text = [f"{c['changed']} changed, {c['added']} added, {c['dropped']} dropped"] if directed else []
+        if c["differs"]:
+            text.append(f"{c['differs']} differ, direction unknown")
+        ax.text(total + 0.1, yi, "; ".join(text), va="center", fontsize=8)
     ax.set_yticks(y, labels=order)
-    ax.set_xlim(0, max(1.0, float(left.max(initial=0))) * 1.6)
+    ax.set_xlim(0, max(1.0, float(left.max(initial=0))) * 1.9)
     ax.xaxis.get_major_locator().set_params(integer=True)
-    if roles:
-        ax.legend(title="Role", loc="lower right", frameon=False)
-    return _finish(ax, fresh, title=title or "What reprints changed against their source",
+    handles = [Patch(facecolor=PALETTE[i % len(PALETTE)], label=r) for i, r in enumerate(roles)]
+    if not table["_d"].all():
+        handles.append(Patch(facecolor="white", edgecolor="#333333", hatch="///",
+                             label="hatched: copies differ,\norder unknown or\nlink to a later report"))
+    if handles:
+        ax.legend(handles=handles, title="Role", loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False,
+                  fontsize=8)
+    return _finish(ax, fresh, title=title or "Where reprints differ from their source",
                   xlabel="Codes that differ from the source report (count)", ylabel="Outlet",
                   source=_source(source, "reports with derived_from naming a report of the event"))
 

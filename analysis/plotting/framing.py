@@ -10,6 +10,7 @@ told apart by hatching.
 from __future__ import annotations
 
 import matplotlib.dates as mdates
+from matplotlib.lines import Line2D
 from matplotlib.ticker import FuncFormatter
 import numpy as np
 import pandas as pd
@@ -21,6 +22,7 @@ from ..framing import (
     SOURCE_MIX_COLUMNS,
 )
 from ._style import PALETTE, SEQUENTIAL, finish, new_axes
+from ._time import as_days, date_axis, date_only_handle, draw_day_marks, draw_moments, known_times
 
 MISSING_GROUP = "(none)"
 NOT_CODED = "not coded"
@@ -81,56 +83,81 @@ def plot_frame_profile(profile, *, by=None, ax=None, title=None, source=""):
     return ax
 
 
-def plot_claim_timeline(timeline, *, ax=None, title=None, source=""):
-    """When each stance on each claim first appeared: one point per stance, in time.
+def plot_claim_timeline(timeline, *, moments=None, ax=None, title=None, source=""):
+    """When each claim code first appeared: one mark per stance, in time.
 
     Parameters
     ----------
     timeline : DataFrame
         The result of :func:`analysis.framing.claim_timeline`: ``variable, value,
-        first_published, first_outlet, n_reports``.
+        first_published, first_outlet, n_reports`` and, when present, ``variable_label,
+        value_label, first_time_known``.
+    moments : DataFrame or list of dict, optional
+        Moments to mark: ``time`` (UTC), ``label`` and optionally ``time_known`` (a list of
+        ``{time, label}`` mappings is accepted; a time written as a date alone is a day).
     ax : matplotlib Axes, optional
     title, source : str
 
     Returns
     -------
     matplotlib Axes
-        One row per (claim, stance), in time order within each claim; one scatter collection
-        per claim and one annotation per point ("first outlet (+k more reports)"); time (UTC) on
-        the x axis.
+        One row per (claim, stance) in the order of ``timeline`` (claim_timeline gives codebook
+        order), labelled with the value labels; one colour and marker per claim (legend: the
+        claim labels). A first report with a clock time is a filled mark at that instant; one
+        that gave a date only is a hollow mark at the middle of the day with a line across the
+        day (said so in the legend), never a point at a time of day. One annotation per row
+        ("first outlet (+k more)"); moments are dashed vertical lines (shaded days when only a
+        date is known).
     """
     ax = new_axes(ax)
     finish(ax, title=title or "When each claim first appeared", xlabel="First published (UTC)",
            ylabel="Claim: stance", source=source)
-    table = timeline[timeline["first_published"].notna()]
+    table = timeline[timeline["first_published"].notna()].reset_index(drop=True)
     if not len(table):
         return _no_data(ax)
-    time = pd.to_datetime(table["first_published"], utc=True).dt.tz_localize(None)
-    table = table.assign(_time=time.to_numpy())
-    table = table.sort_values(["variable", "_time", "value"], key=_text_key, kind="stable")
-    table = table.reset_index(drop=True)
-    variables = sorted(pd.unique(table["variable"]), key=str)
+    x = as_days(table["first_published"])
+    known = known_times(table, "first_time_known")
+    labels = table["value_label"] if "value_label" in table.columns else table["value"]
+    names = table["variable_label"] if "variable_label" in table.columns else table["variable"]
+    variables = list(dict.fromkeys(table["variable"].astype(str)))
+    handles = []
     for j, variable in enumerate(variables):
-        part = table[table["variable"] == variable]
+        rows = np.flatnonzero((table["variable"].astype(str) == variable).to_numpy())
         colour, marker = _style(j)
-        ax.scatter(part["_time"], part.index, color=colour, marker=marker, s=40, zorder=3,
-                   label=str(variable))
+        timed, dated = rows[known[rows]], rows[~known[rows]]
+        ax.scatter(x[timed], timed, color=colour, marker=marker, s=40, zorder=3)
+        if len(dated):
+            draw_day_marks(ax, x[dated], dated, color=colour, marker=marker)
+        handles.append(Line2D([], [], color=colour, marker=marker, linestyle="", label=str(names.iloc[rows[0]])))
+        if j:
+            ax.axhline(rows[0] - 0.5, color="#dddddd", linewidth=0.6, zorder=0)
+    right = np.where(known, x, np.floor(x) + 1)   # annotate right of the day's line
     for i, row in table.iterrows():
         more = int(row["n_reports"]) - 1
         text = f"{row['first_outlet']}" + (f" (+{more} more)" if more else "")
-        ax.annotate(text, (mdates.date2num(row["_time"]), i), xytext=(6, 0), textcoords="offset points",
-                    va="center", fontsize=8)
-    ax.set_yticks(range(len(table)), [f"{v}: {s}" for v, s in zip(table["variable"], table["value"])])
+        ax.annotate(text, (right[i], i), xytext=(6, 0), textcoords="offset points", va="center", fontsize=8)
+    ax.set_yticks(range(len(table)), [_wrap(v) for v in labels.astype(str)])
     ax.set_ylim(len(table) - 0.5, -0.5)
-    locator = mdates.AutoDateLocator()
-    ax.xaxis.set_major_locator(locator)
-    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+    date_axis(ax)
     ax.margins(x=0.25)   # room for the outlet names right of the last point
     ax.grid(axis="x", color="#dddddd", linewidth=0.6)
     ax.set_axisbelow(True)
-    if len(variables) > 1:
-        _legend(ax, "Claim")
+    draw_moments(ax, moments)
+    if not known.all():
+        handles.append(date_only_handle())
+    ax.legend(handles=handles, title="Claim", loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False,
+              fontsize=8, title_fontsize=9)
     return ax
+
+
+def _wrap(text, width=38):
+    """Long labels on two lines (at most) so that they do not crowd the plot."""
+    if len(text) <= width:
+        return text
+    cut = text.rfind(" ", 0, width)
+    cut = cut if cut > 0 else width
+    rest = text[cut:].strip()
+    return text[:cut] + "\n" + (rest if len(rest) <= width else rest[: width - 1] + "\u2026")
 
 
 def plot_label_shares(shares, *, variable=None, by=None, ax=None, title=None, source=""):

@@ -1,10 +1,11 @@
 """Charts of the sample: composition bars and the publication timeline."""
 from __future__ import annotations
 
-import matplotlib.dates as mdates
 import numpy as np
+from matplotlib.patches import Patch
 
 from ._style import PALETTE, finish, new_axes
+from ._time import as_days, day_axis, draw_moments
 
 
 def plot_composition(table, *, what: str = "value", ax=None, title: str | None = None, source: str = "",
@@ -23,21 +24,55 @@ def plot_composition(table, *, what: str = "value", ax=None, title: str | None =
     return ax
 
 
-def plot_timeline(table, *, ax=None, title: str | None = None, source: str = ""):
-    """Stacked daily bars of reports per group (from :func:`analysis.sample.publication_timeline`)."""
+def plot_timeline(table, *, moments=None, ax=None, title: str | None = None, source: str = ""):
+    """Stacked daily bars of reports per group (from :func:`analysis.sample.publication_timeline`).
+
+    Parameters
+    ----------
+    table : DataFrame
+        ``date, group, n_reports`` and, when present, ``n_date_only``.
+    moments : DataFrame or list of dict, optional
+        Moments to mark: ``time`` (UTC), ``label`` and optionally ``time_known``.
+    ax : matplotlib Axes, optional
+    title, source : str
+
+    Returns
+    -------
+    matplotlib Axes
+        Each day's bar spans the middle 80% of the day (centred on noon): counts per day, never
+        a time of day. Per group and day, two stacked patches: reports with a clock time (filled)
+        and reports that gave a date only (hatched, white: said so in the legend). Groups in
+        sorted order, one palette colour each.
+    """
     ax = new_axes(ax)
-    wide = table.pivot_table(index="date", columns="group", values="n_reports", aggfunc="sum", fill_value=0, observed=True)
-    wide = wide.reindex(sorted(wide.columns, key=str), axis=1)
-    bottom = np.zeros(len(wide))
-    x = mdates.date2num(wide.index.to_pydatetime())
-    for j, col in enumerate(wide.columns):
-        ax.bar(x, wide[col].to_numpy(), bottom=bottom, width=0.8, color=PALETTE[j % len(PALETTE)],
-               label=str(col), hatch=None if j < len(PALETTE) else "//")
-        bottom += wide[col].to_numpy()
-    ax.xaxis.set_major_locator(mdates.DayLocator())
-    ax.xaxis.set_major_formatter(mdates.DateFormatter("%d %b"))
-    if len(wide.columns) > 1:
-        ax.legend(title=None, frameon=False, ncols=2 if len(wide.columns) > 6 else 1, loc="upper left")
-    finish(ax, title=title or "Reports per day of publication", xlabel="Day of publication (UTC)",
+    dated_col = table["n_date_only"] if "n_date_only" in table.columns else 0 * table["n_reports"]
+    frame = table.assign(_dated=dated_col, _timed=table["n_reports"] - dated_col)
+    wide = {k: frame.pivot_table(index="date", columns="group", values=k, aggfunc="sum", fill_value=0,
+                                 observed=True) for k in ("_timed", "_dated")}
+    groups = sorted(wide["_timed"].columns, key=str)
+    days = wide["_timed"].index
+    x = np.floor(as_days(days)) + 0.1
+    bottom = np.zeros(len(days))
+    handles = []
+    for j, col in enumerate(groups):
+        colour = PALETTE[j % len(PALETTE)]
+        timed = wide["_timed"][col].reindex(days, fill_value=0).to_numpy(dtype=float)
+        dated = wide["_dated"][col].reindex(days, fill_value=0).to_numpy(dtype=float)
+        ax.bar(x, timed, bottom=bottom, width=0.8, align="edge", color=colour,
+               hatch=None if j < len(PALETTE) else "..")
+        bottom += timed
+        ax.bar(x, dated, bottom=bottom, width=0.8, align="edge", facecolor="white", edgecolor=colour,
+               hatch="///", linewidth=0.8)
+        bottom += dated
+        handles.append(Patch(facecolor=colour, hatch=None if j < len(PALETTE) else "..", label=str(col)))
+    if frame["_dated"].sum() > 0:
+        handles.append(Patch(facecolor="white", edgecolor="#333333", hatch="///",
+                             label="hatched: date only (time of day not given)"))
+    day_axis(ax, x)
+    draw_moments(ax, moments)
+    if len(handles) > 1:
+        ax.legend(handles=handles, title=None, frameon=False, ncols=2 if len(handles) > 6 else 1, loc="upper left")
+    finish(ax, title=title or "Reports per day of publication",
+           xlabel="Day of publication (UTC day; date-only reports: the date given)",
            ylabel="Reports (count)", source=source)
     return ax
