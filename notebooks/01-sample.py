@@ -85,7 +85,7 @@ if page.can(columns=["derived_from"]):
 
 # %% tags=[]
 by = "wire" if page.reports["wire"].notna().any() else None
-ax = plot_timeline(publication_timeline(page.event.reports, by=by), source=page.source,
+ax = plot_timeline(publication_timeline(page.event.reports, by=by), moments=page.event.moments, source=page.source,
                    title="Reports per day" + (", by the wire copy they carry" if by else ""))
 page.save(ax, "01-sample-timeline")
 

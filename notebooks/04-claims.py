@@ -60,14 +60,16 @@ if page.can(roles=["claim"], groups=True):
 
 # %% tags=[]
 if page.can(roles=["claim"]):
-    timeline = claim_timeline(page.final, page.codebook, page.reports)
-    ax = plot_claim_timeline(timeline, source=page.source)
+    timeline = claim_timeline(page.final, page.codebook, page.reports, values=page.event.values)
+    ax = plot_claim_timeline(timeline, moments=page.event.moments, source=page.source)
     page.save(ax, "04-claims-timeline")
-    display(timeline[["variable", "value", "first_published", "first_outlet", "n_reports"]])
+    display(timeline[["variable_label", "value_label", "first_published", "first_time_known", "first_outlet",
+                      "n_reports"]])
 
 # %% [markdown] tags=[]
-# Times are UTC; reports that give only a date count from midnight, so order within a day is not
-# known.
+# Only claim codes (those listed under `contradicts`) are drawn, in codebook order. Times are UTC;
+# a report that gives only a date is drawn as a mark across its day, never at a time of day, so
+# the order of reports within a day is unknown.
 #
 # ## Which reports contradict each other?
 

@@ -68,12 +68,15 @@ if page.can(columns=["derived_from"]) and page.nonempty(edits, "No reprint diffe
                                                  "value", "evidence"]])
 
 # %% [markdown] tags=[]
-# ## Every edit, by reprint
+# ## Every difference, edits that change meaning first
 
 # %% tags=[]
 if page.can(columns=["derived_from"]) and page.nonempty(edits, "No reprint differs from its source in any coded variable."):
-    display(edits[["outlet", "source_outlet", "variable", "role", "change", "source_value", "value"]])
+    display(wire_edit_summary(edits))
 
 # %% [markdown] tags=[]
-# A reprint may be shorter than its source in the coded text, so a "dropped" fact can also mean
-# the coded text did not reach it.
+# `direction` says whether the copy came after its source ("reprint changed"), or whether the
+# order is unknown (two date-only reports of one day) or the link points at a later report: then
+# the two copies differ, and the page does not say which one changed. A reprint may also be
+# shorter than its source in the coded text, so a missing fact can mean the coded text did not
+# reach it.
