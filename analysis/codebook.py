@@ -13,7 +13,7 @@ LEVELS = ("nominal", "ordinal", "interval", "ratio")
 ROLES = ("frame_item", "claim", "label", "source", "fact", "figure", "other")
 CODEBOOK_COLUMNS = [
     "variable", "label", "question", "level", "role", "codes", "frame", "reverse", "yes_code",
-    "contradicts", "referent", "fact", "figure", "attribution", "source", "unit",
+    "contradicts", "referent", "fact", "figure", "attribution", "source", "unit", "compare_as",
 ]
 VALUE_COLUMNS = ["variable", "code", "label", "rank"]
 NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_.:-]*$")
@@ -27,7 +27,7 @@ ROLE_FIELDS = {
     "figure": {"figure", "attribution", "unit"},
     "other": set(),
 }
-COMMON_FIELDS = {"name", "label", "question", "level", "values", "role", "unit", "description"}
+COMMON_FIELDS = {"name", "label", "question", "level", "values", "role", "unit", "description", "compare_as"}
 
 
 @dataclass(frozen=True)
@@ -222,7 +222,8 @@ def _parse_variable(i, var, frames, facts, figures, file, problems, rows, value_
     row = {c: None for c in CODEBOOK_COLUMNS}
     row.update(variable=name, label=str(var.get("label") or name), question=str(question or ""),
                level=level, role=role, codes=codes, reverse=False, contradicts=(),
-               unit=None if var.get("unit") is None else str(var.get("unit")))
+               unit=None if var.get("unit") is None else str(var.get("unit")),
+               compare_as=None if var.get("compare_as") is None else str(var.get("compare_as")))
 
     if role in ("frame_item", "source", "fact"):
         if level == "nominal":

@@ -109,7 +109,7 @@ class Page:
     grouping_reason: str
     source: str
     figures_dir: str | None = None
-    messages: list = field(default_factory=list)
+    coders: list = field(default_factory=list)
 
     def variables(self, role: str) -> list:
         """The variables of a role that this page uses (unreliable ones left out unless asked)."""
@@ -259,8 +259,11 @@ def open_page(event_dir, *, group_by: str | None = None, include_unreliable: boo
     """
     event = load_event(event_dir)
     final = consolidate(event.codes, event.codebook)
-    rel = reliability(event.codes, event.codebook, coders=independent_coders(event.codes), exclude=(),
-                      n_boot=n_boot, seed=seed)
+    coders = independent_coders(event.codes)
+    others = tuple(c for c in event.coders if c not in coders)
+    # with fewer than two independent coders every verdict is "not measured"
+    rel = reliability(event.codes, event.codebook, coders=coders if len(coders) >= 2 else None,
+                      exclude=() if len(coders) >= 2 else others, n_boot=n_boot, seed=seed)
     verdict = rel.set_index("variable")["verdict"]
     bad = event.codebook["variable"].map(verdict).eq("unreliable").to_numpy()
     left = event.codebook.loc[bad, ["variable", "role"]].assign(verdict="unreliable")
@@ -282,4 +285,4 @@ def open_page(event_dir, *, group_by: str | None = None, include_unreliable: boo
     return Page(event=event, final=final, reliability=rel, codebook=codebook.reset_index(drop=True),
                 left_out=left.reset_index(drop=True), reports=reports, group_by=group_by,
                 grouping_reason=reason, source=source_line(event.meta["id"], len(event.reports), extra),
-                figures_dir=figures_dir)
+                figures_dir=figures_dir, coders=coders)

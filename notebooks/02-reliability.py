@@ -31,7 +31,7 @@ import pandas as pd
 from analysis.page import open_page
 from analysis.plotting.reliability import plot_reliability
 from analysis.quality import coding_design, design_sentence
-from analysis.reliability import disagreements, independent_coders, rule_counts
+from analysis.reliability import disagreements, rule_counts
 
 pd.set_option("display.precision", 3)
 pd.set_option("display.max_rows", 120)
@@ -88,7 +88,7 @@ table.loc[table["verdict"] != "reliable", ["variable", "alpha", "ci_low", "verdi
 # ## Where did the coders disagree?
 
 # %% tags=[]
-d = disagreements(page.event.codes, page.event.codebook, coders=independent_coders(page.event.codes), exclude=())
+d = disagreements(page.event.codes, page.event.codebook, coders=page.coders or None, exclude=())
 (d.groupby("variable", sort=False, observed=True)["report_id"].nunique()
  .rename("reports with a disagreement").reset_index())
 

@@ -118,7 +118,9 @@ def make_folder(folder, plan: Plan) -> Plan:
              "figures": [{"id": "deaths", "label": "Deaths", "value": 100, "unit": "people",
                           "as_of": "2024-03-02", "source": "A ministry"}]}
     (folder / "event.yaml").write_text(yaml.safe_dump(event, sort_keys=False), encoding="utf-8")
-    cb = {"frames": {"conflict": "Conflict"}, "variables": variables}
+    cb = {"variables": variables}
+    if any(v.get("role") == "frame_item" for v in variables):
+        cb = {"frames": {"conflict": "Conflict"}, **cb}
     (folder / "codebook.yaml").write_text(yaml.safe_dump(cb, sort_keys=False, allow_unicode=True),
                                           encoding="utf-8")
     ids = [f"r{i:03d}" for i in range(plan.n_reports)]
@@ -170,9 +172,9 @@ def make_folder(folder, plan: Plan) -> Plan:
     codes = pd.DataFrame(rows, columns=["report_id", "coder", "variable", "value", "evidence"])
     _write_codes(folder, codes, plan.fmt, [v["name"] for v in variables])
     if plan.terms:
-        terms = pd.DataFrame([(r, w, int(rng.integers(1, 5))) for r in ids
-                              for w in ("talks", "ceasefire", "militants" if i % 2 else "fighters")
-                              for i in [int(r[1:])]], columns=["report_id", "term", "count"])
+        rows = [(r, w, int(rng.integers(1, 5))) for i, r in enumerate(ids)
+                for w in ("talks", "ceasefire", "militants" if i % 2 else "fighters")]
+        terms = pd.DataFrame(rows, columns=["report_id", "term", "count"])
         terms.to_csv(folder / "terms.csv", index=False)
     return plan
 
