@@ -383,3 +383,27 @@ def _bh(p):
     if p.size == 0:
         return p.copy()
     return stats.false_discovery_control(p, method="bh")
+
+
+def keyness_group(terms: pd.DataFrame, reports: pd.DataFrame, *, column: str) -> tuple:
+    """The group to compare with the rest, or None and a sentence saying why there is none.
+
+    Keyness compares reports of one language (the most common among reports with term counts),
+    so the group is the most common value of ``column`` among those reports, provided at least
+    one other value is there too.
+    """
+    with_terms = set(terms["report_id"].astype(str))
+    sub = reports[reports["report_id"].astype(str).isin(with_terms)]
+    if "language" in sub.columns and sub["language"].notna().any():
+        lang = sub["language"].fillna(sub["language"].mode().iloc[0]).astype(str).str.lower()
+        dominant = sorted(lang.value_counts()[lambda c: c == c.max()].index)[0]
+        sub = sub[lang == dominant]
+    else:
+        dominant = DEFAULT_LANGUAGE
+    counts = sub[column].dropna().astype(str).value_counts() if column in sub.columns else pd.Series(dtype=int)
+    if len(counts) < 2:
+        return None, (f"Nothing to show here: keyness compares reports in one language ({dominant}), and "
+                      f"among those with term counts column {column} has "
+                      f"{'one value' if len(counts) == 1 else 'no value'}; set keyness_column to "
+                      "another report column.")
+    return sorted(counts.index[counts == counts.max()])[0], ""

@@ -136,6 +136,12 @@ class Page:
         _say(sentence)
         return False
 
+    def check(self, why: str) -> bool:
+        """True when ``why`` is empty; else show it (the sentence of a check made elsewhere)."""
+        if why:
+            _say(why)
+        return not why
+
     def say(self, text: str) -> None:
         """Show a sentence (Markdown) on the page."""
         _say(text)

@@ -26,10 +26,11 @@
 import pandas as pd
 
 from analysis.framing import label_distribution, label_shares
-from analysis.lexicon import keyness, lexicon_agreement, lexicon_code
+from analysis.keyness import keyness
+from analysis.keyness import keyness_group as choose_keyness_group
+from analysis.lexicon import lexicon_agreement, lexicon_code
 from analysis.page import open_page
 from analysis.plotting import plot_keyness, plot_label_shares
-from analysis.sample import composition
 
 pd.set_option("display.precision", 3)
 pd.set_option("display.max_rows", 120)
@@ -72,11 +73,13 @@ if page.can(roles=["label"], groups=True):
 # %% tags=[]
 column = keyness_column or page.group_by
 if page.can(terms=True, groups=keyness_column is None, columns=[column] if column else []):
-    group_a = keyness_group or composition(page.reports, by=column)["value"].iloc[0]
-    keys = keyness(page.event.terms, page.reports, column=column, group_a=group_a)
-    ax = plot_keyness(keys, k=15, source=page.source)
-    page.save(ax, "05-keyness")
-    page.say(" ".join(keys.attrs.get("notes", ())) or "No reports or terms were left out of the comparison.")
+    group_a, why = (keyness_group, "") if keyness_group else choose_keyness_group(
+        page.event.terms, page.reports, column=column)
+    if page.check(why):
+        keys = keyness(page.event.terms, page.reports, column=column, group_a=group_a)
+        ax = plot_keyness(keys, k=15, source=page.source)
+        page.save(ax, "05-keyness")
+        page.say(" ".join(keys.attrs.get("notes", ())) or "No reports or terms were left out of the comparison.")
 
 # %% [markdown] tags=[]
 # Terms to the right are used more by the first group, to the left more by the rest. Stop words of
