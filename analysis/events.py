@@ -870,7 +870,8 @@ def load_event(path, *, strict: bool = True, max_bytes: int = sheets.MAX_FILE_BY
     Event
         ``Event.counts`` accounts for every row of every coding sheet: ``form`` (long or wide),
         ``rows_read`` (entirely empty rows are not counted), ``rows_rejected_on_read`` (rows that
-        could not be read: wrong number of cells, hidden), ``cells_read`` (value cells of the rows
+        could not be read: wrong number of cells, hidden, an XLSX cell showing an error or a
+        formula without a stored result), ``cells_read`` (value cells of the rows
         read: one per row of a long sheet, one per row and variable of a wide sheet), and of those
         cells ``judgements_used``, ``blank`` (neither value nor evidence) and ``rejected``.
 
@@ -930,7 +931,7 @@ def load_event(path, *, strict: bool = True, max_bytes: int = sheets.MAX_FILE_BY
         longs.append(long)
         names.append(t.file)
         counts[t.file] = {"form": "long" if _is_long(t.frame.columns) else "wide", "rows_read": t.n_read,
-                          "rows_rejected_on_read": len(t.problems), "cells_read": len(long["_row"])}
+                          "rows_rejected_on_read": t.n_refused, "cells_read": len(long["_row"])}
         del t
     if fatal:
         raise DataError(fatal + problems)

@@ -42,7 +42,8 @@ class Table:
     file : str
         The file's name relative to the event folder.
     problems : list of Problem
-        Rows that could not be read, with the reason.
+        Rows that could not be read, with the reason: one problem per row, or per cell for cells
+        that show no readable value (XLSX errors, formulas without a stored result).
     n_read : int
         Rows read: the rows of ``frame`` plus the rows in ``problems``. Entirely empty rows (blank
         lines, rows of empty cells) are skipped and not counted, in every format.
@@ -55,6 +56,12 @@ class Table:
     n_read: int = 0
     lengths: dict | None = field(default=None, repr=False)  # characters per cell, when known
     nul: dict | None = field(default=None, repr=False)  # cells holding U+0000 per column, when known
+
+    @property
+    def n_refused(self) -> int:
+        """Rows read but not kept: the rows named in ``problems``, each once."""
+        rows = [p.row for p in self.problems]
+        return len({r for r in rows if r is not None}) + sum(r is None for r in rows)
 
 
 def read_table(path: Path, name: str, *, max_bytes: int = MAX_FILE_BYTES,
@@ -450,6 +457,261 @@ def _cell_text(value) -> str:
     return str(value)
 
 
+# every error value a cell can show (Excel's, LibreOffice's); openpyxl reads them as their text
+_ERROR_VALUES = frozenset({
+    "#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA", "#SPILL!",
+    "#CALC!", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!", "#EXTERNAL!", "#PYTHON!"})
+_NO_RESULT = ("open and save the file in a spreadsheet program (so it stores the formula's result), "
+              "or paste values")
+_FORMULA_TAG = re.compile(rb"<(?:[A-Za-z_][\w.\-]*:)?f[\s/>]")
+
+
+@dataclass(frozen=True)
+class _Formula:
+    text: str    # "=C6*2"; "" when the file does not say (a data table)
+    result: str  # "stored", "missing" (none stored) or "stale" (the workbook asks to be recalculated)
+
+
+class _XlsxCells:
+    """The cells of a worksheet that show nothing that can be read: errors, formulas without a result.
+
+    openpyxl's ``data_only`` view gives a formula's stored result, or None when there is none: an
+    empty cell to the reader. ``formulas`` (from :func:`_formula_cells`) says which cells are
+    formulas; an error is found by its text and confirmed by openpyxl's cell type, so that a text
+    cell reading "#N/A" stays text.
+    """
+
+    def __init__(self, ws, label: str, formulas: dict):
+        self.ws, self.label, self.formulas = ws, label, formulas
+        self.unshown = {}  # row -> columns of formulas whose result is missing or stale
+        for (r, c), f in formulas.items():
+            if f.result != "stored":
+                self.unshown.setdefault(r, []).append(c)
+
+    def unshown_beyond(self, row: int, width: int) -> list:
+        """Formulas without a usable result right of the header's last column, in column order."""
+        return [self.formulas[(row, c)].text for c in sorted(self.unshown.get(row, ())) if c > width]
+
+    def problems(self, row: int, values, header: list | None) -> list:
+        """A problem per cell of ``values`` (row ``row`` from column A) that shows no readable value."""
+        cols = [c for c in self.unshown.get(row, ()) if c <= len(values)]
+        if not cols and _ERROR_VALUES.isdisjoint(values):  # the usual row: one set test in C
+            return []
+        errors = [j for j, v in enumerate(values, start=1)
+                  if type(v) is str and v in _ERROR_VALUES and self.ws.cell(row=row, column=j).data_type == "e"]
+        return [self._problem(row, j, values[j - 1], header) for j in sorted(set(cols) | set(errors))]
+
+    def _problem(self, row: int, col: int, value, header: list | None) -> Problem:
+        where = f"cell {_column_letter(col)}{row} of sheet '{self.ws.title}'"
+        column = header[col - 1] if header is not None else None
+        f = self.formulas.get((row, col))
+        shown = f"the formula {f.text}" if f is not None and f.text else "a formula"
+        if f is not None and f.result == "missing":
+            return Problem(self.label, f"{where} holds {shown}, but the file stores no result for it, so "
+                           "what the cell shows is unknown", row=row, column=column, value=f.text,
+                           accepted=_NO_RESULT)
+        if f is not None and f.result == "stale":
+            return Problem(self.label, f"{where} holds {shown}, and the workbook was saved by a program "
+                           "that does not calculate (it asks to be recalculated when opened), so the "
+                           "result stored for it cannot be trusted", row=row, column=column,
+                           value=f.text, accepted=_NO_RESULT)
+        return Problem(self.label, f"{where} shows the error {value}" + (f" ({shown})" if f else ""),
+                       row=row, column=column, value=value,
+                       accepted="correct the cell, or the formula behind it, so that it shows a value; "
+                       "or clear it")
+
+
+def _formula_cells(path: Path, name: str, title: str, *, max_row: int, max_col: int) -> dict:
+    """The formula cells of worksheet ``title``: ``{(row, column): _Formula}``.
+
+    Read from the sheet's XML, which says what openpyxl's ``data_only`` view does not: that a cell
+    is a formula, and whether a result is stored (an empty ``<v/>`` is none, except for a text
+    result). A search of the bytes finds the formulas, so a sheet without any costs one more pass
+    of decompression and one with a few costs little more. A workbook whose ``calcPr`` sets
+    ``fullCalcOnLoad`` was written by a program that leaves calculation to the next one to open
+    it (openpyxl stores no result, XlsxWriter a 0 whatever the formula): its results are "stale".
+    """
+    import xml.etree.ElementTree as ET
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as zf:
+            part, full_calc = _sheet_part(zf, title)
+            with zf.open(part) as fh:
+                if not _has_formula(fh):
+                    return {}
+            data = zf.read(part)
+        found = _Formulas(full_calc, max_row, max_col)
+        try:
+            _search_formulas(data, found)
+        except (_Unusual, ET.ParseError):  # cells without an address, prefixed attributes
+            found = _Formulas(full_calc, max_row, max_col)
+            _parse_formulas(io.BytesIO(data), found)
+        return found.cells
+    except (KeyError, ValueError, ET.ParseError, zipfile.BadZipFile, OSError) as exc:
+        # openpyxl read the workbook, so this is rare; reading on would take formulas for blanks
+        raise DataError(Problem(name, f"the formulas of sheet '{title}' cannot be read ({type(exc).__name__})",
+                                accepted="an .xlsx file saved by Excel, LibreOffice or openpyxl")) from None
+
+
+def _has_formula(fh) -> bool:
+    tail = b""
+    while chunk := fh.read(1 << 20):
+        if _FORMULA_TAG.search(tail + chunk):
+            return True
+        tail = chunk[-64:]
+    return False
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def _sheet_part(zf, title: str) -> tuple[str, bool]:
+    """The zip entry of worksheet ``title``, and whether the workbook sets ``fullCalcOnLoad``."""
+    import posixpath
+    import xml.etree.ElementTree as ET
+
+    def resolve(base: str, target: str) -> str:  # a relationship's target, relative to its part
+        if target.startswith("/"):
+            return target.lstrip("/")
+        return posixpath.normpath(posixpath.join(posixpath.dirname(base), target))
+
+    def relationships(part: str) -> dict:
+        folder, file = posixpath.split(part)
+        try:
+            root = ET.fromstring(zf.read(posixpath.join(folder, "_rels", file + ".rels")))
+        except KeyError:
+            return {}
+        return {r.get("Id"): (r.get("Type", ""), r.get("Target", "")) for r in root}
+
+    book = next((resolve("", t) for kind, t in relationships("").values()
+                 if kind.endswith("/officeDocument")), "xl/workbook.xml")
+    rels = relationships(book)
+    part, full_calc = None, False
+    for el in ET.fromstring(zf.read(book)).iter():
+        if _local(el.tag) == "sheet" and el.get("name") == title:
+            rid = next((v for k, v in el.attrib.items() if _local(k) == "id"), None)
+            part = resolve(book, rels[rid][1])
+        elif _local(el.tag) == "calcPr":
+            full_calc = el.get("fullCalcOnLoad") in ("1", "true")
+    if part is None:
+        raise KeyError(title)
+    return part, full_calc
+
+
+class _Unusual(Exception):
+    """A sheet's XML that the quick search does not read (a cell without its address)."""
+
+
+class _Formulas:
+    """The formula cells found so far, as :func:`_formula_cells` returns them."""
+
+    def __init__(self, full_calc: bool, max_row: int, max_col: int):
+        self.full_calc, self.max_row, self.max_col = full_calc, max_row, max_col
+        self.cells, self.shared = {}, {}
+
+    def add(self, row: int, col: int, cell, f, v) -> None:
+        """Cell ``(row, col)``: its ``<c>`` element, its ``<f>`` and its ``<v>`` (or None)."""
+        from openpyxl.formula.translate import Translator
+        from openpyxl.utils.cell import range_boundaries
+
+        here = f"{_column_letter(col)}{row}"
+        text = "=" + f.text if f.text else ""
+        if f.get("t") == "shared":  # the first cell holds the text; the others share it, moved
+            si = f.get("si")
+            if text:
+                self.shared[si] = (text, here)
+            elif si in self.shared:
+                try:
+                    text = Translator(*self.shared[si]).translate_formula(here)
+                except Exception:  # openpyxl's tokenizer raises for what it cannot parse
+                    text = ""
+        stored = v is not None and (bool(v.text) or cell.get("t") == "str")
+        result = "stale" if stored and self.full_calc else "stored" if stored else "missing"
+        self.cells[(row, col)] = _Formula(text, result)
+        if f.get("t") == "array" and f.get("ref") and result == "missing":
+            # the other cells of an array formula hold no formula of their own, and no result
+            c1, r1, c2, r2 = range_boundaries(f.get("ref"))
+            for rr in range(r1, min(r2, self.max_row) + 1):
+                for cc in range(c1, min(c2, self.max_col) + 1):
+                    self.cells.setdefault((rr, cc), _Formula(text, result))
+
+
+def _children(cell):
+    f = v = None
+    for child in cell:
+        kind = _local(child.tag)
+        if kind == "f":
+            f = child
+        elif kind == "v":
+            v = child
+    return f, v
+
+
+_SHEET_DATA = re.compile(rb"<(?:[A-Za-z_][\w.\-]*:)?sheetData[\s/>]")
+_SHEET_DATA_END = re.compile(rb"</(?:[A-Za-z_][\w.\-]*:)?sheetData\s*>")
+_TAG_PREFIX = re.compile(rb"<(/?)[A-Za-z_][\w.\-]*:")
+
+
+def _search_formulas(data: bytes, found: _Formulas) -> None:
+    """Find the formula cells by searching the bytes for ``<f``: each is read alone, with its cell.
+
+    A formula is the first child of its cell (``<c r="E6"><f>...``), so the cell starts at the
+    last ``<c`` before it. Raises _Unusual for a cell without an address (its place would need
+    every cell before it counted).
+    """
+    import xml.etree.ElementTree as ET
+
+    from openpyxl.utils.cell import coordinate_to_tuple
+
+    start = _SHEET_DATA.search(data)
+    if start is None:
+        return
+    end = _SHEET_DATA_END.search(data, start.end())
+    stop = end.start() if end else len(data)
+    pos = start.end()
+    while (m := _FORMULA_TAG.search(data, pos, stop)) is not None:
+        prefix = m.group(0)[1:-2]  # "x:" in <x:f>, else empty
+        begin = data.rfind(b"<" + prefix + b"c", start.end(), m.start())
+        close = data.find(b"</" + prefix + b"c>", m.end(), stop)
+        if begin < 0 or close < 0:
+            raise _Unusual
+        pos = close + len(prefix) + 4
+        cell = ET.fromstring(_TAG_PREFIX.sub(rb"<\1", data[begin:pos]))
+        if cell.get("r") is None:
+            raise _Unusual
+        f, v = _children(cell)
+        if f is None:
+            raise _Unusual
+        found.add(*coordinate_to_tuple(cell.get("r")), cell, f, v)
+
+
+def _parse_formulas(fh, found: _Formulas) -> None:
+    """Find the formula cells by reading every cell (slower; for sheets the search cannot read)."""
+    import xml.etree.ElementTree as ET
+
+    from openpyxl.utils.cell import coordinate_to_tuple
+
+    row = col = 0
+    for event, el in ET.iterparse(fh, events=("start", "end")):
+        name = _local(el.tag)
+        if event == "start":
+            if name == "row":  # a row or cell without "r" follows the one before, as openpyxl reads it
+                row, col = int(el.get("r") or row + 1), 0
+            continue
+        if name == "row":
+            el.clear()
+        if name != "c":
+            continue
+        ref = el.get("r")
+        row, col = coordinate_to_tuple(ref) if ref else (row, col + 1)
+        f, v = _children(el)
+        if f is not None:
+            found.add(row, col, el, f, v)
+        el.clear()
+
+
 def _read_xlsx(path: Path, name: str, max_bytes: int) -> Table:
     import zipfile
 
@@ -466,6 +728,7 @@ def _read_xlsx(path: Path, name: str, max_bytes: int) -> Table:
             name, f"the workbook unpacks to {unpacked:,} bytes, more than the {max_bytes:,} bytes accepted",
             accepted="split it, or store large tables as Parquet"))
     try:
+        # data_only: a formula cell holds the result the spreadsheet program stored (None if none)
         wb = openpyxl.load_workbook(path, data_only=True)
     except Exception as exc:  # openpyxl raises many types (zip, XML, key, value) for a damaged file
         raise DataError(Problem(name, f"not a readable XLSX workbook ({type(exc).__name__})",
@@ -475,8 +738,14 @@ def _read_xlsx(path: Path, name: str, max_bytes: int) -> Table:
                                 accepted="a worksheet named 'codes' (or as the first sheet)"))
     ws = wb["codes"] if "codes" in wb.sheetnames else wb.worksheets[0]
     label = name if ws.title == wb.sheetnames[0] else f"{name} (sheet {ws.title})"
+    formulas = _formula_cells(path, name, ws.title, max_row=ws.max_row, max_col=ws.max_column)
+    cells = _XlsxCells(ws, label, formulas)
     rows_iter = ws.iter_rows(values_only=True)
     header_cells = next(rows_iter, None)
+    if header_cells is not None:
+        bad = cells.problems(1, header_cells, None)
+        if bad:
+            raise DataError(bad)
     if header_cells is None or all(c is None for c in header_cells):
         raise DataError(Problem(label, "the sheet is empty" if ws.max_row <= 1 else "the header row is empty",
                                 row=None if ws.max_row <= 1 else 1,
@@ -496,17 +765,24 @@ def _read_xlsx(path: Path, name: str, max_bytes: int) -> Table:
     header = _check_header(header_cells, label)
     width = len(header)
     records, rownums = [], []
-    for i, cells in enumerate(rows_iter, start=2):
-        cells = list(cells)
-        extra = [c for c in cells[width:] if c is not None and str(c).strip() != ""]
+    n_refused = 0  # rows read but not kept: each has its problems in ``problems``
+    for i, row in enumerate(rows_iter, start=2):
+        row = list(row)
+        extra = [c for c in row[width:] if c is not None and str(c).strip() != ""] or cells.unshown_beyond(i, width)
         if extra:
             problems.append(Problem(label, f"the row has a value beyond the last header column: "
                                     f"'{_cell_text(extra[0])[:80]}'", row=i,
                                     accepted="a header for every column with data"))
+            n_refused += 1
             continue
-        if all(c is None for c in cells[:width]):
+        bad = cells.problems(i, row[:width], header)
+        if bad:
+            problems.extend(bad)
+            n_refused += 1
             continue
-        records.append([_cell_text(c) for c in (cells + [None] * width)[:width]])
+        if all(c is None for c in row[:width]):
+            continue
+        records.append([_cell_text(c) for c in (row + [None] * width)[:width]])
         rownums.append(i)
     read = set(rownums)
     hidden_rows = sorted(r for r, d in ws.row_dimensions.items() if d.hidden and r in read)
@@ -524,12 +800,12 @@ def _read_xlsx(path: Path, name: str, max_bytes: int) -> Table:
     whole = [p for p in problems if p.row == 1]
     if whole:
         raise DataError(whole)
+    problems.sort(key=lambda p: p.row)  # rows refused while reading, then hidden ones: in row order
     hidden = set(hidden_rows)
     keep = np.array([r not in hidden for r in rownums], dtype=bool)
     frame = pd.DataFrame(records, columns=header, dtype=object)
     rows = np.array(rownums, dtype=np.int64)
-    n_read = len(records) + sum(1 for p in problems if "beyond" in p.message)
-    return Table(frame[keep].reset_index(drop=True), rows[keep], label, problems, n_read)
+    return Table(frame[keep].reset_index(drop=True), rows[keep], label, problems, len(records) + n_refused)
 
 
 def _read_parquet(path: Path, name: str, categorical: bool = False) -> Table:

@@ -2,7 +2,7 @@
 
 Most cases in ``tests/broken/`` are plain text files that a reader can open. The files written here
 are ones an editor shows wrongly or not at all: other encodings, invisible byte-order marks and line
-endings, XLSX workbooks with merged or hidden cells, Parquet. Each is built from the template
+endings, XLSX workbooks with merged or hidden cells, formulas or errors, Parquet. Each is built from the template
 folder (``data/template/``) with one change, so that the case's ``expected.txt`` names one problem.
 
     python tests/broken/make_binary_cases.py            # rewrite the files in tests/broken/
@@ -99,9 +99,17 @@ def build() -> dict[str, bytes]:
     def note_beyond_header(ws):
         ws["G7"] = "check this one"
 
+    def formula_without_result(ws):
+        ws["D8"] = "=6*2"  # openpyxl, like any script, stores no result: the file does not say 12
+
+    def error_cell(ws):
+        ws["D5"] = "#REF!"  # an error cell, as Excel shows a formula whose reference was deleted
+
     for case, edit in (("45-xlsx-merged-cells", merge), ("46-xlsx-hidden-row", hide_row),
                        ("47-xlsx-hidden-column", hide_column),
-                       ("48-xlsx-value-beyond-header", note_beyond_header)):
+                       ("48-xlsx-value-beyond-header", note_beyond_header),
+                       ("78-xlsx-formula-without-result", formula_without_result),
+                       ("79-xlsx-error-cell", error_cell)):
         files[f"{case}/codes/coder_a.xlsx"] = _workbook(long_rows, edit, convert=_number)
 
     # reports.xlsx with real date cells loads like reports.csv; a date typed as a number does not.
