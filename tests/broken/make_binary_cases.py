@@ -108,8 +108,8 @@ def build() -> dict[str, bytes]:
     for case, edit in (("45-xlsx-merged-cells", merge), ("46-xlsx-hidden-row", hide_row),
                        ("47-xlsx-hidden-column", hide_column),
                        ("48-xlsx-value-beyond-header", note_beyond_header),
-                       ("78-xlsx-formula-without-result", formula_without_result),
-                       ("79-xlsx-error-cell", error_cell)):
+                       ("80-xlsx-formula-without-result", formula_without_result),
+                       ("81-xlsx-error-cell", error_cell)):
         files[f"{case}/codes/coder_a.xlsx"] = _workbook(long_rows, edit, convert=_number)
 
     # reports.xlsx with real date cells loads like reports.csv; a date typed as a number does not.
