@@ -121,10 +121,10 @@ class Page:
         return FLAG_TEXT.get(row.iloc[0], "") if len(row) else ""
 
     def can(self, *, roles=(), columns=(), terms: bool = False, groups: bool = False,
-            measured: bool = False, coded: bool = True) -> bool:
+            measured: bool = False, nominal: bool = False, coded: bool = True) -> bool:
         """Whether a section can be drawn; if not, show one sentence saying what is missing."""
         why = self.missing(roles=roles, columns=columns, terms=terms, groups=groups, measured=measured,
-                           coded=coded)
+                           nominal=nominal, coded=coded)
         if why:
             _say(why)
         return not why
@@ -178,8 +178,12 @@ class Page:
         out.attrs = dict(distances.attrs)
         return out
 
-    def missing(self, *, roles=(), columns=(), terms=False, groups=False, measured=False, coded=True) -> str:
+    def missing(self, *, roles=(), columns=(), terms=False, groups=False, measured=False, nominal=False,
+                coded=True) -> str:
         """The sentence :meth:`can` shows, or "" when nothing is missing."""
+        if nominal and not (self.codebook["level"] == "nominal").any():
+            return ("Nothing to show here: divergence compares distributions of nominal codes, and the "
+                    "codebook has no nominal variable in use.")
         if measured and (self.reliability["verdict"] == "not measured").all():
             return ("Nothing to show here: reliability is not measurable with one coder. Every variable "
                     "is kept and marked 'reliability not measured'; have a second coder code a "

@@ -52,7 +52,7 @@ page.describe()
 # ## How far apart are the groups of outlets?
 
 # %% tags=[]
-if page.can(groups=True):
+if page.can(groups=True, nominal=True):
     groups = pairwise_divergence(page.final, page.codebook, page.reports, by=page.group_by, n_boot=n_boot,
                                  seed=seed)
     ax = plot_divergence_heatmap(groups, source=page.source)
@@ -63,7 +63,7 @@ if page.can(groups=True):
 # ## Is the difference between the largest group and the rest more than chance?
 
 # %% tags=[]
-if page.can(groups=True):
+if page.can(groups=True, nominal=True):
     group_a = composition(page.reports, by=page.group_by)["value"].iloc[0]
     test = permutation_test(page.final, page.codebook, page.reports, column=page.group_by, group_a=group_a,
                             n_perm=n_perm, seed=seed)
@@ -77,7 +77,7 @@ if page.can(groups=True):
 # ## Which group stands furthest from the consensus of all others?
 
 # %% tags=[]
-if page.can(groups=True):
+if page.can(groups=True, nominal=True):
     consensus = consensus_distance(page.final, page.codebook, page.reports, by=page.group_by,
                                    n_boot=n_boot, seed=seed)
     ax = plot_consensus(consensus, source=page.source)
@@ -90,9 +90,10 @@ if page.can(groups=True):
 # ## Where do single outlets sit, and which ones cluster together?
 
 # %% tags=[]
-outlets = pairwise_divergence(page.final, page.codebook, page.reports, by="outlet", n_boot=0, seed=seed)
-outlets = page.mappable(outlets)
-if outlets is not None:
+if page.can(nominal=True):
+    outlets = page.mappable(pairwise_divergence(page.final, page.codebook, page.reports, by="outlet",
+                                                n_boot=0, seed=seed))
+if page.can(nominal=True) and outlets is not None:
     coords = outlet_map(outlets, seed=seed)
     ax = plot_outlet_map(coords, source=page.source)
     page.save(ax, "07-outlet-map")
