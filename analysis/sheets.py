@@ -497,8 +497,8 @@ class _XlsxCells:
         cols = [c for c in self.unshown.get(row, ()) if c <= len(values)]
         if not cols and _ERROR_VALUES.isdisjoint(values):  # the usual row: one set test in C
             return []
-        errors = [j for j, v in enumerate(values, start=1)
-                  if type(v) is str and v in _ERROR_VALUES and self.ws.cell(row=row, column=j).data_type == "e"]
+        errors = [j for j, v in enumerate(values, start=1) if type(v) is str and v in _ERROR_VALUES
+                  and self.ws.cell(row=row, column=j).data_type == "e"]
         return [self._problem(row, j, values[j - 1], header) for j in sorted(set(cols) | set(errors))]
 
     def _problem(self, row: int, col: int, value, header: list | None) -> Problem:
@@ -550,8 +550,9 @@ def _formula_cells(path: Path, name: str, title: str, *, max_row: int, max_col: 
         return found.cells
     except (KeyError, ValueError, ET.ParseError, zipfile.BadZipFile, OSError) as exc:
         # openpyxl read the workbook, so this is rare; reading on would take formulas for blanks
-        raise DataError(Problem(name, f"the formulas of sheet '{title}' cannot be read ({type(exc).__name__})",
-                                accepted="an .xlsx file saved by Excel, LibreOffice or openpyxl")) from None
+        raise DataError(Problem(
+            name, f"the formulas of sheet '{title}' cannot be read ({type(exc).__name__})",
+            accepted="an .xlsx file saved by Excel, LibreOffice or openpyxl")) from None
 
 
 def _has_formula(fh) -> bool:
@@ -768,7 +769,8 @@ def _read_xlsx(path: Path, name: str, max_bytes: int) -> Table:
     n_refused = 0  # rows read but not kept: each has its problems in ``problems``
     for i, row in enumerate(rows_iter, start=2):
         row = list(row)
-        extra = [c for c in row[width:] if c is not None and str(c).strip() != ""] or cells.unshown_beyond(i, width)
+        extra = ([c for c in row[width:] if c is not None and str(c).strip() != ""]
+                 or cells.unshown_beyond(i, width))
         if extra:
             problems.append(Problem(label, f"the row has a value beyond the last header column: "
                                     f"'{_cell_text(extra[0])[:80]}'", row=i,

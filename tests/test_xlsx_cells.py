@@ -35,7 +35,8 @@ N_VARIABLES = 8  # coder_b's sheet: eight variable columns (and four __evidence 
 
 def _wide_rows() -> list[list]:
     frame = pd.read_csv(TEMPLATE / "codes" / "coder_b.csv", dtype=str, keep_default_na=False)
-    return [list(frame.columns)] + [[c if c != "" else None for c in row] for row in frame.to_numpy().tolist()]
+    rows = frame.to_numpy().tolist()
+    return [list(frame.columns)] + [[c if c != "" else None for c in row] for row in rows]
 
 
 def _workbook(edit=None) -> bytes:
