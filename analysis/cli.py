@@ -134,10 +134,28 @@ def cmd_autocode(args) -> int:
 def cmd_run(args) -> int:
     from .report import run_report
 
-    pages = run_report(args.event_dir, args.out, seed=args.seed, n_boot=args.n_boot,
-                       notebooks_dir=args.notebooks, progress=not args.quiet)
-    print(f"Wrote {len(pages)} pages; open {Path(args.out) / 'index.html'}")
-    return 0
+    try:
+        report = run_report(args.event_dir, args.out, seed=args.seed, n_boot=args.n_boot,
+                            notebooks_dir=args.notebooks, jobs=args.jobs, progress=not args.quiet)
+    except FileExistsError as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    for page in report.failed:
+        print(f"failed page {page.path.name}: notebook {page.notebook} raised {page.error}", file=sys.stderr)
+    if not args.quiet:
+        print(f"Wrote {len(report.pages)} pages, {len(report.failed)} failed, in {report.seconds:.1f} s; "
+              f"open {report.index}")
+    return 1 if report.failed else 0
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of 1 or more, not {text!r}")
+    return value
 
 
 def cmd_refresh(args) -> int:
@@ -183,13 +201,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--name", default="tfidf-logreg")
     p.add_argument("--seed", type=int, default=0)
     p.set_defaults(func=cmd_autocode)
-    p = sub.add_parser("run", help="execute every notebook on an event and write the HTML report and charts")
+    p = sub.add_parser("run", help="execute every notebook on an event and write the HTML report and charts; "
+                                      "exit 1 if a notebook failed (its page says why)")
     p.add_argument("event_dir")
     p.add_argument("--out", required=True)
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--n-boot", type=int, default=1000)
     p.add_argument("--notebooks", default=None, help="folder of notebooks (default: the repository's)")
-    p.add_argument("--quiet", action="store_true")
+    p.add_argument("--jobs", type=_positive_int, default=None,
+                   help="notebooks run at once, each in its own kernel (default: CPUs, at most the notebooks)")
+    p.add_argument("--quiet", action="store_true", help="print nothing but failures")
     p.set_defaults(func=cmd_run)
     p = sub.add_parser("refresh-notebooks", help="re-execute the stored notebooks in place (refresh nbval outputs)")
     p.add_argument("--notebooks", default=None)

@@ -1,23 +1,99 @@
 """The main job: run every notebook on an event folder and write an HTML report with its charts.
 
 ``python -m analysis run EVENT_DIR --out OUT_DIR`` executes the notebooks with papermill (event
-folder, seed and resamples as parameters), strips run-time metadata so that two runs write
-identical files, converts each to HTML with nbconvert, writes an index page, and leaves every chart
-as PNG and SVG under ``OUT_DIR/figures/``. Every file is written atomically (temporary file, then
-rename), so an interrupted run never leaves a half-written report.
+folder, seed and resamples as parameters), each in its own kernel and, with ``jobs`` above one, in
+parallel worker processes; strips run-time metadata so that two runs write identical files;
+exports each executed notebook (never re-run) to an HTML page without code; writes an index page;
+and leaves every chart as PNG and SVG under ``OUT_DIR/figures/``.
+
+A notebook that fails gets a page saying which notebook failed and why; the other notebooks run
+and get their pages all the same. Every file is written atomically (temporary file, then rename),
+and the files of a report are listed in ``OUT_DIR/.report-manifest.json``: a rerun deletes the
+files listed there and no other, and a non-empty folder without that list is refused.
 """
 from __future__ import annotations
 
+import functools
 import html
 import json
-import shutil
+import os
+import re
+import sys
 import tempfile
+import time
+import traceback
+import uuid
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+from multiprocessing import get_context
 from pathlib import Path
 
 from .sheets import atomic_write_bytes
 
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 CASE_STUDY_KEY = "event_id"
+MANIFEST = ".report-manifest.json"
+_GENERATOR = "python -m analysis run"
+_HIDDEN_TAGS = ("parameters", "injected-parameters")
+_ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
+
+# A page is the lab template without code, with navigation at top and bottom and the alt text that
+# _prepare_page puts on each chart output (nbconvert writes a placeholder alt otherwise).
+_PAGE_TEMPLATE = """{%- extends 'index.html.j2' -%}
+{% block extra_css %}{{ super() }}<style>
+nav.report-nav { max-width: 1100px; margin: 1em auto; padding: 0 1em; font-family: system-ui, sans-serif; }
+nav.report-nav a { margin-right: 1.5em; }
+</style>{% endblock extra_css %}
+{%- block body_header -%}{{ super() }}
+{{ resources.report_nav }}{%- endblock body_header -%}
+{% block body_footer %}{{ resources.report_nav }}{{ super() }}{% endblock body_footer %}
+{% block data_png scoped %}{{ super() | replace('<img ', '<img alt="' ~ (output | get_metadata('alt') | escape_html) ~ '" ', 1) }}{% endblock data_png %}
+{% block data_jpg scoped %}{{ super() | replace('<img ', '<img alt="' ~ (output | get_metadata('alt') | escape_html) ~ '" ', 1) }}{% endblock data_jpg %}
+"""
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of the report and how its notebook ran.
+
+    Attributes
+    ----------
+    notebook : str
+        The notebook's file name, e.g. ``03-frames.ipynb``.
+    path : Path
+        The HTML page written for it.
+    title : str
+        The notebook's first ``# `` heading.
+    status : str
+        ``"ok"``, or ``"failed"`` when the notebook raised; its page then says why.
+    error : str
+        For a failed page, the exception's type and message on one line (``ValueError: planted``).
+    seconds : float
+        Wall time of the execution (shown as progress, never written to a file).
+    """
+
+    notebook: str
+    path: Path
+    title: str
+    status: str
+    error: str = ""
+    seconds: float = 0.0
+
+
+@dataclass(frozen=True)
+class Report:
+    """What ``run_report`` wrote: the index, one page per notebook in order, the charts."""
+
+    index: Path
+    pages: tuple
+    figures: tuple
+    seconds: float
+
+    @property
+    def failed(self) -> list:
+        """The pages whose notebook failed."""
+        return [p for p in self.pages if p.status == "failed"]
 
 
 def notebook_list(notebooks_dir: Path, event_id: str) -> list:
@@ -36,12 +112,17 @@ def _strip_runtime(nb: dict) -> dict:
     """Remove papermill's timings and other run-dependent metadata."""
     nb = json.loads(json.dumps(nb))
     nb.get("metadata", {}).pop("papermill", None)
+    n_error_cells = 0
     for cell in nb.get("cells", []):
         md = cell.get("metadata", {})
         md.pop("papermill", None)
         md.pop("execution", None)
+        # papermill gives the cells it adds random ids
         if "injected-parameters" in md.get("tags", []):
-            cell["id"] = "injected-parameters"  # papermill gives it a random id
+            cell["id"] = "injected-parameters"
+        if "papermill-error-cell-tag" in md.get("tags", []):
+            n_error_cells += 1
+            cell["id"] = f"papermill-error-{n_error_cells}"
     return nb
 
 
@@ -49,8 +130,26 @@ def _hide_paths(nb: dict, replace: dict) -> dict:
     """Replace local paths (in the injected parameters and anywhere else) by stable names."""
     text = json.dumps(nb, ensure_ascii=False)
     for path, name in sorted(replace.items(), key=lambda kv: -len(kv[0])):
-        text = text.replace(json.dumps(path)[1:-1], name)
+        text = text.replace(json.dumps(path, ensure_ascii=False)[1:-1], name)
     return json.loads(text)
+
+
+def _hide_text(text: str, replace: dict) -> str:
+    """``_hide_paths`` for plain text (a traceback), with the terminal's colour codes removed."""
+    text = _ANSI.sub("", text)
+    for path, name in sorted(replace.items(), key=lambda kv: -len(kv[0])):
+        text = text.replace(path, name)
+    return text
+
+
+def _path_names(*, event_dir: Path, event_id: str, figures: Path, notebooks_dir: Path) -> dict:
+    """Local paths that pages and stored notebooks show by a stable name instead."""
+    replace = {str(event_dir): event_id, str(figures): "figures", str(notebooks_dir): "notebooks",
+               str(NOTEBOOKS.parent) + os.sep: "", sys.prefix: "<python>", sys.base_prefix: "<python>"}
+    home = str(Path.home())
+    if len(Path(home).parts) > 1:
+        replace.setdefault(home, "~")
+    return replace
 
 
 def _title(nb: dict, fallback: str) -> str:
@@ -63,8 +162,217 @@ def _title(nb: dict, fallback: str) -> str:
     return fallback
 
 
+@functools.cache
+def _ipc_kernel_manager() -> type:
+    """A kernel manager whose kernels listen on local IPC sockets instead of TCP ports.
+
+    A kernel on TCP without CurveZMQ keys logs a warning about plain-text traffic at every start;
+    kernels of the main job are local, so IPC sockets (files in the temporary folder, removed at
+    shutdown) are the transport the warning itself recommends. Set per kernel manager, so no
+    process-wide logging or configuration changes.
+
+    jupyter_client also interrupts (SIGINT) every kernel it shuts down. papermill shuts the kernel
+    down as soon as the reply to its last request arrives, and a fast transport lets the signal
+    land before the kernel's handler has finished, which then logs "KeyboardInterrupt caught in
+    kernel" (about one run in ten over IPC). The job only shuts down kernels that are idle, or past
+    a timeout, where the shutdown request and the kill after it stop them anyway; so no interrupt
+    is sent while shutting down. An interrupt asked for outside a shutdown is sent as usual.
+    """
+    from jupyter_client.manager import AsyncKernelManager
+    from traitlets import default
+
+    class IPCKernelManager(AsyncKernelManager):
+        @default("transport")
+        def _default_transport(self):
+            return "ipc"
+
+        @default("ip")
+        def _default_ip(self):
+            if self.transport != "ipc":
+                return super()._ip_default()
+            # absolute: the kernel runs in the notebooks' folder, the client does not
+            return os.path.join(tempfile.gettempdir(), f"analysis-kernel-{uuid.uuid4().hex[:16]}-ipc")
+
+        async def _async_interrupt_kernel(self):
+            if self.shutting_down:
+                return
+            await super()._async_interrupt_kernel()
+
+    return IPCKernelManager
+
+
+def _execute(job: dict) -> dict:
+    """Execute one notebook; return its stored text, and why it failed if it did.
+
+    This is the per-notebook boundary of the main job: an exception raised inside the notebook
+    (or a kernel that died or timed out) is reported, so that the other notebooks run and get
+    their pages. Runs in-process or in a worker process; the result is plain data.
+    """
+    import papermill as pm
+    from nbclient.exceptions import CellTimeoutError, DeadKernelError
+    from papermill.exceptions import PapermillExecutionError
+
+    nb_path = Path(job["notebook"])
+    start = time.perf_counter()
+    error = None
+    with tempfile.TemporaryDirectory() as tmp:
+        executed = Path(tmp) / nb_path.name
+        try:
+            pm.execute_notebook(str(nb_path), str(executed), kernel_name=job["kernel"], progress_bar=False,
+                                parameters=job["parameters"], cwd=str(nb_path.parent), log_output=False,
+                                kernel_manager_class=_ipc_kernel_manager())
+        except PapermillExecutionError as exc:
+            error = {"ename": exc.ename, "evalue": exc.evalue, "cell": exc.exec_count,
+                     "traceback": "\n".join(exc.traceback)}
+        except (DeadKernelError, CellTimeoutError) as exc:
+            error = {"ename": type(exc).__name__, "evalue": str(exc), "cell": None,
+                     "traceback": "".join(traceback.format_exception(exc))}
+        text = None
+        if executed.exists():  # papermill saves the notebook up to the failing cell too
+            nb = _strip_runtime(json.loads(executed.read_text(encoding="utf-8")))
+            nb = _hide_paths(nb, job["replace"])
+            text = json.dumps(nb, indent=1, ensure_ascii=False, sort_keys=True) + "\n"
+    if error is not None:
+        error = {k: _hide_text(v, job["replace"]) if isinstance(v, str) else v for k, v in error.items()}
+    return {"notebook": nb_path.name, "text": text, "error": error,
+            "seconds": time.perf_counter() - start}
+
+
+def _execute_all(jobs_list: list, *, jobs: int, progress: bool) -> dict:
+    """Execute the notebooks, ``jobs`` at a time; results by notebook name."""
+    results = {}
+
+    def done(result):
+        results[result["notebook"]] = result
+        if progress:
+            status = "failed" if result["error"] else "ok"
+            print(f"[{len(results)}/{len(jobs_list)}] {result['notebook']}: {status} "
+                  f"({result['seconds']:.1f} s)", file=sys.stderr, flush=True)
+
+    if jobs == 1:
+        for job in jobs_list:
+            done(_execute(job))
+        return results
+    # spawn: workers start clean (no forked threads or event loops), the same on every platform
+    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("spawn"))
+    try:
+        for future in as_completed([pool.submit(_execute, job) for job in jobs_list]):
+            done(future.result())
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+    return results
+
+
+def _prepare_page(nb, resources):
+    """nbconvert preprocessor: drop stderr streams; give each chart the heading above it as alt text."""
+    heading = resources.get("report_heading", "")
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            for line in cell.source.splitlines():
+                match = _HEADING.match(line)
+                if match:
+                    heading = match.group(2).replace("`", "").replace("*", "")
+            continue
+        if "outputs" not in cell:
+            continue
+        cell.outputs = [o for o in cell.outputs
+                        if not (o.output_type == "stream" and o.get("name") == "stderr")]
+        for out in cell.outputs:
+            if {"image/png", "image/jpeg"} & set(out.get("data", {})):
+                out.setdefault("metadata", {})["alt"] = heading
+    return nb, resources
+
+
+def _exporter():
+    """The HTML exporter of the pages: no code, no parameter cells, navigation, chart alt text."""
+    from jinja2 import DictLoader
+    from nbconvert import HTMLExporter
+    from nbconvert.preprocessors import TagRemovePreprocessor
+
+    exporter = HTMLExporter(template_name="lab", template_file="report-page.html.j2",
+                            extra_loaders=[DictLoader({"report-page.html.j2": _PAGE_TEMPLATE})],
+                            exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
+    exporter.register_preprocessor(TagRemovePreprocessor(remove_cell_tags=set(_HIDDEN_TAGS)), enabled=True)
+    exporter.register_preprocessor(_prepare_page, enabled=True)
+    return exporter
+
+
+def _nav(pages: list, i: int) -> str:
+    """Links to the index and to the previous and next pages."""
+    e = html.escape
+    links = ['<a href="index.html">Index</a>']
+    if i > 0:
+        links.append(f'<a href="{e(pages[i - 1][0])}" rel="prev">Previous: {e(pages[i - 1][1])}</a>')
+    if i + 1 < len(pages):
+        links.append(f'<a href="{e(pages[i + 1][0])}" rel="next">Next: {e(pages[i + 1][1])}</a>')
+    return '<nav class="report-nav" aria-label="Report pages">\n' + "\n".join(links) + "\n</nav>\n"
+
+
+def _failure_sentence(notebook: str, error: dict) -> str:
+    where = f" in the cell run as In [{error['cell']}]" if error.get("cell") else ""
+    message = " ".join(str(error["evalue"]).split())
+    return f"The notebook {notebook} failed{where} with {error['ename']}: {message}"
+
+
+def _failure_html(*, title: str, heading: str, notebook: str, error: dict, nav: str) -> str:
+    """The page of a notebook that failed: which one, why, and the traceback folded below."""
+    e = html.escape
+    return f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<title>{e(title)}</title>
+<style>
+body {{ font-family: system-ui, sans-serif; max-width: 1100px; margin: 2em auto; padding: 0 1em; }}
+nav.report-nav a {{ margin-right: 1.5em; }}
+.failed {{ border-left: 4px solid #b00020; padding: 0.5em 1em; background: #fdf0f2; }}
+pre {{ white-space: pre-wrap; font-size: 0.85em; }}
+</style></head>
+<body>
+{nav}<main>
+<h1>{e(heading)}</h1>
+<p class="failed"><strong>This page could not be made.</strong> {e(_failure_sentence(notebook, error))}.</p>
+<p>The other pages of the report were written. The notebook as far as it ran is stored as
+<a href="notebooks/{e(notebook)}">notebooks/{e(notebook)}</a>.</p>
+<details><summary>Traceback</summary>
+<pre>{e(error['traceback'])}</pre>
+</details>
+</main>
+{nav}</body></html>
+"""
+
+
+def _read_manifest(path: Path) -> list:
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+        ok = manifest.get("generator") == _GENERATOR and all(isinstance(f, str) for f in manifest["files"])
+    except (ValueError, AttributeError, KeyError, TypeError):
+        ok = False
+    if not ok:
+        raise FileExistsError(f"{path} is not the file list of an earlier report of `{_GENERATOR}`; "
+                              "choose a new or empty folder for the report")
+    return manifest["files"]
+
+
+def _clear_previous(out_dir: Path) -> None:
+    """Delete the files an earlier report listed in its manifest; refuse any other non-empty folder."""
+    manifest = out_dir / MANIFEST
+    if manifest.is_file():
+        root = out_dir.resolve()
+        for rel in _read_manifest(manifest):
+            path = out_dir / rel
+            # only files inside the folder: never follow '..', absolute names or linked folders out
+            if Path(rel).is_absolute() or ".." in Path(rel).parts or not path.parent.resolve().is_relative_to(root):
+                continue
+            if path.is_symlink() or path.is_file():
+                path.unlink()
+        return
+    if out_dir.exists() and (not out_dir.is_dir() or any(out_dir.iterdir())):
+        raise FileExistsError(f"{out_dir} is not empty and holds no earlier report (no {MANIFEST}); the report "
+                              "only replaces files it wrote itself: choose a new or empty folder")
+
+
 def run_report(event_dir, out_dir, *, notebooks_dir=None, seed: int = 0, n_boot: int = 1000,
-               progress: bool = True, kernel: str = "python3") -> list:
+               jobs: int | None = None, progress: bool = True, kernel: str = "python3") -> Report:
     """Execute the notebooks on an event folder and write the HTML report.
 
     Parameters
@@ -73,62 +381,98 @@ def run_report(event_dir, out_dir, *, notebooks_dir=None, seed: int = 0, n_boot:
         The event folder.
     out_dir : str or Path
         Where to write ``index.html``, one HTML page per notebook, ``notebooks/`` (executed
-        notebooks) and ``figures/`` (PNG and SVG of every chart).
+        notebooks, with their code), ``figures/`` (PNG and SVG of every chart) and the manifest.
+        It must be new, empty, or an earlier report, whose listed files alone are replaced.
     notebooks_dir : Path, optional
         Defaults to the repository's ``notebooks/``.
     seed, n_boot : int
         Passed to every notebook's parameters.
+    jobs : int, optional
+        Notebooks executed at once, each in its own kernel and worker process; default the
+        number of CPUs, at most the number of notebooks. The files written do not depend on it.
     progress : bool
-        Show a progress bar per notebook.
+        Print one line to standard error as each notebook finishes.
 
     Returns
     -------
-    list of Path
-        The HTML pages written, index first.
+    Report
+        The index, each page with its status (a failed notebook's page says why), the charts.
+
+    Raises
+    ------
+    DataError
+        The event folder is not valid.
+    FileExistsError
+        ``out_dir`` is not empty and not an earlier report.
     """
     import nbformat
-    import papermill as pm
-    from nbconvert import HTMLExporter
-    from tqdm.std import tqdm
 
     from .events import load_event
 
+    start = time.perf_counter()
     event_dir = Path(event_dir).resolve()
     out_dir = Path(out_dir)
+    notebooks_dir = Path(notebooks_dir or NOTEBOOKS).resolve()
     event = load_event(event_dir)
-    nbs = notebook_list(Path(notebooks_dir or NOTEBOOKS), event.meta["id"])
+    event_title = str(event.meta.get("title", ""))
+    nbs = notebook_list(notebooks_dir, event.meta["id"])
+    if jobs is None:
+        jobs = min(os.cpu_count() or 1, len(nbs))
+    if jobs < 1 and nbs:
+        raise ValueError(f"jobs must be a positive number of notebooks to run at once, not {jobs}")
+    _clear_previous(out_dir)
     figures = out_dir / "figures"
-    if figures.exists():
-        shutil.rmtree(figures)
     figures.mkdir(parents=True, exist_ok=True)
-    exporter = HTMLExporter(template_name="lab")
-    exporter.log.setLevel("ERROR")  # its accessibility notes on chart images are not errors
-    pages = []
-    with tempfile.TemporaryDirectory() as tmp:
-        for nb_path in tqdm(nbs, desc="notebooks", unit="nb", disable=not progress):
-            executed = Path(tmp) / nb_path.name
-            pm.execute_notebook(
-                str(nb_path), str(executed), kernel_name=kernel, progress_bar=False,
-                parameters={"event_dir": str(event_dir), "seed": seed, "n_boot": n_boot,
-                            "figures_dir": str(figures.resolve())},
-                cwd=str(nb_path.parent), log_output=False)
-            nb = _strip_runtime(json.loads(executed.read_text(encoding="utf-8")))
-            nb = _hide_paths(nb, {str(event_dir): event.meta["id"], str(figures.resolve()): "figures"})
-            text = json.dumps(nb, indent=1, ensure_ascii=False, sort_keys=True) + "\n"
-            atomic_write_bytes(out_dir / "notebooks" / nb_path.name, text.encode("utf-8"))
-            body, _ = exporter.from_notebook_node(nbformat.reads(text, as_version=4))
-            page = out_dir / (nb_path.stem + ".html")
-            atomic_write_bytes(page, body.encode("utf-8"))
-            pages.append((page, _title(nb, nb_path.stem)))
+    before = {p.name for p in figures.iterdir()}
+    replace = _path_names(event_dir=event_dir, event_id=str(event.meta["id"]), figures=figures.resolve(),
+                          notebooks_dir=notebooks_dir)
+    params = {"event_dir": str(event_dir), "seed": seed, "n_boot": n_boot, "figures_dir": str(figures.resolve())}
+    results = _execute_all([{"notebook": str(nb), "kernel": kernel, "parameters": params, "replace": replace}
+                            for nb in nbs], jobs=jobs, progress=progress)
+
+    # export in notebook order in this process, so the files never depend on the order runs finish
+    order = [(nb.stem + ".html", _title(json.loads(nb.read_text(encoding="utf-8")), nb.stem)) for nb in nbs]
+    exporter = _exporter()
+    pages, written = [], []
+    for i, nb_path in enumerate(nbs):
+        result = results[nb_path.name]
+        heading = order[i][1]
+        title = f"{heading} - {event_title}" if event_title else heading
+        page = out_dir / order[i][0]
+        if result["text"] is not None:
+            atomic_write_bytes(out_dir / "notebooks" / nb_path.name, result["text"].encode("utf-8"))
+            written.append(f"notebooks/{nb_path.name}")
+        if result["error"] is None:
+            nb = nbformat.reads(result["text"], as_version=4)
+            nb.metadata["title"] = title
+            body, _ = exporter.from_notebook_node(nb, resources={"report_nav": _nav(order, i),
+                                                                 "report_heading": heading})
+            pages.append(Page(nb_path.name, page, heading, "ok", seconds=result["seconds"]))
+        else:
+            err = result["error"]
+            body = _failure_html(title=title, heading=heading, notebook=nb_path.name, error=err,
+                                 nav=_nav(order, i))
+            pages.append(Page(nb_path.name, page, heading, "failed",
+                              error=f"{err['ename']}: {' '.join(str(err['evalue']).split())}",
+                              seconds=result["seconds"]))
+        atomic_write_bytes(page, body.encode("utf-8"))
+        written.append(page.name)
+    charts = tuple(sorted(p for p in figures.iterdir()
+                          if p.is_file() and p.name not in before and not p.name.startswith(".")))
     index = out_dir / "index.html"
-    atomic_write_bytes(index, _index_html(event.meta, pages, figures).encode("utf-8"))
-    return [index] + [p for p, _ in pages]
+    atomic_write_bytes(index, _index_html(event.meta, pages, charts).encode("utf-8"))
+    written += ["index.html"] + [f"figures/{p.name}" for p in charts]
+    manifest = {"generator": _GENERATOR, "files": sorted(written)}
+    atomic_write_bytes(out_dir / MANIFEST, (json.dumps(manifest, indent=1) + "\n").encode("utf-8"))
+    return Report(index=index, pages=tuple(pages), figures=charts, seconds=time.perf_counter() - start)
 
 
-def _index_html(meta: dict, pages: list, figures: Path) -> str:
+def _index_html(meta: dict, pages: list, charts: tuple) -> str:
     e = html.escape
-    items = "\n".join(f'<li><a href="{e(p.name)}">{e(t)}</a></li>' for p, t in pages)
-    figs = sorted(figures.glob("*.png"))
+    status = {"ok": '<span class="status ok">ok</span>',
+              "failed": '<span class="status failed">failed: see page</span>'}
+    items = "\n".join(f'<li><a href="{e(p.path.name)}">{e(p.title)}</a> {status[p.status]}</li>' for p in pages)
+    figs = [f for f in charts if f.suffix == ".png"]
     thumbs = "\n".join(
         f'<figure><a href="figures/{e(f.name)}"><img src="figures/{e(f.name)}" alt="{e(f.stem)}" '
         f'loading="lazy"></a><figcaption>{e(f.stem)}</figcaption></figure>' for f in figs)
@@ -140,6 +484,7 @@ body {{ font-family: system-ui, sans-serif; max-width: 1100px; margin: 2em auto;
 .grid {{ display: grid; grid-template-columns: repeat(auto-fill, minmax(320px, 1fr)); gap: 1em; }}
 figure {{ margin: 0; }} img {{ width: 100%; border: 1px solid #ddd; }}
 figcaption {{ font-size: 0.85em; color: #444; }}
+.status {{ font-size: 0.85em; color: #555; }} .status.failed {{ color: #b00020; font-weight: bold; }}
 </style></head>
 <body>
 <h1>{e(meta.get('title', ''))}</h1>
@@ -174,7 +519,7 @@ def refresh_notebooks(notebooks_dir=None, *, kernel: str = "python3", progress: 
                             disable=not progress):
             executed = Path(tmp) / nb_path.name
             pm.execute_notebook(str(nb_path), str(executed), kernel_name=kernel, progress_bar=False,
-                                cwd=str(folder), log_output=False)
+                                cwd=str(folder), log_output=False, kernel_manager_class=_ipc_kernel_manager())
             nb = _strip_runtime(json.loads(executed.read_text(encoding="utf-8")))
             text = json.dumps(nb, indent=1, ensure_ascii=False) + "\n"
             atomic_write_bytes(nb_path, text.encode("utf-8"))
