@@ -142,6 +142,10 @@ class Page:
             _say(why)
         return not why
 
+    def findings(self, sentences: list, *, none: str = "The folder holds nothing for this page to find.") -> None:
+        """Show a page's findings as a list of sentences (or one sentence when there are none)."""
+        _say("\n".join(f"- {s}" for s in sentences) if sentences else none)
+
     def say(self, text: str) -> None:
         """Show a sentence (Markdown) on the page."""
         _say(text)

@@ -101,7 +101,7 @@ def reliability(codes, codebook, *, coders=None, exclude=("adjudicated",), n_boo
         - ``percent_agreement``: share of agreeing pairs of values among all pairs of values
           within pairable reports (a pair of numbers agrees when the numbers are equal);
         - ``verdict``: "reliable" (alpha >= 0.800 and, when an interval is computed, its lower
-          end >= 0.667), "tentative" (alpha >= 0.667), "unreliable", "unknown" (alpha undefined,
+          end >= 0.667; with ``n_boot=0`` the point estimate alone decides), "tentative" (alpha >= 0.667), "unreliable", "unknown" (alpha undefined,
           or one code holds at least ``LOW_VARIATION`` of the pairable values: too little
           variation to judge agreement), or "not measured" (no report coded by two chosen
           coders, e.g. a single-coder study);
@@ -953,9 +953,7 @@ def _variable_reliability(var, enc, *, n_boot, ci, rng):
             row["note"] = (f"{n_boot - len(defined)} of {n_boot} bootstrap resamples had a single "
                            "value (no alpha) and were left out of the interval.")
     row["verdict"] = _verdict(row["alpha"], row["ci_low"])
-    if row["verdict"] == "reliable" and n_boot == 0:
-        row["note"] = "No interval computed: the verdict rests on the point estimate alone."
-    elif alpha[0] >= RELIABLE - _TOLERANCE and row["verdict"] != "reliable":
+    if alpha[0] >= RELIABLE - _TOLERANCE and row["verdict"] != "reliable":
         row["note"] = (f"Alpha reaches {RELIABLE:.3f}, but its {ci:.0%} interval reaches down to "
                        f"{row['ci_low']:.3f}, below {TENTATIVE:.3f}. " + row["note"]).strip()
     modal = _modal_share(enc, var, used_values)

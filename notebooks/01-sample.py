@@ -24,6 +24,7 @@
 import pandas as pd
 
 from analysis import summary
+from analysis import findings
 from analysis.page import open_page
 from analysis.plotting.sample import plot_composition, plot_timeline
 from analysis.sample import composition, publication_timeline, wire_groups
@@ -44,6 +45,12 @@ include_unreliable = False  # True keeps variables whose reliability verdict is 
 page = open_page(event_dir, group_by=group_by, include_unreliable=include_unreliable, n_boot=n_boot,
                  seed=seed, figures_dir=figures_dir)
 print(page.event.meta["title"])
+
+# %% [markdown] tags=[]
+# ## What this page finds
+
+# %% tags=[]
+page.findings(findings.sample(page))
 
 # %% [markdown] tags=[]
 # ## What does the event folder hold?

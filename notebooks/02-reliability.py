@@ -28,6 +28,7 @@
 # %matplotlib inline
 import pandas as pd
 
+from analysis import findings
 from analysis.page import open_page
 from analysis.plotting.reliability import plot_reliability
 from analysis.quality import coding_design, design_sentence
@@ -49,6 +50,12 @@ include_unreliable = False  # True keeps variables whose reliability verdict is 
 page = open_page(event_dir, group_by=group_by, include_unreliable=include_unreliable, n_boot=n_boot,
                  seed=seed, figures_dir=figures_dir)
 table = page.reliability.merge(page.event.codebook[["variable", "label"]], on="variable", how="left")
+
+# %% [markdown] tags=[]
+# ## What this page finds
+
+# %% tags=[]
+page.findings(findings.reliability(page))
 
 # %% [markdown] tags=[]
 # ## Who coded which reports?

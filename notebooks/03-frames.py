@@ -27,6 +27,7 @@
 import pandas as pd
 
 from analysis.framing import frame_profile, frame_scores
+from analysis import findings
 from analysis.page import open_page
 from analysis.plotting.framing import plot_frame_profile
 
@@ -45,6 +46,12 @@ include_unreliable = False  # True keeps variables whose reliability verdict is 
 page = open_page(event_dir, group_by=group_by, include_unreliable=include_unreliable, n_boot=n_boot,
                  seed=seed, figures_dir=figures_dir)
 page.describe(roles=["frame_item"])
+
+# %% [markdown] tags=[]
+# ## What this page finds
+
+# %% tags=[]
+page.findings(findings.frames(page, n_boot=n_boot, seed=seed))
 
 # %% [markdown] tags=[]
 # ## How present is each frame across all reports?

@@ -25,6 +25,7 @@
 import pandas as pd
 
 from analysis.framing import claim_stances, claim_timeline, contradictions
+from analysis import findings
 from analysis.page import open_page
 from analysis.plotting.framing import plot_claim_timeline
 
@@ -44,6 +45,12 @@ include_unreliable = False  # True keeps variables whose reliability verdict is 
 page = open_page(event_dir, group_by=group_by, include_unreliable=include_unreliable, n_boot=n_boot,
                  seed=seed, figures_dir=figures_dir)
 page.describe(roles=["claim"])
+
+# %% [markdown] tags=[]
+# ## What this page finds
+
+# %% tags=[]
+page.findings(findings.claims(page))
 
 # %% [markdown] tags=[]
 # ## Which stance did each group of outlets take?

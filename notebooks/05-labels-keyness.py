@@ -29,6 +29,7 @@ from analysis.framing import label_distribution, label_shares
 from analysis.keyness import keyness
 from analysis.keyness import keyness_group as choose_keyness_group
 from analysis.lexicon import lexicon_agreement, lexicon_code
+from analysis import findings
 from analysis.page import open_page
 from analysis.plotting import plot_keyness, plot_label_shares
 
@@ -49,6 +50,12 @@ page = open_page(event_dir, group_by=group_by, include_unreliable=include_unreli
 keyness_column = None  # report column that splits reports for keyness (None: the page's grouping)
 keyness_group = None  # its value for group A (None: the most common value); group B is the rest
 page.describe(roles=["label"])
+
+# %% [markdown] tags=[]
+# ## What this page finds
+
+# %% tags=[]
+page.findings(findings.labels(page))
 
 # %% [markdown] tags=[]
 # ## Which words were used for each referent, across all reports?

@@ -28,6 +28,7 @@ import pandas as pd
 
 from analysis.framing import (completeness, fact_matrix, figure_deviations, figure_spread, source_diversity,
                               source_mix)
+from analysis import findings
 from analysis.page import open_page
 from analysis.plotting.framing import plot_fact_matrix, plot_figure_deviations, plot_source_mix
 
@@ -46,6 +47,12 @@ include_unreliable = False  # True keeps variables whose reliability verdict is 
 page = open_page(event_dir, group_by=group_by, include_unreliable=include_unreliable, n_boot=n_boot,
                  seed=seed, figures_dir=figures_dir)
 page.describe(roles=["figure", "fact", "source"])
+
+# %% [markdown] tags=[]
+# ## What this page finds
+
+# %% tags=[]
+page.findings(findings.figures(page) + findings.facts(page))
 
 # %% [markdown] tags=[]
 # ## How far do the cited figures stray from the reference values?

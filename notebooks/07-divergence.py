@@ -26,6 +26,7 @@
 import pandas as pd
 
 from analysis.divergence import consensus_distance, outlet_map, pairwise_divergence, permutation_test
+from analysis import findings
 from analysis.page import open_page
 from analysis.plotting import plot_consensus, plot_divergence_heatmap, plot_outlet_map
 from analysis.sample import composition
@@ -47,6 +48,12 @@ page = open_page(event_dir, group_by=group_by, include_unreliable=include_unreli
                  seed=seed, figures_dir=figures_dir)
 n_perm = 2000  # permutations
 page.describe()
+
+# %% [markdown] tags=[]
+# ## What this page finds
+
+# %% tags=[]
+page.findings(findings.divergence(page, seed=seed))
 
 # %% [markdown] tags=[]
 # ## How far apart are the groups of outlets?

@@ -24,6 +24,7 @@
 # %matplotlib inline
 import pandas as pd
 
+from analysis import findings
 from analysis.page import open_page
 from analysis.plotting import plot_wire_edits
 from analysis.sample import wire_groups
@@ -50,6 +51,12 @@ page.describe()
 if page.can(columns=["derived_from"]):
     edits = wire_edits(page.final, page.codebook, page.reports)
     print(f"{len(wire_groups(page.event.reports))} reprints; {len(edits)} edits")
+
+# %% [markdown] tags=[]
+# ## What this page finds
+
+# %% tags=[]
+page.findings(findings.wire(page))
 
 # %% [markdown] tags=[]
 # ## Which outlets changed the most, and what?

@@ -124,7 +124,8 @@ FOLDERS = {
     "no-outlet-type": _template_without_outlet_type,
     "three-coders": lambda f: make_folder(f, Plan(n_reports=24, n_outlets=8, design="partial_three",
                                                   fmt="xlsx_wide", seed=11)),
-    "one-coder": lambda f: make_folder(f, Plan(n_reports=12, n_outlets=4, design="one_coder", seed=12)),
+    "one-coder": lambda f: make_folder(f, Plan(n_reports=12, n_outlets=4, design="one_coder", columns=(),
+                                               seed=12)),
     "ordinal-numeric": lambda f: make_folder(f, Plan(n_reports=15, n_outlets=5, all_ordinal=True, numeric=True,
                                                      fmt="parquet_long", terms=False, seed=13)),
 }
