@@ -217,7 +217,8 @@ def frames(page, *, n_boot: int = 1000, seed: int = 0) -> list:
     if not page.variables("frame_item"):
         return []
     scores = frame_scores(page.final, page.codebook)
-    prof = frame_profile(scores, page.reports.assign(_all="all"), by="_all", n_boot=n_boot, seed=seed)
+    prof = frame_profile(scores, page.reports.assign(all_reports="all reports"), by="all_reports", n_boot=n_boot,
+                         seed=seed)
     prof = prof.dropna(subset=["score"]).sort_values(["score", "frame"], ascending=[False, True])
     if prof.empty:
         return []
@@ -244,6 +245,12 @@ def wire(page) -> list:
     if edits.empty:
         return [f"None of the {n_pairs} reprints differs from its source in any coded variable."]
     meaning = edits[edits["meaning"]] if "meaning" in edits else edits.iloc[0:0]
-    return [f"{edits['report_id'].nunique()} of {n_pairs} reprints differ from their source in at least one "
-            f"coded variable ({len(edits)} differences); {meaning['report_id'].nunique()} of them in a label, "
-            "claim or attribution, which changes what the reader is told."]
+    text = (f"{edits['report_id'].nunique()} of {n_pairs} reports linked to the copy they rework differ from it in "
+            f"at least one coded variable ({len(edits)} differences); {meaning['report_id'].nunique()} of them "
+            "in a label, claim or attribution, which changes what the reader is told.")
+    if "direction" in edits:
+        unknown = int((edits["direction"] != "reprint changed").sum())
+        if unknown:
+            text += (f" For {unknown} of the differences the order of the two copies is unknown or the link "
+                     "points at a later report, so the page says they differ, not which one changed.")
+    return [text]
