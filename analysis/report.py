@@ -329,7 +329,7 @@ def _failure_html(*, title: str, heading: str, notebook: str, error: dict, nav: 
 <title>{e(title)}</title>
 <style>
 body {{ font-family: system-ui, sans-serif; max-width: 1100px; margin: 2em auto; padding: 0 1em; }}
-nav.report-nav a {{ margin-right: 1.5em; }}
+nav.report-nav {{ margin: 1.5em 0; }} nav.report-nav a {{ margin-right: 1.5em; }}
 .failed {{ border-left: 4px solid #b00020; padding: 0.5em 1em; background: #fdf0f2; }}
 pre {{ white-space: pre-wrap; font-size: 0.85em; }}
 </style></head>
