@@ -308,22 +308,28 @@ def _nav(pages: list, i: int) -> str:
     return '<nav class="report-nav" aria-label="Report pages">\n' + "\n".join(links) + "\n</nav>\n"
 
 
+def _one_line(error: dict) -> str:
+    """The exception's type and message on one line: ``ValueError: planted``."""
+    return f"{error['ename']}: {' '.join(str(error['evalue']).split())}"
+
+
 def _failure_sentence(notebook: str, error: dict) -> str:
     where = f" in the cell run as In [{error['cell']}]" if error.get("cell") else ""
-    message = " ".join(str(error["evalue"]).split())
-    return f"The notebook {notebook} failed{where} with {error['ename']}: {message}"
+    return f"The notebook {notebook} failed{where} with {_one_line(error)}"
 
 
-def _failure_html(*, title: str, heading: str, notebook: str, error: dict, nav: str) -> str:
+def _failure_html(*, title: str, heading: str, notebook: str, error: dict, nav: str, stored: bool) -> str:
     """The page of a notebook that failed: which one, why, and the traceback folded below."""
     e = html.escape
+    where = (f'The notebook as far as it ran is stored as <a href="notebooks/{e(notebook)}">'
+             f'notebooks/{e(notebook)}</a>.' if stored else "")
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <title>{e(title)}</title>
 <style>
 body {{ font-family: system-ui, sans-serif; max-width: 1100px; margin: 2em auto; padding: 0 1em; }}
-nav.report-nav a {{ margin-right: 1.5em; }}
+nav.report-nav {{ margin: 1.5em 0; }} nav.report-nav a {{ margin-right: 1.5em; }}
 .failed {{ border-left: 4px solid #b00020; padding: 0.5em 1em; background: #fdf0f2; }}
 pre {{ white-space: pre-wrap; font-size: 0.85em; }}
 </style></head>
@@ -331,8 +337,7 @@ pre {{ white-space: pre-wrap; font-size: 0.85em; }}
 {nav}<main>
 <h1>{e(heading)}</h1>
 <p class="failed"><strong>This page could not be made.</strong> {e(_failure_sentence(notebook, error))}.</p>
-<p>The other pages of the report were written. The notebook as far as it ran is stored as
-<a href="notebooks/{e(notebook)}">notebooks/{e(notebook)}</a>.</p>
+<p>The other pages of the report were written. {where}</p>
 <details><summary>Traceback</summary>
 <pre>{e(error['traceback'])}</pre>
 </details>
@@ -371,6 +376,38 @@ def _clear_previous(out_dir: Path) -> None:
                               "only replaces files it wrote itself: choose a new or empty folder")
 
 
+def _write_pages(out_dir: Path, nbs: list, results: dict, *, event_title: str) -> tuple:
+    """Store each executed notebook and write its page (or its failure page); Pages and files written.
+
+    Runs in notebook order in this process, so the files never depend on the order runs finished.
+    """
+    import nbformat
+
+    order = [(nb.stem + ".html", _title(json.loads(nb.read_text(encoding="utf-8")), nb.stem)) for nb in nbs]
+    exporter = _exporter()
+    pages, written = [], []
+    for i, nb_path in enumerate(nbs):
+        result, (page_name, heading) = results[nb_path.name], order[i]
+        title = f"{heading} - {event_title}" if event_title else heading
+        if result["text"] is not None:
+            atomic_write_bytes(out_dir / "notebooks" / nb_path.name, result["text"].encode("utf-8"))
+            written.append(f"notebooks/{nb_path.name}")
+        err = result["error"]
+        if err is None:
+            nb = nbformat.reads(result["text"], as_version=4)
+            nb.metadata["title"] = title
+            body, _ = exporter.from_notebook_node(nb, resources={"report_nav": _nav(order, i),
+                                                                 "report_heading": heading})
+        else:
+            body = _failure_html(title=title, heading=heading, notebook=nb_path.name, error=err,
+                                 nav=_nav(order, i), stored=result["text"] is not None)
+        atomic_write_bytes(out_dir / page_name, body.encode("utf-8"))
+        written.append(page_name)
+        pages.append(Page(nb_path.name, out_dir / page_name, heading, "ok" if err is None else "failed",
+                          error="" if err is None else _one_line(err), seconds=result["seconds"]))
+    return pages, written
+
+
 def run_report(event_dir, out_dir, *, notebooks_dir=None, seed: int = 0, n_boot: int = 1000,
                jobs: int | None = None, progress: bool = True, kernel: str = "python3") -> Report:
     """Execute the notebooks on an event folder and write the HTML report.
@@ -405,8 +442,6 @@ def run_report(event_dir, out_dir, *, notebooks_dir=None, seed: int = 0, n_boot:
     FileExistsError
         ``out_dir`` is not empty and not an earlier report.
     """
-    import nbformat
-
     from .events import load_event
 
     start = time.perf_counter()
@@ -414,12 +449,10 @@ def run_report(event_dir, out_dir, *, notebooks_dir=None, seed: int = 0, n_boot:
     out_dir = Path(out_dir)
     notebooks_dir = Path(notebooks_dir or NOTEBOOKS).resolve()
     event = load_event(event_dir)
-    event_title = str(event.meta.get("title", ""))
     nbs = notebook_list(notebooks_dir, event.meta["id"])
-    if jobs is None:
-        jobs = min(os.cpu_count() or 1, len(nbs))
-    if jobs < 1 and nbs:
+    if jobs is not None and jobs < 1:
         raise ValueError(f"jobs must be a positive number of notebooks to run at once, not {jobs}")
+    jobs = max(1, min(jobs or os.cpu_count() or 1, len(nbs)))
     _clear_previous(out_dir)
     figures = out_dir / "figures"
     figures.mkdir(parents=True, exist_ok=True)
@@ -430,33 +463,7 @@ def run_report(event_dir, out_dir, *, notebooks_dir=None, seed: int = 0, n_boot:
     results = _execute_all([{"notebook": str(nb), "kernel": kernel, "parameters": params, "replace": replace}
                             for nb in nbs], jobs=jobs, progress=progress)
 
-    # export in notebook order in this process, so the files never depend on the order runs finish
-    order = [(nb.stem + ".html", _title(json.loads(nb.read_text(encoding="utf-8")), nb.stem)) for nb in nbs]
-    exporter = _exporter()
-    pages, written = [], []
-    for i, nb_path in enumerate(nbs):
-        result = results[nb_path.name]
-        heading = order[i][1]
-        title = f"{heading} - {event_title}" if event_title else heading
-        page = out_dir / order[i][0]
-        if result["text"] is not None:
-            atomic_write_bytes(out_dir / "notebooks" / nb_path.name, result["text"].encode("utf-8"))
-            written.append(f"notebooks/{nb_path.name}")
-        if result["error"] is None:
-            nb = nbformat.reads(result["text"], as_version=4)
-            nb.metadata["title"] = title
-            body, _ = exporter.from_notebook_node(nb, resources={"report_nav": _nav(order, i),
-                                                                 "report_heading": heading})
-            pages.append(Page(nb_path.name, page, heading, "ok", seconds=result["seconds"]))
-        else:
-            err = result["error"]
-            body = _failure_html(title=title, heading=heading, notebook=nb_path.name, error=err,
-                                 nav=_nav(order, i))
-            pages.append(Page(nb_path.name, page, heading, "failed",
-                              error=f"{err['ename']}: {' '.join(str(err['evalue']).split())}",
-                              seconds=result["seconds"]))
-        atomic_write_bytes(page, body.encode("utf-8"))
-        written.append(page.name)
+    pages, written = _write_pages(out_dir, nbs, results, event_title=str(event.meta.get("title", "")))
     charts = tuple(sorted(p for p in figures.iterdir()
                           if p.is_file() and p.name not in before and not p.name.startswith(".")))
     index = out_dir / "index.html"

@@ -1,5 +1,6 @@
-"""The notebooks and the main job: generic notebooks run on another event, runs are repeatable,
-data is escaped in the HTML report, and strict nbval catches a changed stored number."""
+"""The notebooks and the main job: generic notebooks run on another event, runs are repeatable
+(serial or parallel), data is escaped in the HTML report, and strict nbval catches a changed
+stored number."""
 import hashlib
 import json
 import shutil
@@ -43,11 +44,12 @@ def test_case_study_only_for_its_event():
 
 
 def test_main_job_runs_generic_notebooks_on_another_event_identically(other_event, tmp_path):
-    first = run_report(other_event, tmp_path / "a", n_boot=50, progress=False)
-    second = run_report(other_event, tmp_path / "b", n_boot=50, progress=False)
-    assert first[0].name == "index.html" and len(first) == len(notebook_list(NOTEBOOKS, "x")) + 1
+    first = run_report(other_event, tmp_path / "a", n_boot=50, jobs=1, progress=False)
+    second = run_report(other_event, tmp_path / "b", n_boot=50, jobs=2, progress=False)
+    assert first.index.name == "index.html" and len(first.pages) == len(notebook_list(NOTEBOOKS, "x"))
+    assert [p.status for p in first.pages + second.pages] == ["ok"] * (2 * len(first.pages)), first.failed
     a, b = _digest(tmp_path / "a"), _digest(tmp_path / "b")
-    assert a == b, "two runs wrote different files"
+    assert a == b, "a serial and a parallel run wrote different files"
     assert any(k.startswith("figures/") and k.endswith(".svg") for k in a)
     assert any(k.startswith("figures/") and k.endswith(".png") for k in a)
     for page in (tmp_path / "a").glob("*.html"):
