@@ -41,11 +41,12 @@ TIMELINE_COLUMNS = ("variable", "variable_label", "value", "value_label", "first
 LABEL_SHARE_COLUMNS = ("variable", "referent", "code", "n", "share")  # by after referent
 LABEL_DISTRIBUTION_COLUMNS = ("variable", "referent", "code", "n", "share")
 FIGURE_DEVIATION_COLUMNS = ("report_id", "outlet", "variable", "figure", "cited", "reference",
-                            "abs_dev", "rel_dev", "attribution")
+                            "abs_dev", "rel_dev", "attribution", "published", "published_time_known",
+                            "reference_source", "reference_as_of")
 FIGURE_SPREAD_COLUMNS = ("variable", "figure", "reference", "n", "n_outlets", "min", "median",
-                         "max", "iqr", "n_distinct", "n_exact", "n_attributions")
-FACT_MATRIX_COLUMNS = ("fact", "reported", "n")
-COMPLETENESS_COLUMNS = ("completeness", "n_facts", "n")
+                         "max", "iqr", "n_distinct", "n_exact", "n_attributions", "n_before_reference")
+FACT_MATRIX_COLUMNS = ("fact", "reported", "n", "n_not_yet")
+COMPLETENESS_COLUMNS = ("completeness", "n_facts", "n", "n_not_yet")
 SOURCE_MIX_COLUMNS = ("source", "n", "share")
 SOURCE_DIVERSITY_COLUMNS = ("entropy", "n_sources", "n_reports")
 
@@ -498,18 +499,24 @@ def figure_deviations(final, codebook, figures, reports):
         ``figure``; ``attribution`` names the nominal variable that codes whom the report
         credits with the number (None if not coded).
     figures : DataFrame
-        ``id, value``: the reference values (``Event.figures``).
+        ``id, value`` and, optionally, ``source, as_of``: the reference values and where and
+        when they come from (``Event.figures``).
     reports : DataFrame
-        ``report_id, outlet``.
+        ``report_id, outlet`` and, optionally, ``published, published_time_known``.
 
     Returns
     -------
     DataFrame
         ``FIGURE_DEVIATION_COLUMNS``: ``report_id, outlet, variable, figure, cited, reference,
-        abs_dev, rel_dev, attribution``, one row per report and figure variable with a number
-        cited, sorted by variable in codebook order, then report_id. ``attribution`` is the
-        report's value of the attribution variable (NaN when the codebook names none, or the
-        report was not coded on it).
+        abs_dev, rel_dev, attribution, published, published_time_known, reference_source,
+        reference_as_of``, one row per report and figure variable with a number cited, sorted
+        by variable in codebook order, then report_id. ``attribution`` is the report's value of
+        the attribution variable (NaN when the codebook names none, or the report was not coded
+        on it). ``published`` (UTC, NaT without the column) and ``published_time_known`` (False
+        for a report that gave a date only) say when the report cited the number;
+        ``reference_source`` ("" when not given) and ``reference_as_of`` (a date, None when not
+        given) where the reference comes from and which day it describes, so that a chart or
+        table can say against what the numbers were measured.
 
     Notes
     -----
@@ -542,7 +549,11 @@ def figure_spread(final, codebook, figures, reports):
         - ``n_distinct``: distinct numbers cited, ``n_exact``: reports citing the reference
           value exactly;
         - ``n_attributions``: distinct attributions coded for the numbers (0 when the codebook
-          names no attribution variable for the figure).
+          names no attribution variable for the figure);
+        - ``n_before_reference``: reports citing a number that were published on a UTC day
+          before the reference's ``as_of`` (0 when the figure has no ``as_of`` or reports have
+          no ``published``): they could not have cited the reference, so their deviation says
+          how the number moved rather than that they got it wrong.
 
     Notes
     -----
@@ -567,25 +578,37 @@ def figure_spread(final, codebook, figures, reports):
                "min": np.nan, "median": np.nan, "max": np.nan, "iqr": np.nan,
                "n_distinct": int(len(np.unique(cited))),
                "n_exact": int((cited == ref[var.figure]).sum()),
-               "n_attributions": int(part["attribution"].nunique())}
+               "n_attributions": int(part["attribution"].nunique()),
+               "n_before_reference": _n_before(part)}
         if len(cited):
             q1, q3 = np.quantile(cited, [0.25, 0.75])
             row.update({"min": float(cited.min()), "median": float(np.median(cited)),
                         "max": float(cited.max()), "iqr": float(q3 - q1)})
         rows.append(row)
     out = pd.DataFrame(rows, columns=list(FIGURE_SPREAD_COLUMNS))
-    for col in ("n", "n_outlets", "n_distinct", "n_exact", "n_attributions"):
+    for col in ("n", "n_outlets", "n_distinct", "n_exact", "n_attributions", "n_before_reference"):
         out[col] = out[col].astype("int64")
     for col in ("reference", "min", "median", "max", "iqr"):
         out[col] = out[col].astype(float)
     return out
 
 
+def _n_before(part):
+    """Reports of ``part`` (deviations of one figure) published on a UTC day before its as_of."""
+    if not len(part) or _missing(part["reference_as_of"].iloc[0]):
+        return 0
+    day = pd.Timestamp(part["reference_as_of"].iloc[0])
+    day = (day.tz_localize("UTC") if day.tzinfo is None else day.tz_convert("UTC")).floor("D")
+    published = pd.to_datetime(pd.Series(part["published"].to_numpy(dtype=object), dtype=object), utc=True,
+                               format="ISO8601")
+    return int((published.dt.floor("D") < day).sum())
+
+
 # ---------------------------------------------------------------------------------------------
 # 5. facts and sources
 # ---------------------------------------------------------------------------------------------
 
-def fact_matrix(final, codebook, reports, *, by="outlet"):
+def fact_matrix(final, codebook, reports, *, by="outlet", facts=None):
     """Which facts each group of reports mentioned (and so, which it left out).
 
     Parameters
@@ -596,64 +619,92 @@ def fact_matrix(final, codebook, reports, *, by="outlet"):
         ``variable, level, role, codes, yes_code, fact``; facts are the yes/no rows of role
         ``fact``, each naming a fact id of event.yaml.
     reports : DataFrame
-        ``report_id`` and the column named by ``by``.
+        ``report_id`` and the column named by ``by``; with ``facts``, also ``published`` (UTC)
+        and, optionally, ``published_time_known``.
     by : str, default "outlet"
+    facts : DataFrame, optional
+        ``id, as_of`` and, optionally, ``as_of_time_known`` (``Event.facts``): when each fact
+        became knowable. A report published before it is *not yet possible* for that fact and
+        is left out of that fact's cell (see Notes). Default: every report could mention every
+        fact.
 
     Returns
     -------
     DataFrame
-        ``<by>, fact, reported, n``: one row for every group and every fact (a full matrix, so
-        an omission shows as ``reported = 0``), sorted by group (missing last), then fact in
-        codebook order. ``reported`` is the share of the group's ``n`` reports coded on the fact
-        that mention it (NaN when ``n = 0``).
+        ``<by>, fact, reported, n, n_not_yet``: one row for every group and every fact (a full
+        matrix, so an omission shows as ``reported = 0``), sorted by group (missing last), then
+        fact in codebook order. ``reported`` is the share of the group's ``n`` reports coded on
+        the fact (and published once it was knowable) that mention it, NaN when ``n = 0``;
+        ``n_not_yet`` counts the group's reports coded on the fact that were left out because
+        they were published before its ``as_of`` (0 without ``facts``).
 
     Notes
     -----
     :math:`\\mathrm{reported}_{gf} = \\frac{1}{n_{gf}}\\sum_{r} m_{rf}` over the :math:`n_{gf}`
-    reports of group *g* coded on fact *f*, with :math:`m_{rf} = 1` if report *r* mentions the
-    fact (its ``yes_code``) and 0 otherwise. An unresolved code is not counted as an omission.
+    reports of group *g* coded on fact *f* and published at or after its ``as_of``, with
+    :math:`m_{rf} = 1` if report *r* mentions the fact (its ``yes_code``) and 0 otherwise. An
+    unresolved code is not counted as an omission.
+
+    *Not yet possible* is decided at the precision both times are known. When the report and
+    the fact both have a clock time, the report is not yet possible if it was published
+    strictly before ``as_of``. When either gives a date only, the two UTC days are compared: an
+    earlier day is not yet possible, a later day is possible, and the same day is of unknown
+    order and counted as possible (the report is held to the fact), so that a missing time of
+    day never hides an omission. A report with no ``published`` time, and a fact with no
+    ``as_of``, are always possible. A report before ``as_of`` that was nonetheless coded as
+    mentioning the fact is left out too (the ``as_of`` or the code is worth checking).
     """
     spec = _role_rows(codebook, "fact", ("yes_code", "fact"))
     group = _group_of(reports, by, reserved=FACT_MATRIX_COLUMNS)
-    mentions = _yes_no(final, spec, "fact", group)
-    facts = list(spec["fact"])
-    return _group_key_matrix(mentions, facts, by, "fact", "reported")
+    mentions, early = _split_not_yet(_yes_no(final, spec, "fact", group), spec, reports, facts)
+    keys = list(spec["fact"])
+    out = _group_key_matrix(mentions, keys, by, "fact", "reported")
+    counts = early.groupby(["_g", "_order"], observed=True).size()
+    grid = pd.MultiIndex.from_product([range(len(mentions.attrs["levels"])), range(len(keys))])
+    out["n_not_yet"] = counts.reindex(grid).fillna(0).to_numpy().astype("int64")
+    return out[[by, *FACT_MATRIX_COLUMNS]]
 
 
-def completeness(final, codebook, reports, *, by="outlet"):
+def completeness(final, codebook, reports, *, by="outlet", facts=None):
     """How many of the event's facts a group's reports mention, on average.
 
     Parameters
     ----------
-    final, codebook, reports, by
+    final, codebook, reports, by, facts
         As for :func:`fact_matrix`.
 
     Returns
     -------
     DataFrame
-        ``<by>, completeness, n_facts, n``, one row per group, sorted (missing last).
-        ``completeness`` in [0, 1] is the mean over the group's ``n`` reports (those coded on
-        at least one fact) of the share of facts each report mentions; ``n_facts`` is the number
-        of facts in the codebook.
+        ``<by>, completeness, n_facts, n, n_not_yet``, one row per group, sorted (missing
+        last). ``completeness`` in [0, 1] is the mean over the group's ``n`` reports (those
+        coded on at least one fact they could mention) of the share of those facts each report
+        mentions; ``n_facts`` is the number of facts in the codebook; ``n_not_yet`` counts the
+        group's reports published before the ``as_of`` of at least one fact they were coded on
+        (each is judged on fewer facts; one that could mention none is left out of ``n``).
 
     Notes
     -----
-    Report *r* coded on the facts :math:`F_r` has completeness
+    Report *r* coded on the facts :math:`F_r` that it could mention (published at or after
+    their ``as_of``; the rule of :func:`fact_matrix`) has completeness
     :math:`c_r = \\frac{1}{|F_r|}\\sum_{f \\in F_r} m_{rf}` (:math:`m = 1` if mentioned, else 0);
     a group's completeness is :math:`\\bar c = \\frac{1}{n}\\sum_r c_r`. When every report is
-    coded on every fact this equals the mean of the group's ``reported`` column in
-    :func:`fact_matrix`.
+    coded on every fact and could mention all of them, this equals the mean of the group's
+    ``reported`` column in :func:`fact_matrix`. A group whose every report came before the
+    facts it was coded on has no row.
     """
     spec = _role_rows(codebook, "fact", ("yes_code", "fact"))
     group = _group_of(reports, by, reserved=COMPLETENESS_COLUMNS)
-    mentions = _yes_no(final, spec, "fact", group)
+    mentions, early = _split_not_yet(_yes_no(final, spec, "fact", group), spec, reports, facts)
     per_report = mentions.groupby(["_g", "report_id"], sort=True, observed=True)["x"].mean().reset_index()
     agg = per_report.groupby("_g", sort=True, observed=True)["x"].agg(["mean", "size"])
+    n_early = early.groupby("_g", observed=True)["report_id"].nunique()
     levels = mentions.attrs["levels"]
     out = pd.DataFrame({by: [levels[g] for g in agg.index], "completeness": agg["mean"].to_numpy(float),
-                        "n_facts": len(spec), "n": agg["size"].to_numpy()})
-    out["n_facts"] = out["n_facts"].astype("int64")
-    out["n"] = out["n"].astype("int64")
+                        "n_facts": len(spec), "n": agg["size"].to_numpy(),
+                        "n_not_yet": n_early.reindex(agg.index).fillna(0).to_numpy()})
+    for col in ("n_facts", "n", "n_not_yet"):
+        out[col] = out[col].astype("int64")
     return out[[by, *COMPLETENESS_COLUMNS]]
 
 
@@ -1030,20 +1081,38 @@ def _label_counts(final, labels, group, by, rows=None):
 def _reference_values(figures, spec):
     _check_table(figures, ("id", "value"), "figures")
     ref = dict(zip(figures["id"], pd.to_numeric(figures["value"], errors="coerce").astype(float)))
+    _check_references(ref, spec)
+    return ref
+
+
+def _reference_provenance(figures):
+    """``{figure id: (source, as_of)}``: "" and None where not given."""
+    source = figures["source"] if "source" in figures.columns else pd.Series("", index=figures.index)
+    as_of = figures["as_of"] if "as_of" in figures.columns else pd.Series(None, index=figures.index)
+    return {f: ("" if _absent(s) else str(s), None if _missing(a) else a)
+            for f, s, a in zip(figures["id"], source, as_of)}
+
+
+def _check_references(ref, spec):
     for var in _records(spec):
         if var.figure not in ref:
             raise DataError(Problem("figures", f"figure {var.figure!r} of variable {var.variable} has no "
                                     "reference value", column="id", value=var.figure,
                                     accepted="a figure id of event.yaml with its value"))
-    return ref
 
 
 def _deviations(final, codebook, figures, reports):
     spec = _role_rows(codebook, "figure", ("figure", "attribution"))
     ref = _reference_values(figures, spec)
+    provenance = _reference_provenance(figures)
     attributions = [a for a in spec["attribution"] if not _absent(a)]
     rows = _final_rows(final, list(spec["variable"]) + attributions)
     outlet = _group_of(reports, "outlet")
+    if "published" in reports.columns:
+        published = pd.Series(reports["published"].array, index=outlet.index)
+    else:
+        published = pd.Series(pd.NaT, index=outlet.index, dtype="datetime64[ns, UTC]")
+    known = pd.Series(time_known(reports), index=outlet.index)
     parts = []
     for order, var in enumerate(_records(spec)):
         sub = rows.get(var.variable)
@@ -1066,12 +1135,19 @@ def _deviations(final, codebook, figures, reports):
             "report_id": sub["report_id"].to_numpy(), "variable": var.variable, "figure": var.figure,
             "cited": sub["cited"].to_numpy(), "reference": reference, "abs_dev": dev,
             "rel_dev": dev / reference if reference != 0 else np.full(len(dev), np.nan),
-            "attribution": attr, "_order": order,
+            "attribution": attr, "reference_source": provenance[var.figure][0],
+            "reference_as_of": provenance[var.figure][1], "_order": order,
         }))
     columns = list(FIGURE_DEVIATION_COLUMNS)
     if not parts:
-        return _empty(columns, {c: float for c in ("cited", "reference", "abs_dev", "rel_dev")})
+        empty = _empty(columns, {**{c: float for c in ("cited", "reference", "abs_dev", "rel_dev")},
+                                 "published_time_known": bool})
+        empty["published"] = published.iloc[:0].to_numpy()
+        return empty
     table = _attach(pd.concat(parts, ignore_index=True), outlet, "final", target="outlet")
+    table = _attach(table, published, "final", target="published")
+    table = _attach(table, known, "final", target="published_time_known")
+    table["published_time_known"] = table["published_time_known"].astype(bool)
     table = table.sort_values(["_order", "report_id"], kind="stable")
     return table[columns].reset_index(drop=True)
 
@@ -1095,6 +1171,58 @@ def _yes_no(final, spec, key, group):
     table["_g"] = _positions(table["_group"], levels)
     table.attrs["levels"] = levels
     return table
+
+
+def _split_not_yet(mentions, spec, reports, facts):
+    """``mentions`` (of :func:`_yes_no`) split into the rows a report could and could not yet
+    mention, by the facts' ``as_of`` (rule in the Notes of :func:`fact_matrix`)."""
+    if facts is None:
+        return mentions, mentions.iloc[:0]
+    _check_table(facts, ("id", "as_of"), "facts")
+    _check_table(reports, ("report_id", "published"), "reports")
+    ids = facts["id"].astype(str).to_numpy()
+    missing = [f for f in spec["fact"] if str(f) not in set(ids)]
+    if missing:
+        raise DataError(Problem("facts", f"fact {missing[0]!r} of the codebook has no row in facts",
+                                column="id", value=missing[0], accepted="every fact id of the codebook"))
+    as_of, as_of_known = _times(facts, "as_of", "as_of_time_known", "facts")
+    fact_time = dict(zip(ids, as_of))
+    fact_known = dict(zip(ids, as_of_known))
+    published, report_known = _times(reports, "published", "published_time_known", "reports")
+    rid = reports["report_id"].astype(str).to_numpy()
+    when = pd.Series(published.to_numpy(), index=rid)
+    known = pd.Series(report_known, index=rid)
+    keys = mentions["fact"].astype(str).to_numpy()
+    pub = pd.DatetimeIndex(when.reindex(mentions["report_id"].to_numpy()).to_numpy(), tz="UTC")
+    due = pd.DatetimeIndex([fact_time[k] for k in keys], tz="UTC") if len(keys) else pd.DatetimeIndex([], tz="UTC")
+    exact = known.reindex(mentions["report_id"].to_numpy()).to_numpy(dtype=bool) & \
+        np.array([fact_known[k] for k in keys], dtype=bool)
+    # a clock time on both sides: the instants; else the UTC days, and the same day counts as possible
+    before = np.where(exact, np.asarray(pub < due), np.asarray(pub.floor("D") < due.floor("D")))
+    early = before & ~pub.isna() & ~due.isna()
+    possible, not_yet = mentions[~early].copy(), mentions[early].copy()
+    possible.attrs, not_yet.attrs = dict(mentions.attrs), dict(mentions.attrs)
+    return possible, not_yet
+
+
+def _times(table, column, known_column, name):
+    """UTC times of ``table[column]`` (NaT where missing) and whether each had a clock time.
+
+    Without ``known_column`` a time written as text of a date alone (10 characters) is a day;
+    any other time counts as known.
+    """
+    raw = pd.Series(table[column].to_numpy(dtype=object), dtype=object)
+    times = pd.to_datetime(raw, utc=True, format="ISO8601", errors="coerce")
+    bad = times.isna() & ~raw.map(_missing)
+    if bad.any():
+        i = int(np.flatnonzero(bad.to_numpy())[0])
+        raise DataError(Problem(name, f"{column} {raw.iloc[i]!r} is not a date or time", column=column,
+                                value=raw.iloc[i], accepted="a UTC time or an ISO 8601 date or date and time"))
+    if known_column in table.columns:
+        known = np.array([True if _missing(k) else bool(k) for k in table[known_column]], dtype=bool)
+    else:
+        known = np.array([not (isinstance(v, str) and len(v.strip()) <= 10) for v in raw], dtype=bool)
+    return times, known
 
 
 def _group_key_matrix(table, keys, by, key, value):

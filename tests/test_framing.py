@@ -462,6 +462,29 @@ def test_figure_deviations_by_hand(final, codebook, figures, reports):
     assert got["outlet"].tolist() == ["Wire A", "Daily B", "Daily B", "TV C", "Wire A", "Daily B", "TV C"]
 
 
+def test_figure_deviations_carry_dates_and_provenance(final, codebook, figures, reports):
+    dated = reports.assign(published_time_known=reports["report_id"] != "r5")
+    sourced = figures.assign(source=["Ministry of Health, daily report", None],
+                             as_of=[pd.Timestamp("2024-04-09").date(), None])
+    got = fr.figure_deviations(final, codebook, sourced, dated).set_index(["variable", "report_id"])
+    # r2 was published 2024-04-08T09:00Z (REPORTS); r5 gave a date only
+    assert got.loc[("fig_deaths", "r2"), "published"] == pd.Timestamp("2024-04-08T09:00Z")
+    assert bool(got.loc[("fig_deaths", "r2"), "published_time_known"])
+    assert not bool(got.loc[("fig_deaths", "r5"), "published_time_known"])
+    assert got.loc[("fig_deaths", "r1"), "reference_source"] == "Ministry of Health, daily report"
+    assert got.loc[("fig_deaths", "r1"), "reference_as_of"] == pd.Timestamp("2024-04-09").date()
+    assert got.loc[("fig_held", "r1"), "reference_source"] == ""
+    assert got.loc[("fig_held", "r1"), "reference_as_of"] is None
+    # fig_deaths is cited by r1, r2, r3 (8 April) and r5 (9 April): three came before the
+    # reference's day; fig_held has no as_of
+    spread = fr.figure_spread(final, codebook, sourced, dated)
+    assert spread["n_before_reference"].tolist() == [3, 0]
+    # without the optional columns: no dates, no provenance
+    plain = fr.figure_deviations(final, codebook, figures, reports[["report_id", "outlet"]])
+    assert plain["published"].isna().all() and plain["published_time_known"].all()
+    assert fr.figure_spread(final, codebook, figures, reports)["n_before_reference"].tolist() == [0, 0]
+
+
 def test_figure_deviation_attribution_not_coded_is_nan(final, codebook, figures, reports):
     final = final[~((final["report_id"] == "r2") & (final["variable"] == "fig_deaths_src"))]
     got = fr.figure_deviations(final, codebook, figures, reports)
@@ -517,7 +540,7 @@ def test_figure_spread_no_number_cited(final, codebook, figures, reports):
 
 def test_fact_matrix_by_hand(final, codebook, reports):
     got = fr.fact_matrix(final, codebook, reports)
-    assert list(got.columns) == ["outlet", "fact", "reported", "n"]
+    assert list(got.columns) == ["outlet", "fact", "reported", "n", "n_not_yet"]
     # Daily B (r2, r3): x (1 + 0)/2; y (0 + 0)/2; z only r3 coded: 0/1
     # TV C (r4, r5):    x (1 + 1)/2; y (1 + 0)/2; z (1 + 1)/2
     # Wire A (r1):      x 1; y 1; z 0
@@ -525,11 +548,12 @@ def test_fact_matrix_by_hand(final, codebook, reports):
         [o, f] for o in ("Daily B", "TV C", "Wire A") for f in ("x", "y", "z")]
     np.testing.assert_allclose(got["reported"], [0.5, 0.0, 0.0, 1.0, 0.5, 1.0, 1.0, 1.0, 0.0])
     assert got["n"].tolist() == [2, 2, 1, 2, 2, 2, 1, 1, 1]
+    assert got["n_not_yet"].tolist() == [0] * 9   # no facts table: every report could mention every fact
 
 
 def test_completeness_by_hand(final, codebook, reports):
     got = fr.completeness(final, codebook, reports)
-    assert list(got.columns) == ["outlet", "completeness", "n_facts", "n"]
+    assert list(got.columns) == ["outlet", "completeness", "n_facts", "n", "n_not_yet"]
     # per report: r1 2/3; r2 1/2 (z not coded); r3 0/3; r4 3/3; r5 2/3
     # Daily B (1/2 + 0)/2 = 0.25; TV C (1 + 2/3)/2 = 5/6; Wire A 2/3
     np.testing.assert_allclose(got["completeness"], [0.25, 5 / 6, 2 / 3])
@@ -543,6 +567,77 @@ def test_completeness_equals_mean_of_fact_matrix_when_all_coded(final, codebook,
     comp = fr.completeness(full, codebook, reports).set_index("outlet")["completeness"]
     mean = fr.fact_matrix(full, codebook, reports).groupby("outlet")["reported"].mean()
     pd.testing.assert_series_equal(comp, mean, check_names=False)
+
+
+# when each fact became knowable: x always; y at 10:00 UTC on 8 April (a clock time); z on the
+# day of 9 April (a date only)
+FACT_TIMES = pd.DataFrame({"id": ["x", "y", "z"], "label": ["x", "y", "z"],
+                           "as_of": pd.to_datetime([None, "2024-04-08T10:00Z", "2024-04-09"], utc=True,
+                                                   format="ISO8601"),
+                           "as_of_time_known": [False, True, False]})
+
+
+def test_fact_matrix_leaves_out_reports_before_a_fact(final, codebook, reports):
+    got = fr.fact_matrix(final, codebook, reports, facts=FACT_TIMES)
+    # published: r1 8 Apr 06:00, r2 09:00, r3 12:00, r4 09:00, r5 9 Apr 08:00.
+    # y (10:00, clock time on both sides): r1, r2, r4 came before -> not yet; r3, r5 possible.
+    # z (the day 9 April; reports compared by UTC day): r1-r4 on 8 April -> not yet;
+    #   r5 on 9 April, the same day: unknown order, counted as possible.
+    # x: as without facts.
+    # Daily B (r2, r3): x 1/2; y r3 no -> 0/1 (r2 left out); z r2 not coded, r3 left out -> NaN.
+    # TV C (r4, r5):    x 2/2; y r5 no -> 0/1 (r4's "yes" left out too); z r5 yes -> 1/1.
+    # Wire A (r1):      x 1/1; y and z left out -> NaN (without facts: y 1, z an omission, 0).
+    np.testing.assert_allclose(got["reported"], [0.5, 0.0, nan, 1.0, 0.0, 1.0, 1.0, nan, nan])
+    assert got["n"].tolist() == [2, 1, 0, 2, 1, 1, 1, 0, 0]
+    assert got["n_not_yet"].tolist() == [0, 1, 1, 0, 1, 1, 0, 1, 1]
+
+
+def test_fact_matrix_date_only_report_on_the_day_counts_as_possible(final, codebook, reports):
+    # r1 gave the date 8 April only: its order against y (10:00 that day) is unknown -> possible
+    dated = reports.assign(published=reports["published"].where(reports["report_id"] != "r1",
+                                                                pd.Timestamp("2024-04-08", tz="UTC")),
+                           published_time_known=reports["report_id"] != "r1")
+    got = fr.fact_matrix(final, codebook, dated, facts=FACT_TIMES).set_index(["outlet", "fact"])
+    assert (got.loc[("Wire A", "y"), "reported"], got.loc[("Wire A", "y"), "n"]) == (1.0, 1)
+    assert got.loc[("Wire A", "y"), "n_not_yet"] == 0
+    # the same report on 7 April (date only) came a day before: not yet possible
+    earlier = dated.assign(published=dated["published"].where(dated["report_id"] != "r1",
+                                                              pd.Timestamp("2024-04-07", tz="UTC")))
+    got = fr.fact_matrix(final, codebook, earlier, facts=FACT_TIMES).set_index(["outlet", "fact"])
+    assert got.loc[("Wire A", "y"), "n"] == 0 and got.loc[("Wire A", "y"), "n_not_yet"] == 1
+    # a fact known to the day only and a report with a clock time that day: possible too
+    assert got.loc[("TV C", "z"), "n"] == 1
+
+
+def test_completeness_leaves_out_facts_not_yet_possible(final, codebook, reports):
+    got = fr.completeness(final, codebook, reports, facts=FACT_TIMES)
+    # possible facts per report (FACT_TIMES): r1 x yes -> 1/1; r2 x yes (y not yet, z not
+    # coded) -> 1/1; r3 x no, y no (z not yet) -> 0/2; r4 x yes (y, z not yet) -> 1/1;
+    # r5 x yes, y no, z yes -> 2/3.
+    # Daily B (1 + 0)/2 = 0.5; TV C (1 + 2/3)/2 = 5/6; Wire A 1.
+    np.testing.assert_allclose(got["completeness"], [0.5, 5 / 6, 1.0])
+    assert got["n"].tolist() == [2, 2, 1]
+    # reports judged on fewer facts: Daily B r2, r3; TV C r4; Wire A r1
+    assert got["n_not_yet"].tolist() == [2, 1, 1]
+    assert got["n_facts"].tolist() == [3, 3, 3]
+
+
+def test_facts_without_as_of_change_nothing(final, codebook, reports):
+    open_facts = FACT_TIMES.assign(as_of=pd.NaT, as_of_time_known=False)
+    for f in (fr.fact_matrix, fr.completeness):
+        pd.testing.assert_frame_equal(f(final, codebook, reports, facts=open_facts), f(final, codebook, reports))
+
+
+def test_facts_table_checked(final, codebook, reports):
+    with pytest.raises(DataError, match="fact 'z' of the codebook has no row in facts"):
+        fr.fact_matrix(final, codebook, reports, facts=FACT_TIMES.iloc[:2])
+    bad = FACT_TIMES.assign(as_of=["soon", None, None])
+    with pytest.raises(DataError, match="as_of 'soon' is not a date or time"):
+        fr.completeness(final, codebook, reports, facts=bad)
+    # as_of as text: a date alone is a day, a date and time an instant
+    text = FACT_TIMES.drop(columns="as_of_time_known").assign(as_of=[None, "2024-04-08T10:00Z", "2024-04-09"])
+    pd.testing.assert_frame_equal(fr.fact_matrix(final, codebook, reports, facts=text),
+                                  fr.fact_matrix(final, codebook, reports, facts=FACT_TIMES))
 
 
 def test_source_mix_by_hand(final, codebook, reports):

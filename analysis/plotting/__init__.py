@@ -10,12 +10,12 @@ from pathlib import Path
 
 import matplotlib as mpl
 
-from ._style import PALETTE, finish, new_axes, source_line
+from ._style import PALETTE, SAVE_RC, code_colour, code_colours, finish, is_neutral, new_axes, source_line
 from .autocode import plot_machine_agreement
 from .divergence import (plot_consensus, plot_divergence_heatmap, plot_keyness, plot_outlet_map,
                          plot_wire_edits)
 from .framing import (plot_claim_timeline, plot_fact_matrix, plot_figure_deviations, plot_frame_profile,
-                      plot_label_shares, plot_source_mix, plot_stances)
+                      plot_label_shares, plot_source_mix, plot_stances, role_flags)
 from .reliability import plot_reliability
 from .sample import plot_composition, plot_timeline
 
@@ -24,7 +24,9 @@ def save(ax, name: str, figures_dir=None) -> None:
     """Write the Axes' figure as ``<name>.png`` and ``<name>.svg`` into ``figures_dir``.
 
     Does nothing when ``figures_dir`` is None (interactive use and tests). Returns None so that a
-    notebook cell ending with it prints nothing.
+    notebook cell ending with it prints nothing. The SVG keeps its text as ``<text>`` elements
+    (``svg.fonttype: none``, set for this call only), so that titles and labels can be searched,
+    selected and read by screen readers; fixed metadata and hash salt make two runs identical.
     """
     if not figures_dir:
         return None
@@ -33,7 +35,8 @@ def save(ax, name: str, figures_dir=None) -> None:
 
     folder = Path(figures_dir)
     fig = ax.figure
-    with mpl.rc_context({"svg.hashsalt": "analysis", "svg.fonttype": "path"}):
+    # text stays text in the SVG (searchable, selectable): for this save only, not process-wide
+    with mpl.rc_context(SAVE_RC):
         for ext, meta in (("png", {"Software": None}), ("svg", {"Date": None, "Creator": None})):
             buf = io.BytesIO()
             fig.savefig(buf, format=ext, metadata=meta, dpi=150 if ext == "png" else None)
@@ -42,7 +45,8 @@ def save(ax, name: str, figures_dir=None) -> None:
 
 
 __all__ = [
-    "PALETTE", "finish", "new_axes", "source_line", "save",
+    "PALETTE", "finish", "new_axes", "source_line", "save", "code_colour", "code_colours", "is_neutral",
+    "role_flags",
     "plot_consensus", "plot_divergence_heatmap", "plot_keyness", "plot_outlet_map", "plot_wire_edits",
     "plot_claim_timeline", "plot_fact_matrix", "plot_figure_deviations", "plot_frame_profile",
     "plot_label_shares", "plot_source_mix", "plot_reliability", "plot_composition", "plot_timeline",

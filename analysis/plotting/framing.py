@@ -3,14 +3,22 @@
 Each function takes the result table (plus a few keyword options), draws on ``ax`` or on a new
 8 x 5 inch Axes, and returns the Axes; nothing is shown or saved. Categories are drawn in sorted
 order (a missing group, e.g. reports that are not wire copy when ``by="wire"``, last, as
-"(none)"), so a chart does not depend on the row order of its table. Colours come from the
-colour-blind-safe palette of :mod:`analysis.plotting._style`; beyond its eight colours, bars are
-told apart by hatching.
+"(none)"), so a chart does not depend on the row order of its table. Groups take the
+colour-blind-safe palette of :mod:`analysis.plotting._style` in that order; codes take the fixed
+colour of their place in the codebook (:func:`analysis.plotting._style.code_colours`; pass
+``values=Event.values``), so one code has one colour in every chart, and codes that say nothing
+was said are grey. Beyond the palette's eight colours, bars are told apart by hatching.
+
+Charts that draw coded variables take ``flags`` (what is drawn -> "", "tentative",
+"unreliable", "reliability unknown" or "reliability not measured", e.g. ``{v: page.flag(v)}``):
+flagged variables are drawn pale and named in a note under the chart. Charts of frames,
+sources and facts draw those, not variables: :func:`role_flags` turns flags of variables into
+flags of what such a chart draws.
 """
 from __future__ import annotations
 
-import matplotlib.dates as mdates
 from matplotlib.lines import Line2D
+from matplotlib.patches import Rectangle
 from matplotlib.ticker import FuncFormatter
 import numpy as np
 import pandas as pd
@@ -21,18 +29,20 @@ from ..framing import (
     LABEL_SHARE_COLUMNS,
     SOURCE_MIX_COLUMNS,
 )
-from ._style import PALETTE, SEQUENTIAL, finish, new_axes
-from ._time import as_days, date_axis, date_only_handle, draw_day_marks, draw_moments, known_times
+from ._style import (FLAG_HATCH, GREYS, PALE, PALETTE, SEQUENTIAL, add_note, check_flags, code_styles, finish,
+                     flag_note, integer_ticks, legend_outside, new_axes, pale, variable_codes, worst_flag)
+from ._time import (as_days, date_axis, date_only_handle, day_axis, draw_day_marks, draw_moments,
+                    known_times)
 
 MISSING_GROUP = "(none)"
 NOT_CODED = "not coded"
 _MARKERS = ("o", "s", "D", "^", "v", "P", "X", "*")
-_HATCHES = ("", "//", "..", "xx", "\\\\", "++")
 # grey for "not coded": outside the palette, so it never stands for a category
-_GREY = "#999999"
+_GREY = GREYS[0]
+_ROLE_KEYS = {"frame_item": "frame", "source": "source", "fact": "fact"}
 
 
-def plot_frame_profile(profile, *, by=None, ax=None, title=None, source=""):
+def plot_frame_profile(profile, *, by=None, flags=None, ax=None, title=None, source=""):
     """Dot plot of mean frame scores per group, with their bootstrap intervals.
 
     Parameters
@@ -42,6 +52,10 @@ def plot_frame_profile(profile, *, by=None, ax=None, title=None, source=""):
         ci_high, n``.
     by : str, optional
         The grouping column; default the one column that is not a standard column.
+    flags : dict, optional
+        Frame -> reliability flag (``role_flags(codebook, flags, role="frame_item")`` from
+        flags of the frame items): flagged frames are drawn pale, their label grey, and named
+        under the chart.
     ax : matplotlib Axes, optional
     title, source : str
         Title (default "Frame scores by <by>") and source line under the chart.
@@ -50,10 +64,12 @@ def plot_frame_profile(profile, *, by=None, ax=None, title=None, source=""):
     -------
     matplotlib Axes
         One error-bar container per group (``ax.containers``), with one point per frame the
-        group has a score for; frames on the y axis, score (0 to 1) on the x axis. A group of
-        one report has a point and no bar.
+        group has a score for (a second, pale container per group for flagged frames); frames
+        on the y axis, score (0 to 1) on the x axis. A group of one report has a point and no
+        bar.
     """
     by = _by_column(profile, FRAME_PROFILE_COLUMNS, by)
+    flags = check_flags(flags)
     ax = new_axes(ax)
     finish(ax, title=title or f"Frame scores by {by}", xlabel="Mean frame score (0 = no item present, "
            "1 = every item present)", ylabel="Frame", source=source)
@@ -64,26 +80,35 @@ def plot_frame_profile(profile, *, by=None, ax=None, title=None, source=""):
     frames = sorted(pd.unique(table["frame"]), key=str)
     groups = _group_levels(table[by])
     step = min(0.8 / len(groups), 0.25)
+    handles = []
     for i in range(1, len(frames), 2):   # light bands tell the frames apart when groups are many
         ax.axhspan(i - 0.5, i + 0.5, color="#f2f2f2", zorder=0, linewidth=0)
     for j, group in enumerate(groups):
         part = table[_same(table[by], group)].set_index("frame").reindex(frames).dropna(subset=["score"])
+        doubt = np.array([f in flags for f in part.index], dtype=bool)
         y = np.array([frames.index(f) for f in part.index], dtype=float) + (j - (len(groups) - 1) / 2) * step
         x = part["score"].to_numpy(dtype=float)
         err = np.vstack([x - part["ci_low"].to_numpy(dtype=float), part["ci_high"].to_numpy(dtype=float) - x])
         colour, marker = _style(j)
-        ax.errorbar(x, y, xerr=np.nan_to_num(err, nan=0.0), fmt=marker, color=colour, ecolor=colour,
-                    capsize=2, markersize=5, linewidth=1.2, label=_show(group))
+        for mask, alpha in ((~doubt, 1.0), (doubt, PALE)):
+            if mask.any():
+                ax.errorbar(x[mask], y[mask], xerr=np.nan_to_num(err[:, mask], nan=0.0), fmt=marker,
+                            color=colour, ecolor=colour, capsize=2, markersize=5, linewidth=1.2, alpha=alpha)
+        handles.append(Line2D([], [], color=colour, marker=marker, label=_show(group)))
     ax.set_yticks(range(len(frames)), [str(f) for f in frames])
+    for tick, frame in zip(ax.get_yticklabels(), frames):
+        if frame in flags:
+            tick.set_color(_GREY)
     ax.set_ylim(len(frames) - 0.5, -0.5)   # first frame on top
     ax.set_xlim(-0.02, 1.02)
     ax.grid(axis="x", color="#dddddd", linewidth=0.6)
     ax.set_axisbelow(True)
-    _legend(ax, by)
+    legend_outside(ax, handles=handles, title=by)
+    flag_note(ax, flags, frames)
     return ax
 
 
-def plot_claim_timeline(timeline, *, moments=None, ax=None, title=None, source=""):
+def plot_claim_timeline(timeline, *, moments=None, values=None, flags=None, ax=None, title=None, source=""):
     """When each claim code first appeared: one mark per stance, in time.
 
     Parameters
@@ -95,6 +120,11 @@ def plot_claim_timeline(timeline, *, moments=None, ax=None, title=None, source="
     moments : DataFrame or list of dict, optional
         Moments to mark: ``time`` (UTC), ``label`` and optionally ``time_known`` (a list of
         ``{time, label}`` mappings is accepted; a time written as a date alone is a day).
+    values : DataFrame, optional
+        ``Event.values``: each stance takes the colour of its code's place in the codebook, as
+        in every chart. Without it, the place among the codes in the table.
+    flags : dict, optional
+        Claim variable -> reliability flag: its marks drawn pale, named under the chart.
     ax : matplotlib Axes, optional
     title, source : str
 
@@ -102,13 +132,14 @@ def plot_claim_timeline(timeline, *, moments=None, ax=None, title=None, source="
     -------
     matplotlib Axes
         One row per (claim, stance) in the order of ``timeline`` (claim_timeline gives codebook
-        order), labelled with the value labels; one colour and marker per claim (legend: the
-        claim labels). A first report with a clock time is a filled mark at that instant; one
-        that gave a date only is a hollow mark at the middle of the day with a line across the
-        day (said so in the legend), never a point at a time of day. One annotation per row
-        ("first outlet (+k more)"); moments are dashed vertical lines (shaded days when only a
-        date is known).
+        order), labelled with the value labels; the colour of each stance's code, one marker
+        per claim (legend: the claim labels). A first report with a clock time is a filled mark
+        at that instant; one that gave a date only is a hollow mark at the middle of the day
+        with a line across the day (said so in the legend), never a point at a time of day. One
+        annotation per row ("first outlet (+k more)"); moments are dashed vertical lines (shaded
+        days when only a date is known).
     """
+    flags = check_flags(flags)
     ax = new_axes(ax)
     finish(ax, title=title or "When each claim first appeared", xlabel="First published (UTC)",
            ylabel="Claim: stance", source=source)
@@ -123,12 +154,17 @@ def plot_claim_timeline(timeline, *, moments=None, ax=None, title=None, source="
     handles = []
     for j, variable in enumerate(variables):
         rows = np.flatnonzero((table["variable"].astype(str) == variable).to_numpy())
-        colour, marker = _style(j)
-        timed, dated = rows[known[rows]], rows[~known[rows]]
-        ax.scatter(x[timed], timed, color=colour, marker=marker, s=40, zorder=3)
-        if len(dated):
-            draw_day_marks(ax, x[dated], dated, color=colour, marker=marker)
-        handles.append(Line2D([], [], color=colour, marker=marker, linestyle="", label=str(names.iloc[rows[0]])))
+        styles = _code_styles(values, variable, table["value"].iloc[rows])
+        colours = [styles[v][0] for v in table["value"].iloc[rows]]
+        marker = _MARKERS[j % len(_MARKERS)]
+        alpha = PALE if variable in flags else 1.0
+        for i, colour in zip(rows, colours):
+            if known[i]:
+                ax.scatter([x[i]], [i], color=colour, marker=marker, s=40, zorder=3, alpha=alpha)
+            else:
+                _day_marks(ax, [x[i]], [i], colour=colour, marker=marker, size=40, alpha=alpha)
+        handles.append(Line2D([], [], color="#333333", marker=marker, linestyle="", alpha=alpha,
+                              label=str(names.iloc[rows[0]])))
         if j:
             ax.axhline(rows[0] - 0.5, color="#dddddd", linewidth=0.6, zorder=0)
     right = np.where(known, x, np.floor(x) + 1)   # annotate right of the day's line
@@ -145,8 +181,8 @@ def plot_claim_timeline(timeline, *, moments=None, ax=None, title=None, source="
     draw_moments(ax, moments)
     if not known.all():
         handles.append(date_only_handle())
-    ax.legend(handles=handles, title="Claim", loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False,
-              fontsize=8, title_fontsize=9)
+    legend_outside(ax, handles=handles, title="Claim")
+    flag_note(ax, flags, variables)
     return ax
 
 
@@ -160,7 +196,8 @@ def _wrap(text, width=38):
     return text[:cut] + "\n" + (rest if len(rest) <= width else rest[: width - 1] + "\u2026")
 
 
-def plot_label_shares(shares, *, variable=None, by=None, ax=None, title=None, source=""):
+def plot_label_shares(shares, *, variable=None, by=None, values=None, flags=None, ax=None, title=None,
+                      source=""):
     """Stacked bars: the share of each word a group of reports used for one referent.
 
     Parameters
@@ -172,6 +209,12 @@ def plot_label_shares(shares, *, variable=None, by=None, ax=None, title=None, so
         The label variable to draw; needed when the table holds more than one.
     by : str, optional
         The grouping column; default the one non-standard column.
+    values : DataFrame, optional
+        ``Event.values``: codes in codebook order, each in its fixed colour, named by their
+        labels in the legend. Without it, codes sorted, named by their codes.
+    flags : dict, optional
+        Variable -> reliability flag: a flagged variable's bars are drawn pale and named under
+        the chart.
     ax : matplotlib Axes, optional
     title, source : str
         Title default "Words for <referent>, by <by>".
@@ -179,10 +222,12 @@ def plot_label_shares(shares, *, variable=None, by=None, ax=None, title=None, so
     Returns
     -------
     matplotlib Axes
-        One horizontal bar per group; one bar segment (patch) per group and code (codes in
-        sorted order; a code a group did not use is a segment of width 0).
+        One horizontal bar per group; one bar segment (patch) per group and code (a code a
+        group did not use is a segment of width 0). Codes that say the referent was not named
+        are grey.
     """
     by = _by_column(shares, LABEL_SHARE_COLUMNS, by)
+    flags = check_flags(flags)
     table = _one_variable(shares, variable)
     referent = str(table["referent"].iloc[0]) if len(table) else str(variable or "")
     ax = new_axes(ax)
@@ -191,22 +236,41 @@ def plot_label_shares(shares, *, variable=None, by=None, ax=None, title=None, so
     if not len(table):
         return _no_data(ax)
     _one_row_each(table, [by, "code"], "label_shares")
-    _stacked(ax, table, by=by, key="code", value="share", legend="Word (code)", unit="report")
+    name = str(table["variable"].iloc[0])
+    codes, labels = variable_codes(values, name) if values is not None else ([], {})
+    present = sorted(pd.unique(table["code"]), key=str)
+    keys = [c for c in codes if c in set(present)] + [c for c in present if c not in set(codes)]
+    styles = _code_styles(values, name, present)
+    _stacked(ax, table, by=by, key="code", keys=keys, styles=styles, names=labels, value="share",
+             legend="Word" if labels else "Word (code)", unit="report", all_pale=name in flags)
+    flag_note(ax, flags, [name])
     return ax
 
 
-def plot_figure_deviations(deviations, *, variable=None, unit="", ax=None, title=None, source=""):
+def _code_styles(values, variable, present):
+    """``{code: (colour, hatch)}``: by the codebook order of ``values`` where given (codes it
+    lacks after), else by the order of the codes ``present``."""
+    codes, labels = variable_codes(values, variable) if values is not None else ([], {})
+    extra = [c for c in dict.fromkeys(present) if c not in set(codes)]
+    return code_styles(list(codes) + extra, labels)
+
+
+def plot_figure_deviations(deviations, *, variable=None, unit="", flags=None, ax=None, title=None, source=""):
     """Strip plot of the numbers cited for one figure, by outlet, against the reference value.
 
     Parameters
     ----------
     deviations : DataFrame
         The result of :func:`analysis.framing.figure_deviations`: ``report_id, outlet,
-        variable, figure, cited, reference, attribution``.
+        variable, figure, cited, reference, attribution`` and, when present, ``published``,
+        ``reference_source`` and ``reference_as_of``.
     variable : str, optional
         The figure variable to draw; needed when the table holds more than one.
     unit : str
         The figure's unit for the axis label (``Event.figures["unit"]``), e.g. "people".
+    flags : dict, optional
+        Variable -> reliability flag: a flagged figure's points are drawn pale and named under
+        the chart.
     ax : matplotlib Axes, optional
     title, source : str
 
@@ -214,9 +278,13 @@ def plot_figure_deviations(deviations, *, variable=None, unit="", ax=None, title
     -------
     matplotlib Axes
         One point per report (outlets on the y axis, reports of one outlet spread a little
-        apart in report_id order); one scatter collection per attribution (sorted; reports
-        without one last, in grey, as "not coded"); one vertical line at the reference value.
+        apart in report_id order), each annotated with its UTC day of publication ("8 Apr");
+        one scatter collection per attribution (sorted; reports without one last, in grey, as
+        "not coded"); one vertical line at the reference value, named in the legend with its
+        date and in a note under the chart with its source. Whole-number ticks when every
+        number is whole.
     """
+    flags = check_flags(flags)
     table = _one_variable(deviations, variable)
     name = str(table["figure"].iloc[0]) if len(table) else str(variable or "")
     ax = new_axes(ax)
@@ -224,6 +292,8 @@ def plot_figure_deviations(deviations, *, variable=None, unit="", ax=None, title
            xlabel=f"Number cited ({unit})" if unit else "Number cited")
     if not len(table):
         return _no_data(ax)
+    drawn_variable = str(table["variable"].iloc[0])
+    alpha = PALE if drawn_variable in flags else 0.9
     table = table.sort_values(["outlet", "report_id"], key=_text_key, kind="stable").reset_index(drop=True)
     outlets = _group_levels(table["outlet"])
     row = _positions(table["outlet"], outlets).astype(float)
@@ -233,34 +303,73 @@ def plot_figure_deviations(deviations, *, variable=None, unit="", ax=None, title
     y = row + np.where(size > 1, (within / np.maximum(size - 1, 1) - 0.5) * 0.5, 0.0)
     attribution = table["attribution"]
     kinds = _group_levels(attribution)
+    styles = code_styles([k for k in kinds if not _missing(k)])
     for j, kind in enumerate(kinds):
         mask = _same(attribution, kind).to_numpy()
-        colour, marker = _style(j)
-        colour = _GREY if _missing(kind) else colour
-        ax.scatter(table.loc[mask, "cited"], y[mask], color=colour, s=36, alpha=0.9,
+        marker = _style(j)[1]
+        colour = _GREY if _missing(kind) else styles[kind][0]
+        ax.scatter(table.loc[mask, "cited"], y[mask], color=colour, s=36, alpha=alpha,
                    marker=marker, edgecolors="white", linewidths=0.5, zorder=3,
                    label=NOT_CODED if _missing(kind) else str(kind))
+    _publication_days(ax, table, y)
     reference = float(table["reference"].iloc[0])
+    ref_source, as_of = _provenance(table)
     ax.axvline(reference, color="#333333", linestyle="--", linewidth=1,
-               label=f"reference: {reference:,.6g}")
+               label=f"reference: {reference:,.6g}" + (f"\nas of {_day(as_of)}" if as_of is not None else ""))
     ax.set_yticks(range(len(outlets)), [_show(o) for o in outlets])
     ax.set_ylim(len(outlets) - 0.5, -0.5)
+    numbers = np.append(table["cited"].to_numpy(dtype=float), reference)
+    if np.all(np.isfinite(numbers)) and np.all(numbers == np.round(numbers)):
+        integer_ticks(ax.xaxis)
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.6g}"))
     ax.grid(axis="x", color="#dddddd", linewidth=0.6)
     ax.set_axisbelow(True)
-    _legend(ax, "Attributed to")
+    legend_outside(ax, title="Attributed to")
+    if ref_source or as_of is not None:
+        add_note(ax, f"Reference: {reference:,.6g}{' ' + unit if unit else ''}"
+                 + (f", {ref_source}" if ref_source else "") + (f", as of {_day(as_of)}" if as_of is not None else "")
+                 + ". Beside each point: the day the report was published (UTC).")
+    flag_note(ax, flags, [drawn_variable])
     return ax
 
 
-def plot_fact_matrix(matrix, *, by=None, ax=None, title=None, source=""):
+def _provenance(table):
+    """The reference's source ("" if not given) and as_of (a Timestamp, or None) of a deviation table."""
+    src = table["reference_source"].iloc[0] if "reference_source" in table.columns else ""
+    as_of = table["reference_as_of"].iloc[0] if "reference_as_of" in table.columns else None
+    src = "" if _missing(src) or src is None else str(src)
+    return src, (None if as_of is None or _missing(as_of) else pd.Timestamp(as_of))
+
+
+def _day(t) -> str:
+    return f"{t.day} {t:%b %Y}"
+
+
+def _publication_days(ax, table, y):
+    """Each point's UTC day of publication, small, right of the point."""
+    if "published" not in table.columns:
+        return
+    when = pd.to_datetime(pd.Series(table["published"].to_numpy(dtype=object), dtype=object), utc=True,
+                          format="ISO8601")
+    for x, yi, t in zip(table["cited"].to_numpy(dtype=float), y, when):
+        if not pd.isna(t):
+            ax.annotate(f"{t.day} {t:%b}", (x, yi), xytext=(4, 0), textcoords="offset points", va="center",
+                        fontsize=6.5, color="#555555", gid="published")
+
+
+def plot_fact_matrix(matrix, *, by=None, flags=None, ax=None, title=None, source=""):
     """Heatmap of omissions: the share of each group's reports that mention each fact.
 
     Parameters
     ----------
     matrix : DataFrame
-        The result of :func:`analysis.framing.fact_matrix`: ``<by>, fact, reported, n``.
+        The result of :func:`analysis.framing.fact_matrix`: ``<by>, fact, reported, n`` and,
+        when present, ``n_not_yet``.
     by : str, optional
         The grouping column; default the one non-standard column.
+    flags : dict, optional
+        Fact -> reliability flag (``role_flags(codebook, flags, role="fact")``): a flagged
+        fact's column is hatched over and named under the chart.
     ax : matplotlib Axes, optional
     title, source : str
 
@@ -269,9 +378,12 @@ def plot_fact_matrix(matrix, *, by=None, ax=None, title=None, source=""):
     matplotlib Axes
         One image (``ax.images[0]``) of groups (rows, sorted) by facts (columns, sorted), the
         share from 0 to 1 on the ``cividis`` scale (cells with no coded report blank), one text
-        per cell with the percentage, and a colour bar.
+        per cell with the percentage, and a colour bar. A cell that left out reports published
+        before the fact was known (``n_not_yet > 0``) has a "*" after its percentage; a blank
+        cell whose reports all came before it reads "not yet"; a note under the chart says so.
     """
     by = _by_column(matrix, FACT_MATRIX_COLUMNS, by)
+    flags = check_flags(flags)
     ax = new_axes(ax)
     finish(ax, title=title or f"Which facts each {by.replace('_', ' ')} reported", xlabel="Fact",
            ylabel=by.replace("_", " ").capitalize(), source=source)
@@ -281,27 +393,40 @@ def plot_fact_matrix(matrix, *, by=None, ax=None, title=None, source=""):
     groups = _group_levels(matrix[by])
     facts = sorted(pd.unique(matrix["fact"]), key=str)
     grid = np.full((len(groups), len(facts)), np.nan)
+    early = np.zeros((len(groups), len(facts)), dtype=np.int64)
     rows = _positions(matrix[by], groups)
     cols = np.array([facts.index(f) for f in matrix["fact"]])
     grid[rows, cols] = matrix["reported"].to_numpy(dtype=float)
+    if "n_not_yet" in matrix.columns:
+        early[rows, cols] = matrix["n_not_yet"].fillna(0).to_numpy(dtype=np.int64)
     image = ax.imshow(np.ma.masked_invalid(grid), cmap=SEQUENTIAL, vmin=0, vmax=1, aspect="auto",
                       interpolation="nearest")
     for (i, k), value in np.ndenumerate(grid):
         if np.isnan(value):
+            if early[i, k]:
+                ax.text(k, i, "not yet", ha="center", va="center", fontsize=7, color="#666666")
             continue
         # cividis is dark at the low end: white text there, black text on the light end
-        ax.text(k, i, f"{value:.0%}", ha="center", va="center", fontsize=8,
+        ax.text(k, i, f"{value:.0%}" + ("*" if early[i, k] else ""), ha="center", va="center", fontsize=8,
                 color="white" if value < 0.6 else "black")
+    for k, fact in enumerate(facts):
+        if fact in flags:
+            ax.add_patch(Rectangle((k - 0.5, -0.5), 1, len(groups), facecolor="white", alpha=PALE,
+                                   hatch=FLAG_HATCH, edgecolor="#666666", linewidth=0, gid="flagged"))
     ax.set_xticks(range(len(facts)), [str(f) for f in facts], rotation=35, ha="right")
     ax.set_yticks(range(len(groups)), [_show(g) for g in groups])
     ax.spines[["left", "bottom"]].set_visible(False)
     ax.tick_params(length=0)
     bar = ax.figure.colorbar(image, ax=ax, fraction=0.04, pad=0.02)
     bar.set_label("Share of reports mentioning the fact (0 to 1)")
+    if early.any():
+        add_note(ax, "*: leaves out reports published before the fact was known (not an omission); "
+                 "not yet: every report of the group came before it.")
+    flag_note(ax, flags, facts)
     return ax
 
 
-def plot_source_mix(mix, *, by=None, ax=None, title=None, source=""):
+def plot_source_mix(mix, *, by=None, flags=None, ax=None, title=None, source=""):
     """Stacked bars: how each group's quotes divide among the sources.
 
     Parameters
@@ -310,16 +435,22 @@ def plot_source_mix(mix, *, by=None, ax=None, title=None, source=""):
         The result of :func:`analysis.framing.source_mix`: ``<by>, source, n, share``.
     by : str, optional
         The grouping column; default the one non-standard column.
+    flags : dict, optional
+        Source -> reliability flag (``role_flags(codebook, flags, role="source")``): a flagged
+        source's segments are drawn pale and named under the chart.
     ax : matplotlib Axes, optional
     title, source : str
 
     Returns
     -------
     matplotlib Axes
-        One horizontal bar per group; one segment (patch) per group and source (sources sorted;
-        a group that quotes no source has an empty bar).
+        One horizontal bar per group; one segment (patch) per group and source (sources
+        sorted, each in the colour of its place in that order: source_mix lists every source
+        for every group, so a source has one colour in every chart of it; a group that quotes
+        no source has an empty bar).
     """
     by = _by_column(mix, SOURCE_MIX_COLUMNS, by)
+    flags = check_flags(flags)
     ax = new_axes(ax)
     finish(ax, title=title or f"Whom each {by.replace('_', ' ')} quoted",
            xlabel="Share of the group's quoted sources (0 to 1)", ylabel=by.replace("_", " ").capitalize(),
@@ -327,8 +458,44 @@ def plot_source_mix(mix, *, by=None, ax=None, title=None, source=""):
     if not len(mix):
         return _no_data(ax)
     _one_row_each(mix, [by, "source"], "source_mix")
-    _stacked(ax, mix, by=by, key="source", value="share", legend="Source", unit="quote")
+    keys = sorted(pd.unique(mix["source"]), key=str)
+    _stacked(ax, mix, by=by, key="source", keys=keys, styles=code_styles(keys), names={}, value="share",
+             legend="Source", unit="quote", flagged=set(flags))
+    flag_note(ax, flags, keys)
     return ax
+
+
+def role_flags(codebook, flags, *, role):
+    """Flags of variables turned into flags of what a chart of one role draws.
+
+    Parameters
+    ----------
+    codebook : DataFrame
+        ``variable, role`` and the role's key column: ``frame`` (role ``frame_item``),
+        ``source`` or ``fact``.
+    flags : dict
+        Variable -> "", "tentative", "unreliable", "reliability unknown" or "reliability not
+        measured" (e.g. ``{v: page.flag(v) for v in page.codebook["variable"]}``).
+    role : str
+        "frame_item", "source" or "fact".
+
+    Returns
+    -------
+    dict
+        Frame, source or fact -> flag, for :func:`plot_frame_profile`, :func:`plot_source_mix`
+        and :func:`plot_fact_matrix`. A frame takes the flag of its items that puts it most in
+        doubt (unreliable, then reliability unknown, then not measured, then tentative): its
+        score is a mean of all of them.
+    """
+    if role not in _ROLE_KEYS:
+        raise ValueError(f"role must be one of {', '.join(_ROLE_KEYS)}, not {role!r}")
+    flags = check_flags(flags)
+    key = _ROLE_KEYS[role]
+    rows = codebook[codebook["role"] == role]
+    found = {}
+    for variable, k in zip(rows["variable"], rows[key]):
+        found.setdefault(k, []).append(flags.get(variable, ""))
+    return {k: worst_flag(f) for k, f in found.items() if worst_flag(f)}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -405,9 +572,14 @@ def _text_key(column):
     return column if pd.api.types.is_datetime64_any_dtype(column) else column.astype(str)
 
 
-def _legend(ax, title):
-    ax.legend(title=title, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False,
-              fontsize=8, title_fontsize=9)
+def _day_marks(ax, x, y, *, colour, marker, size, alpha):
+    """Day marks (:func:`analysis.plotting._time.draw_day_marks`), paler when ``alpha`` < 1."""
+    before = len(ax.lines)
+    marks = draw_day_marks(ax, x, y, color=colour, marker=marker, size=size)
+    if alpha < 1:
+        marks.set_alpha(alpha)
+        for line in ax.lines[before:]:
+            line.set_alpha(alpha * line.get_alpha() if line.get_alpha() is not None else alpha)
 
 
 def _no_data(ax):
@@ -416,14 +588,14 @@ def _no_data(ax):
     return ax
 
 
-def _stacked(ax, table, *, by, key, value, legend, unit):
+def _stacked(ax, table, *, by, key, keys, styles, names, value, legend, unit, all_pale=False, flagged=()):
     """Horizontal stacked bars: one bar per group (sorted, top down), one segment per key.
 
+    ``keys`` in drawing order, ``styles`` key -> (colour, hatch), ``names`` key -> legend text.
     Each group's label carries the sum of its ``n`` (in ``unit``s): a bar of one report reads
-    as 100% otherwise.
+    as 100% otherwise. ``all_pale`` draws every segment pale, ``flagged`` the segments of those keys.
     """
     groups = _group_levels(table[by])
-    keys = sorted(pd.unique(table[key]), key=str)
     grid = np.zeros((len(groups), len(keys)))
     values = table[value].to_numpy(dtype=float)
     rows, cols = _positions(table[by], groups), np.array([keys.index(k) for k in table[key]])
@@ -431,55 +603,99 @@ def _stacked(ax, table, *, by, key, value, legend, unit):
     left = np.zeros(len(groups))
     y = np.arange(len(groups))
     for k, name in enumerate(keys):
-        ax.barh(y, grid[:, k], left=left, height=0.7, color=PALETTE[k % len(PALETTE)],
-                hatch=_HATCHES[(k // len(PALETTE)) % len(_HATCHES)], edgecolor="white", linewidth=0.5,
-                label=str(name))
+        colour, hatch = styles[name]
+        doubt = all_pale or name in flagged   # pale face, hatched in the full colour
+        ax.barh(y, grid[:, k], left=left, height=0.7, color=pale(colour) if doubt else colour,
+                hatch=(hatch or FLAG_HATCH) if doubt else hatch, hatchcolor=colour if doubt else "white",
+                edgecolor="white", linewidth=0.5, label=str(names.get(name, name)))
         left += grid[:, k]
     totals = np.zeros(len(groups), dtype=np.int64)
     np.add.at(totals, rows, table["n"].to_numpy(dtype=np.int64))
     ax.set_yticks(y, [f"{_show(g)} ({t} {unit}{'' if t == 1 else 's'})" for g, t in zip(groups, totals)])
     ax.set_ylim(len(groups) - 0.5, -0.5)
     ax.set_xlim(0, 1)
-    _legend(ax, legend)
+    legend_outside(ax, title=legend)
 
 
-def plot_stances(stances, *, variable, color_by=None, ax=None, title=None, source=""):
+def plot_stances(stances, *, variable, color_by=None, values=None, flags=None, ax=None, title=None, source=""):
     """Each report's stance on one claim over time: one dot per report (from ``claim_stances``).
 
     Parameters
     ----------
     stances : DataFrame
-        ``report_id, outlet, published, variable, value`` (and ``color_by`` if given).
+        ``report_id, outlet, published, variable, value`` (and ``color_by`` if given) and,
+        optionally, ``published_time_known`` (merge it in from ``Event.reports``; without it
+        every time counts as known).
     variable : str
         The claim variable to show.
     color_by : str, optional
-        A column of ``stances`` that colours the dots (e.g. outlet_type, merged in beforehand).
+        A column of ``stances`` that colours the dots (e.g. outlet_type, merged in beforehand);
+        default: the colour of each report's stance code.
+    values : DataFrame, optional
+        ``Event.values``: stances in codebook order (top down), named by their labels, in the
+        fixed colours of their codes. Without it, codes sorted.
+    flags : dict, optional
+        Variable -> reliability flag: a flagged claim's dots are drawn pale and named under the
+        chart.
+    ax : matplotlib Axes, optional
+    title, source : str
+
+    Returns
+    -------
+    matplotlib Axes
+        One row per stance; one mark per report, in one scatter collection per colour group (a
+        second one, gid "date-only", for reports that gave a date only). A report with a clock
+        time is a filled dot at its instant; one that gave a date only is a hollow mark at the
+        middle of its UTC day with a line across the day, never a dot at a time of day. Reports
+        with the same stance on the same day are spread up and down so that none hides another.
     """
+    flags = check_flags(flags)
     ax = new_axes(ax)
-    t = stances[(stances["variable"] == variable) & stances["value"].notna()].copy()
+    t = stances[(stances["variable"] == variable) & stances["value"].notna()].reset_index(drop=True)
     finish(ax, title=title or f"{variable}: each report's stance over time", xlabel="Published (UTC)",
-           ylabel="Stance (code)", source=source)
+           ylabel="Stance" if values is not None else "Stance (code)", source=source)
     if not len(t):
         return _no_data(ax)
-    t["_time"] = pd.to_datetime(t["published"], utc=True).dt.tz_localize(None)
-    levels = sorted(pd.unique(t["value"].astype(str)))
+    x = as_days(t["published"])
+    known = known_times(t, "published_time_known")
+    codes, labels = variable_codes(values, variable) if values is not None else ([], {})
+    present = sorted(pd.unique(t["value"]), key=str)
+    levels = [c for c in codes if c in set(present)] + [c for c in present if c not in set(codes)]
     ypos = {v: i for i, v in enumerate(levels)}
     # spread reports with the same stance and day vertically so that none hides another
-    t = t.sort_values(["_time", "report_id"], kind="stable")
-    same_day = t.groupby([t["value"].astype(str), t["_time"].dt.date], observed=True)
-    k, n = same_day.cumcount(), same_day["report_id"].transform("size")
-    t["_y"] = t["value"].astype(str).map(ypos) + (k - (n - 1) / 2) * np.minimum(0.09, 0.8 / n)
-    groups = [None] if color_by is None else _group_levels(t[color_by])
-    for j, g in enumerate(groups):
-        part = t if g is None else t[_same(t[color_by], g)]
-        colour, marker = _style(j)
-        ax.scatter(part["_time"], part["_y"], color=colour, marker=marker, s=28, zorder=3, alpha=0.9,
-                   edgecolors="white", linewidths=0.5,
-                   label=None if g is None else ("(none)" if pd.isna(g) else str(g)))
-    ax.set_yticks(range(len(levels)), levels)
+    order = np.lexsort((t["report_id"].astype(str).to_numpy(), x))
+    t = t.iloc[order].reset_index(drop=True)
+    x, known = x[order], known[order]
+    day = np.floor(x)
+    same_day = t.groupby([t["value"].map(ypos), day], observed=True)
+    k, n = same_day.cumcount().to_numpy(), same_day["report_id"].transform("size").to_numpy()
+    y = t["value"].map(ypos).to_numpy(dtype=float) + (k - (n - 1) / 2) * np.minimum(0.09, 0.8 / n)
+    alpha = PALE if variable in flags else 0.9
+    if color_by is None:
+        styles = _code_styles(values, variable, present)
+        colour_of = {v: styles[v][0] for v in levels}
+        parts = [(t["value"] == v).to_numpy() for v in levels]
+        marks = [(colour_of[v], "o", None) for v in levels]
+    else:
+        groups = _group_levels(t[color_by])
+        parts = [_same(t[color_by], g).to_numpy() for g in groups]
+        marks = [(*_style(j), _show(g)) for j, g in enumerate(groups)]
+    for mask, (colour, marker, label) in zip(parts, marks):
+        timed, dated = mask & known, mask & ~known
+        if timed.any():
+            ax.scatter(x[timed], y[timed], color=colour, marker=marker, s=28, zorder=3, alpha=alpha,
+                       edgecolors="white", linewidths=0.5)
+        if dated.any():
+            _day_marks(ax, x[dated], y[dated], colour=colour, marker=marker, size=28, alpha=alpha)
+    ax.set_yticks(range(len(levels)), [_wrap(str(labels.get(v, v))) for v in levels])
     ax.set_ylim(-0.6, len(levels) - 0.4)
-    ax.xaxis.set_major_locator(mdates.DayLocator())
-    ax.xaxis.set_major_formatter(mdates.DateFormatter("%d %b"))
-    if color_by is not None:
-        ax.legend(title=color_by.replace("_", " "), frameon=False, loc="upper left", fontsize=8)
+    day_axis(ax, x)   # ticks mid-day: a day's reports, timed or not, sit between its edges
+    ax.grid(axis="x", color="#eeeeee", linewidth=0.6)
+    ax.set_axisbelow(True)
+    handles = [Line2D([], [], color=c, marker=m, linestyle="", label=lab) for c, m, lab in marks if lab]
+    if not known.all():
+        handles.append(date_only_handle())
+    if handles:
+        legend_outside(ax, handles=handles, title=color_by.replace("_", " ") if color_by else None)
+    flag_note(ax, flags, [variable])
     return ax

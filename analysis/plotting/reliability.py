@@ -5,7 +5,7 @@ import textwrap
 
 import numpy as np
 
-from ._style import PALETTE, finish, new_axes
+from ._style import PALETTE, finish, legend_outside, new_axes
 
 _VERDICT_COLOURS = {"reliable": PALETTE[2], "tentative": PALETTE[1], "unreliable": PALETTE[5],
                     "unknown": "#999999", "not measured": "#999999"}
@@ -48,7 +48,7 @@ def plot_reliability(table, *, ax=None, title: str | None = None, source: str = 
                       for n in names])
     left = min(-0.1, float(np.nanmin(t["ci_low"].to_numpy(dtype=float))) - 0.05) if lo.notna().any() else -0.1
     ax.set_xlim(max(left, -1.0), 1.02)
-    ax.legend(frameon=False, loc="lower left")
+    legend_outside(ax, title="Verdict")   # inside, it would cover the dots of the last variables
     finish(ax, title=title or "Intercoder reliability per variable",
            xlabel="Krippendorff's alpha (95% bootstrap interval; lines at 0.667 and 0.800)",
            ylabel="Variable", source=source)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.patches import Patch
 
-from ._style import PALETTE, finish, new_axes
+from ._style import PALETTE, finish, integer_ticks, legend_outside, new_axes
 from ._time import as_days, day_axis, draw_moments
 
 
@@ -19,6 +19,7 @@ def plot_composition(table, *, what: str = "value", ax=None, title: str | None =
     for yi, n in zip(y, t["n_reports"]):
         ax.text(n, yi, f" {n}", va="center", fontsize=8)
     rest = len(table) - len(t)
+    integer_ticks(ax.xaxis)
     finish(ax, title=title or f"Reports by {what}" + (f" (top {top}; {rest} more)" if rest > 0 else ""),
            xlabel="Reports (count)", ylabel=what.replace("_", " ").capitalize(), source=source)
     return ax
@@ -70,8 +71,9 @@ def plot_timeline(table, *, moments=None, ax=None, title: str | None = None, sou
                              label="hatched: date only (time of day not given)"))
     day_axis(ax, x)
     draw_moments(ax, moments)
-    if len(handles) > 1:
-        ax.legend(handles=handles, title=None, frameon=False, ncols=2 if len(handles) > 6 else 1, loc="upper left")
+    integer_ticks(ax.yaxis)
+    if len(handles) > 1:   # right of the plot: inside, it would cover the bars of the first days
+        legend_outside(ax, handles=handles, ncols=2 if len(handles) > 12 else 1)
     finish(ax, title=title or "Reports per day of publication",
            xlabel="Day of publication (UTC day; date-only reports: the date given)",
            ylabel="Reports (count)", source=source)
