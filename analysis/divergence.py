@@ -551,7 +551,8 @@ def outlet_map(distances, *, method="mds", n_clusters=None, seed=0):
         ``a, b, variable, jsd``. Every pair of groups needs a divergence.
     method : {"mds", "classical"}, default "mds"
         "mds": metric multidimensional scaling (SMACOF, scikit-learn) started from the
-        classical solution; "classical": Torgerson's classical scaling alone.
+        classical solution; "classical": Torgerson's classical scaling alone
+        (:class:`sklearn.manifold.ClassicalMDS`).
     n_clusters : int, optional
         Number of clusters. Default: chosen by the average silhouette width (see Notes).
     seed : int, default 0
@@ -560,9 +561,10 @@ def outlet_map(distances, *, method="mds", n_clusters=None, seed=0):
     Returns
     -------
     DataFrame
-        ``<by>, x, y, cluster``, one row per group sorted by group; ``<by>`` is the name kept in
-        ``distances.attrs["by"]`` (default "outlet"). ``cluster`` numbers clusters 1, 2, ... in
-        the order of the dendrogram's leaves. ``attrs["stress"]`` holds Kruskal's Stress-1 of
+        ``<by>, x, y, cluster, n``, one row per group sorted by group; ``<by>`` is the name
+        kept in ``distances.attrs["by"]`` (default "outlet"). ``cluster`` numbers clusters 1,
+        2, ... in the order of the dendrogram's leaves; ``n`` is the group's reports with a
+        value (from ``n_a``, ``n_b``; missing when ``distances`` lacks them). ``attrs["stress"]`` holds Kruskal's Stress-1 of
         the map (0 for a perfect fit, above 0.2 poor), ``attrs["silhouette"]`` the average
         silhouette width of the clustering (NaN for a single cluster).
 
@@ -610,6 +612,8 @@ def outlet_map(distances, *, method="mds", n_clusters=None, seed=0):
     coords, stress = _scale(dist, method=method, seed=seed)
     labels, silhouette = _clusters(dist, n_clusters)
     out = pd.DataFrame({by: groups, "x": coords[:, 0], "y": coords[:, 1], "cluster": labels})
+    sizes = _group_sizes(distances)
+    out["n"] = pd.array([sizes.get(g, pd.NA) for g in groups], dtype="Int64")
     out["_key"] = [str(g) for g in groups]
     out = out.sort_values("_key", kind="stable").drop(columns="_key").reset_index(drop=True)
     out["cluster"] = out["cluster"].astype(np.int64)
@@ -676,6 +680,19 @@ def _mean_matrix(distances):
                                 column="jsd", accepted="a divergence for every pair of groups "
                                 "(drop groups that share no coded variable)"))
     return np.array(groups, dtype=object), mat
+
+
+def _group_sizes(distances):
+    """Each group's reports with a value, from the ``"(mean)"`` rows of a pairwise table."""
+    if not {"n_a", "n_b"} <= set(distances.columns):
+        return {}
+    rows = distances[distances["variable"] == MEAN]
+    sizes = {}
+    for col, side in (("a", "n_a"), ("b", "n_b")):
+        for g, n in zip(rows[col], rows[side]):
+            if pd.notna(n):
+                sizes[g] = max(int(n), sizes.get(g, 0))
+    return sizes
 
 
 def _leaf_order(matrix):
@@ -1101,13 +1118,16 @@ def _scale(dist, *, method, seed):
 
 
 def _classical(dist):
-    """Torgerson's classical scaling (Borg and Groenen 2005, ch. 12)."""
-    n = len(dist)
-    j = np.eye(n) - 1.0 / n
-    b = -0.5 * j @ (dist ** 2) @ j
-    values, vectors = np.linalg.eigh(b)
-    top = np.argsort(values)[::-1][:2]
-    return vectors[:, top] * np.sqrt(np.clip(values[top], 0, None))
+    """Torgerson's classical scaling (Borg and Groenen 2005, ch. 12), by scikit-learn."""
+    from sklearn.manifold import ClassicalMDS
+
+    scaling = ClassicalMDS(n_components=2, metric="precomputed")
+    with np.errstate(invalid="ignore"):
+        coords = scaling.fit_transform(dist)
+    # a non-Euclidean dissimilarity can leave a second eigenvalue <= 0, whose axis scikit-learn
+    # returns as NaN (the square root of a negative number): that axis carries nothing
+    coords[:, scaling.eigenvalues_ <= 0] = 0.0
+    return coords
 
 
 def _orient(coords):

@@ -372,7 +372,8 @@ def test_map_reproduces_embeddable_distances():
     table = distances({("A", "B"): 0.09, ("A", "C"): 0.16, ("B", "C"): 0.25})
     for method in ("mds", "classical"):
         coords = outlet_map(table, method=method)
-        assert list(coords.columns) == ["outlet", "x", "y", "cluster"]
+        assert list(coords.columns) == ["outlet", "x", "y", "cluster", "n"]
+        assert coords["n"].isna().all()                       # the table gives no sizes
         xy = coords.set_index("outlet")[["x", "y"]]
         fitted = {p: np.linalg.norm(xy.loc[p[0]] - xy.loc[p[1]]) for p in [("A", "B"), ("A", "C"), ("B", "C")]}
         assert fitted[("A", "B")] == pytest.approx(0.3, abs=1e-3)
