@@ -247,7 +247,8 @@ def plot_consensus(consensus, *, ax=None, source=None, title=None):
     sig = (table["significant"].to_numpy(dtype=bool) if "significant" in table.columns
            else np.zeros(n, dtype=bool))
     for yi, pi, qi, si in zip(y, p, q, sig):
-        text = "no test" if np.isnan(pi) else f"p = {_pfmt(pi)}" + ("" if np.isnan(qi) else f", q = {_pfmt(qi)}")
+        text = "no test" if np.isnan(pi) else f"p = {_pfmt(pi)}"
+        text += "" if np.isnan(pi) or np.isnan(qi) else f", q = {_pfmt(qi)}"
         ax.text(right * 1.08, yi, text, va="center", fontsize=8, fontweight="bold" if si else "normal")
     # below the x-axis label, clear of the points
     below = ax.transAxes + ScaledTranslation(0.0, -0.5, ax.figure.dpi_scale_trans)
