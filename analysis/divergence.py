@@ -15,6 +15,7 @@ modified):
 """
 from __future__ import annotations
 
+import itertools
 import math
 import zlib
 
@@ -23,19 +24,30 @@ import pandas as pd
 from scipy.cluster.hierarchy import fcluster, leaves_list, linkage, optimal_leaf_ordering
 from scipy.spatial.distance import squareform
 from scipy.special import rel_entr
+from scipy.stats import false_discovery_control
 
 from ._columns import by_identity, key_codes
 from .errors import DataError, Problem
 from .errors import check_columns as _check_columns
 
 __all__ = ["jensen_shannon", "pairwise_divergence", "consensus_distance", "permutation_test",
-           "outlet_map", "MEAN"]
+           "outlet_map", "MEAN", "MIN_GROUP"]
 
 MEAN = "(mean)"
-PAIRWISE_COLUMNS = ("a", "b", "variable", "jsd", "ci_low", "ci_high", "n_a", "n_b", "note")
-CONSENSUS_COLUMNS = ("jsd", "ci_low", "ci_high", "n", "rank", "note")  # after the ``by`` column
+# the null model's columns, beside every observed divergence (see pairwise_divergence, Notes)
+NULL_COLUMNS = ("null_mean", "excess", "p_value", "q_value", "significant", "small")
+PAIRWISE_COLUMNS = ("a", "b", "variable", "jsd", "ci_low", "ci_high", "n_a", "n_b", *NULL_COLUMNS,
+                    "note")
+CONSENSUS_COLUMNS = ("jsd", "ci_low", "ci_high", "n", *NULL_COLUMNS, "rank", "note")  # after ``by``
 PERMUTATION_COLUMNS = ("variable", "statistic", "p_value", "n_a", "n_b", "n_perm", "note")
-MAP_COLUMNS = ("x", "y", "cluster")  # after the ``by`` column
+MAP_COLUMNS = ("x", "y", "cluster", "n")  # after the ``by`` column
+
+# Groups with fewer reports than this are kept in the tables but not ranked, and drawn hollow.
+# With four reports or fewer a variable with three codes has at most a handful of possible
+# distributions, the plug-in divergence is dominated by its small-sample bias (Miller 1955;
+# Roulston 1999), and the divergence describes those reports rather than their group's habits.
+MIN_GROUP = 5
+FDR = 0.05
 CATEGORICAL_LEVELS = ("nominal", "ordinal")
 
 # Kaufman and Rousseeuw (1990), p. 88: an average silhouette width below 0.25 means that no
@@ -115,7 +127,7 @@ def jensen_shannon(p, q, *, axis=-1):
 
 
 def pairwise_divergence(final, codebook, reports, *, by="outlet", variables=None, n_boot=1000,
-                        ci=0.95, seed=0):
+                        ci=0.95, n_perm=1000, min_group=MIN_GROUP, fdr=FDR, seed=0):
     """Jensen-Shannon divergence between every pair of groups, per variable and averaged.
 
     Parameters
@@ -138,9 +150,18 @@ def pairwise_divergence(final, codebook, reports, *, by="outlet", variables=None
         Bootstrap resamples; 0 gives no interval.
     ci : float, default 0.95
         Coverage of the percentile interval.
+    n_perm : int, default 1000
+        Relabellings of each pair's reports for the null model (see Notes); when a pair has at
+        most this many distinct relabellings, all of them are used (exact). 0: no null model
+        (its columns NaN, ``significant`` False).
+    min_group : int, default MIN_GROUP (5)
+        Groups with fewer reports (with a value) are flagged ``small``.
+    fdr : float, default 0.05
+        False discovery rate of the Benjamini-Hochberg correction behind ``significant``.
     seed : int, default 0
-        Seed of the bootstrap. Each group draws from its own stream (from ``seed`` and the group
-        name), so a group's resamples do not depend on which other groups are present.
+        Seed of the bootstrap and of the relabellings. Each group (bootstrap) and each pair
+        (relabellings) draws from its own stream, from ``seed`` and the group names, so a
+        pair's results do not depend on which other groups are present.
 
     Returns
     -------
@@ -155,10 +176,20 @@ def pairwise_divergence(final, codebook, reports, *, by="outlet", variables=None
           group has fewer than two reports with a value (a single report cannot be resampled);
         - ``n_a``, ``n_b``: reports of each group with a value for the variable (for the mean:
           with a value for at least one of the variables);
-        - ``note``: what a pair with single-report groups can and cannot show, or a warning
-          when the estimate lies below its interval (see Notes); empty otherwise.
+        - ``null_mean``: the mean of ``jsd`` over random relabellings of the pair's reports
+          that keep the two group sizes: the divergence that group sizes alone produce;
+        - ``excess``: ``jsd - null_mean``, the divergence beyond that (can be negative);
+        - ``p_value``: share of relabellings with a divergence at least ``jsd`` (exact, or
+          with the +1 correction of Phipson and Smyth 2010 when drawn); 1 for one report
+          against one (both relabellings give the same divergence);
+        - ``q_value``: Benjamini-Hochberg adjusted p-value over all pairs, separately for the
+          mean and for each variable; ``significant``: ``q_value <= fdr``;
+        - ``small``: a group has fewer than ``min_group`` reports with a value;
+        - ``note``: what a pair with single-report or small groups can and cannot show, or a
+          warning when the estimate lies below its interval (see Notes); empty otherwise.
 
-        The result's ``attrs["by"]`` holds ``by``, for :func:`outlet_map`.
+        The result's ``attrs`` hold ``by`` (for :func:`outlet_map`), ``min_group``, ``fdr`` and
+        ``n_perm``.
 
     Notes
     -----
@@ -184,6 +215,23 @@ def pairwise_divergence(final, codebook, reports, *, by="outlet", variables=None
     (same code) or 1 (different codes), and the mean is the share of variables on which the
     two reports differ: a comparison of two articles, not of two outlets' habits.
 
+    **Size-corrected divergence.** The expected plug-in divergence between two samples of one
+    distribution grows as the samples shrink, roughly as :math:`(K - 1)(1/n_a + 1/n_b) /
+    (4 \\ln 2)` bits for K codes (the bias of plug-in entropy, Miller 1955; Roulston 1999), so
+    raw divergences rank groups by size. The null model keeps the sizes and removes the
+    difference: under the hypothesis that coding does not depend on the group, the reports of
+    the two groups are exchangeable, and every relabelling that gives ``n_a`` of them to ``a``
+    is as likely as the observed one (Good 2005, ch. 3). ``null_mean`` is the mean divergence
+    over ``n_perm`` relabellings (the same relabellings for every variable, so the mean over
+    variables is computed on each), or over all :math:`\\binom{n_a + n_b}{n_a}` of them when
+    there are at most ``n_perm`` (as :func:`scipy.stats.permutation_test` does). The p-value
+    is :math:`b / m` when enumerated and :math:`(b + 1) / (m + 1)` when drawn, where ``b``
+    counts relabellings at least as divergent as the observed one and ``m`` the relabellings
+    in which the divergence is defined (Phipson and Smyth 2010); so :math:`0 < p \\le 1`.
+    Benjamini and Hochberg (1995)'s step-up procedure (:func:`scipy.stats.false_discovery_control`)
+    controls the false discovery rate over the pairs; it assumes independent or positively
+    dependent tests (Benjamini and Yekutieli 2001), which pairs sharing a group roughly are.
+
     References
     ----------
     Lin, J. (1991). Divergence measures based on the Shannon entropy. IEEE Transactions on
@@ -191,8 +239,30 @@ def pairwise_divergence(final, codebook, reports, *, by="outlet", variables=None
 
     Efron, B., & Tibshirani, R. J. (1993). An introduction to the bootstrap. New York:
     Chapman & Hall.
+
+    Miller, G. A. (1955). Note on the bias of information estimates. In H. Quastler (Ed.),
+    Information theory in psychology (pp. 95-100). Glencoe, IL: Free Press.
+
+    Roulston, M. S. (1999). Estimating the errors on measured entropy and mutual information.
+    Physica D, 125(3-4), 285-294. https://doi.org/10.1016/S0167-2789(98)00269-3
+
+    Good, P. I. (2005). Permutation, parametric, and bootstrap tests of hypotheses (3rd ed.).
+    New York: Springer.
+
+    Phipson, B., & Smyth, G. K. (2010). Permutation p-values should never be zero: calculating
+    exact p-values when permutations are randomly drawn. Statistical Applications in Genetics
+    and Molecular Biology, 9(1), Article 39. https://doi.org/10.2202/1544-6115.1585
+
+    Benjamini, Y., & Hochberg, Y. (1995). Controlling the false discovery rate: a practical and
+    powerful approach to multiple testing. Journal of the Royal Statistical Society B, 57(1),
+    289-300. https://doi.org/10.1111/j.2517-6161.1995.tb02031.x
+
+    Benjamini, Y., & Yekutieli, D. (2001). The control of the false discovery rate in multiple
+    testing under dependency. The Annals of Statistics, 29(4), 1165-1188.
+    https://doi.org/10.1214/aos/1013699998
     """
     n_boot, ci, seed = _check_boot(n_boot, ci, seed)
+    n_perm, min_group, fdr = _check_null(n_perm, min_group, fdr, smallest_n_perm=0)
     data = _prepare(final, codebook, reports, by=by, variables=variables)
     groups = data.groups
     if len(groups) < 2:
@@ -236,7 +306,11 @@ def pairwise_divergence(final, codebook, reports, *, by="outlet", variables=None
         "a": groups[ia], "b": groups[ib], "variable": MEAN, "jsd": mean, "ci_low": lo,
         "ci_high": hi, "n_a": size[ia], "n_b": size[ib], "_pair": np.arange(n_pairs), "_order": 0})
     table = pd.concat([mean_rows, *per_var], ignore_index=True)
-    table["note"] = [_pair_note(a, b, na, nb, js, low) for a, b, na, nb, js, low in
+    null_mean, p, _ = _pair_nulls(data, ia, ib, n_perm=n_perm, seed=seed)
+    at = (table["_pair"].to_numpy(), table["_order"].to_numpy())
+    table = _with_null(table, null_mean[at], p[at], family=table["_order"].to_numpy(),
+                       small=(table["n_a"] < min_group) | (table["n_b"] < min_group), fdr=fdr)
+    table["note"] = [_pair_note(a, b, na, nb, js, low, min_group=min_group) for a, b, na, nb, js, low in
                      zip(table["a"], table["b"], table["n_a"], table["n_b"], table["jsd"],
                          table["ci_low"])]
     # pairs in sorted order of the groups; per pair the mean first, then codebook order
@@ -244,24 +318,50 @@ def pairwise_divergence(final, codebook, reports, *, by="outlet", variables=None
     out = table[list(PAIRWISE_COLUMNS)].reset_index(drop=True)
     for c in ("n_a", "n_b"):
         out[c] = out[c].astype(np.int64)
-    out.attrs["by"] = by
+    out.attrs.update(by=by, min_group=min_group, fdr=fdr, n_perm=n_perm)
     return out
 
 
+def _pair_nulls(data, ia, ib, *, n_perm, seed):
+    """Per pair (rows) and statistic (columns: the mean, then each variable): null means,
+    p-values and relabellings used, each pair relabelled within its own reports."""
+    kept, x, bounds = _features(data)
+    group = data.group_of[kept]
+    shape = (len(ia), len(bounds))
+    null_mean, p, used = np.full(shape, np.nan), np.full(shape, np.nan), np.zeros(shape, np.int64)
+    for i, (a, b) in enumerate(zip(ia, ib)):
+        rows = (group == a) | (group == b)
+        _, null_mean[i], p[i], used[i] = _null_test(
+            x[rows], group[rows] == a, bounds, n_perm=n_perm,
+            rng=_stream(seed, "pair", data.groups[a], data.groups[b]))
+    return null_mean, p, used
+
+
+def _with_null(table, null_mean, p, *, family, small, fdr):
+    """``table`` with the columns of NULL_COLUMNS, q-values within each ``family``."""
+    q, significant = _adjust(p, family, fdr)
+    return table.assign(null_mean=null_mean, excess=table["jsd"].to_numpy() - null_mean, p_value=p,
+                        q_value=q, significant=significant, small=np.asarray(small, dtype=bool))
+
+
 def consensus_distance(final, codebook, reports, *, by="outlet", variables=None, n_boot=1000,
-                       ci=0.95, seed=0):
+                       ci=0.95, n_perm=1000, min_group=MIN_GROUP, fdr=FDR, seed=0):
     """Each group's divergence from the pooled codes of all the other reports, ranked.
 
     Parameters
     ----------
-    final, codebook, reports, by, variables, n_boot, ci, seed
+    final, codebook, reports, by, variables, n_boot, ci, min_group, fdr, seed
         As in :func:`pairwise_divergence`.
+    n_perm : int, default 1000
+        Relabellings of all reports per group for the null model (at least 1); exact
+        enumeration when a group has at most this many distinct relabellings.
 
     Returns
     -------
     DataFrame
-        ``<by>, jsd, ci_low, ci_high, n, rank, note``, one row per group, sorted by rank then
-        group:
+        ``<by>, jsd, ci_low, ci_high, n, null_mean, excess, p_value, q_value, significant,
+        small, rank, note``, one row per group: the ranked groups by rank (ties by name), then
+        the unranked ones by name:
 
         - ``jsd``: mean over variables (equal weights, over the variables that both the group
           and the rest coded) of the divergence between the group's distribution and that of
@@ -269,18 +369,43 @@ def consensus_distance(final, codebook, reports, *, by="outlet", variables=None,
         - ``ci_low``, ``ci_high``: percentile bootstrap interval, reports resampled within
           every group; NaN when the group has fewer than two reports;
         - ``n``: the group's reports with a value for at least one variable;
-        - ``rank``: 1 for the group farthest from the consensus (ties share the smallest rank);
-        - ``note``: for single-report groups, what can and cannot be concluded; a warning
-          when the estimate lies below its interval (small-sample bias, see
+        - ``null_mean``: the mean of ``jsd`` when ``n`` reports drawn at random from all
+          reports form the group (see Notes): what the group's size alone produces;
+        - ``excess``: ``jsd - null_mean``;
+        - ``p_value``: share of relabellings at least as far from the rest as the group;
+          ``q_value``: Benjamini-Hochberg over all groups; ``significant``: ``q <= fdr``;
+        - ``small``: ``n < min_group``;
+        - ``rank``: 1 for the largest ``excess`` (ties share the smallest rank), float; NaN for
+          small groups (and groups without a null), which are not ranked;
+        - ``note``: for single-report and small groups, what can and cannot be concluded; a
+          warning when the estimate lies below its interval (small-sample bias, see
           :func:`pairwise_divergence`).
+
+        ``attrs`` hold ``by``, ``min_group``, ``fdr`` and ``n_perm``.
 
     Notes
     -----
     The consensus pools reports, not groups: an outlet with ten reports weighs ten times an
     outlet with one. Leaving the group itself out keeps a large group from pulling the
     consensus towards itself.
+
+    Raw divergences from the consensus rank groups by size: a single report lies far from any
+    pool by chance alone (see :func:`pairwise_divergence`, Notes). Each group is therefore
+    compared with random groups of its own size: the null model relabels all reports with a
+    value, ``n`` of them forming the group (all :math:`\\binom{N}{n}` subsets when there are
+    at most ``n_perm``, else ``n_perm`` drawn), and the ranking follows ``excess``, the
+    divergence beyond that expectation. The p-value of a group is that of
+    ``permutation_test(..., column=by, group_a=group)``; groups are corrected together
+    (Benjamini and Hochberg 1995). Groups with fewer than ``min_group`` reports stay in the
+    table with their test (which then asks whether those few reports differ from the rest)
+    but are not ranked: their divergence says little about their group's habits.
+
+    References
+    ----------
+    See :func:`pairwise_divergence` and :func:`permutation_test`.
     """
     n_boot, ci, seed = _check_boot(n_boot, ci, seed)
+    n_perm, min_group, fdr = _check_null(n_perm, min_group, fdr, smallest_n_perm=1)
     data = _prepare(final, codebook, reports, by=by, variables=variables)
     groups = data.groups
     if len(groups) < 2:
@@ -308,12 +433,24 @@ def consensus_distance(final, codebook, reports, *, by="outlet", variables=None,
     others = size.sum() - size
     lo, hi = _interval(mean_boot, ci, (size >= 2) & (others >= 2))
     out = pd.DataFrame({by: groups, "jsd": mean, "ci_low": lo, "ci_high": hi, "n": size})
-    out["rank"] = out["jsd"].rank(method="min", ascending=False, na_option="bottom").astype(np.int64)
-    out["note"] = [_BELOW if js < low else _consensus_note(g, n, o)
+    kept, x, bounds = _features(data)
+    group = data.group_of[kept]
+    null_mean, p = np.full(len(groups), np.nan), np.full(len(groups), np.nan)
+    for g, name in enumerate(groups):
+        _, nm, pv, _ = _null_test(x, group == g, bounds, n_perm=n_perm,
+                                  rng=_stream(seed, "consensus", name))
+        null_mean[g], p[g] = nm[0], pv[0]
+    out = _with_null(out, null_mean, p, family=np.zeros(len(groups)), small=size < min_group, fdr=fdr)
+    ranked = out["excess"].where(~out["small"])
+    out["rank"] = ranked.rank(method="min", ascending=False, na_option="keep")
+    out["note"] = [_BELOW if js < low else _consensus_note(g, n, o, min_group=min_group)
                    for g, n, o, js, low in zip(groups, size, others, mean, lo)]
     out["_key"] = [str(g) for g in groups]
-    out = out.sort_values(["rank", "_key"], kind="stable").drop(columns="_key")
-    return out.reset_index(drop=True)
+    # ranked groups first, then the unranked (small) groups by name
+    out = out.sort_values(["rank", "_key"], kind="stable", na_position="last").drop(columns="_key")
+    out = out[[by, *CONSENSUS_COLUMNS]].reset_index(drop=True)
+    out.attrs.update(by=by, min_group=min_group, fdr=fdr, n_perm=n_perm)
+    return out
 
 
 def permutation_test(final, codebook, reports, *, column, group_a, group_b=None, variables=None,
@@ -334,7 +471,8 @@ def permutation_test(final, codebook, reports, *, column, group_a, group_b=None,
     variables : list of str, optional
         As in :func:`pairwise_divergence`.
     n_perm : int, default 5000
-        Random relabellings of the reports.
+        Random relabellings of the reports; when the two groups have at most this many distinct
+        relabellings, all of them are enumerated instead (an exact test).
     seed : int, default 0
 
     Returns
@@ -345,8 +483,10 @@ def permutation_test(final, codebook, reports, *, column, group_a, group_b=None,
         variable in codebook order (statistic: that variable's divergence; its p-value is not
         adjusted for multiple comparisons).
 
-        - ``n_a``, ``n_b``: reports in each group (for a variable: with a value);
-        - ``n_perm``: relabellings in which the statistic was defined (both groups had a value);
+        - ``n_a``, ``n_b``: reports in each group with a value (for the mean: for at least one
+          variable; reports with no value at all take no part in the test);
+        - ``n_perm``: relabellings in which the statistic was defined (both groups had a value):
+          all :math:`\\binom{n_a + n_b}{n_a}` when enumerated, else up to ``n_perm``;
         - ``note``: limits of the test with these group sizes; empty otherwise.
 
     Notes
@@ -360,7 +500,12 @@ def permutation_test(final, codebook, reports, *, column, group_a, group_b=None,
 
     where ``b`` counts relabellings whose statistic is at least the observed one and ``m`` the
     relabellings (Phipson and Smyth 2010, eq. 2): never 0, and exact rather than anti-
-    conservative when relabellings are drawn at random with replacement.
+    conservative when relabellings are drawn at random with replacement. When the distinct
+    relabellings number no more than ``n_perm``, all are enumerated (the observed one among
+    them) and :math:`p = b / m` is the exact permutation p-value; this is what
+    :func:`scipy.stats.permutation_test` does (its ``n_resamples``), and the tests check the
+    two against each other. scipy's function itself is not called: it refuses samples of one
+    report, the very case this module must handle.
 
     The smallest attainable p-value is about one over the number of distinct relabellings,
     :math:`\\binom{n_a + n_b}{n_a}`; with one report against one it is 1, and no test is
@@ -380,58 +525,18 @@ def permutation_test(final, codebook, reports, *, column, group_a, group_b=None,
     side = np.where(in_a, "a", np.where(in_b, "b", None)).astype(object)
     data = _prepare(final, codebook, reports[["report_id"]].assign(_g=side), by="_g",
                     variables=variables)
-    is_a = data.group_of == 0  # groups sorted: "a" then "b"
-    n_rep = len(is_a)
-    n_a = int(is_a.sum())
-    onehots = [_onehot(data, v) for v in range(len(data.variables))]
-    coded = [oh.sum(axis=1) > 0 for oh in onehots]
-
-    observed = [jensen_shannon(oh[is_a].sum(axis=0), oh[~is_a].sum(axis=0)) for oh in onehots]
-    observed = np.array(observed, dtype=np.float64)
-    ok_obs = ~np.isnan(observed)
-    obs_mean = observed[ok_obs].mean() if ok_obs.any() else np.nan
-
-    rng = np.random.default_rng(seed)
-    n_var = len(onehots)
-    exceed = np.zeros(n_var + 1)
-    valid = np.zeros(n_var + 1)
-    done = 0
-    while done < n_perm:
-        size = min(_BLOCK, n_perm - done)
-        # a random relabelling: the first n_a of a random order of the reports form group A
-        order = np.argsort(rng.random((size, n_rep)), axis=1)
-        labels = np.zeros((size, n_rep))
-        np.put_along_axis(labels, order[:, :n_a], 1.0, axis=1)
-        total, count = np.zeros(size), np.zeros(size)
-        for v, oh in enumerate(onehots):
-            ca = labels @ oh
-            js = jensen_shannon(ca, oh.sum(axis=0) - ca)
-            ok = ~np.isnan(js)
-            total += np.where(ok, js, 0.0)
-            count += ok
-            valid[v + 1] += ok.sum()
-            if ok_obs[v]:
-                exceed[v + 1] += (js[ok] >= observed[v] - _TIE).sum()
-        ok = count > 0
-        valid[0] += ok.sum()
-        if not np.isnan(obs_mean):
-            exceed[0] += ((total[ok] / count[ok]) >= obs_mean - _TIE).sum()
-        done += size
-
-    stat = np.concatenate([[obs_mean], observed])
-    with np.errstate(invalid="ignore"):
-        p = np.where(np.isnan(stat), np.nan, (exceed + 1) / (valid + 1))
-    n_a_var = [int(c[is_a].sum()) for c in coded]
-    n_b_var = [int(c[~is_a].sum()) for c in coded]
-    any_coded = np.any(np.column_stack(coded), axis=1) if coded else np.zeros(n_rep, bool)
+    kept, x, bounds = _features(data)
+    is_a = data.group_of[kept] == 0  # groups sorted: "a" then "b"
+    stat, _, p, used = _null_test(x, is_a, bounds, n_perm=n_perm, rng=np.random.default_rng(seed))
+    coded = [(data.category[kept, v] >= 0) for v in range(len(data.variables))]
+    n_a, n_b = int(is_a.sum()), int((~is_a).sum())
     out = pd.DataFrame({
         "variable": [MEAN, *data.variables], "statistic": stat, "p_value": p,
-        "n_a": [int(any_coded[is_a].sum()), *n_a_var],
-        "n_b": [int(any_coded[~is_a].sum()), *n_b_var],
-        "n_perm": valid.astype(np.int64)})
-    n_b = n_rep - n_a
+        "n_a": [n_a, *(int(c[is_a].sum()) for c in coded)],
+        "n_b": [n_b, *(int(c[~is_a].sum()) for c in coded)],
+        "n_perm": used})
     out["note"] = [_permutation_note(n_a, n_b, a, b) for a, b in zip(out["n_a"], out["n_b"])]
-    for c in ("n_a", "n_b"):
+    for c in ("n_a", "n_b", "n_perm"):
         out[c] = out[c].astype(np.int64)
     return out
 
@@ -446,7 +551,8 @@ def outlet_map(distances, *, method="mds", n_clusters=None, seed=0):
         ``a, b, variable, jsd``. Every pair of groups needs a divergence.
     method : {"mds", "classical"}, default "mds"
         "mds": metric multidimensional scaling (SMACOF, scikit-learn) started from the
-        classical solution; "classical": Torgerson's classical scaling alone.
+        classical solution; "classical": Torgerson's classical scaling alone
+        (:class:`sklearn.manifold.ClassicalMDS`).
     n_clusters : int, optional
         Number of clusters. Default: chosen by the average silhouette width (see Notes).
     seed : int, default 0
@@ -455,9 +561,10 @@ def outlet_map(distances, *, method="mds", n_clusters=None, seed=0):
     Returns
     -------
     DataFrame
-        ``<by>, x, y, cluster``, one row per group sorted by group; ``<by>`` is the name kept in
-        ``distances.attrs["by"]`` (default "outlet"). ``cluster`` numbers clusters 1, 2, ... in
-        the order of the dendrogram's leaves. ``attrs["stress"]`` holds Kruskal's Stress-1 of
+        ``<by>, x, y, cluster, n``, one row per group sorted by group; ``<by>`` is the name
+        kept in ``distances.attrs["by"]`` (default "outlet"). ``cluster`` numbers clusters 1,
+        2, ... in the order of the dendrogram's leaves; ``n`` is the group's reports with a
+        value (from ``n_a``, ``n_b``; missing when ``distances`` lacks them). ``attrs["stress"]`` holds Kruskal's Stress-1 of
         the map (0 for a perfect fit, above 0.2 poor), ``attrs["silhouette"]`` the average
         silhouette width of the clustering (NaN for a single cluster).
 
@@ -505,6 +612,8 @@ def outlet_map(distances, *, method="mds", n_clusters=None, seed=0):
     coords, stress = _scale(dist, method=method, seed=seed)
     labels, silhouette = _clusters(dist, n_clusters)
     out = pd.DataFrame({by: groups, "x": coords[:, 0], "y": coords[:, 1], "cluster": labels})
+    sizes = _group_sizes(distances)
+    out["n"] = pd.array([sizes.get(g, pd.NA) for g in groups], dtype="Int64")
     out["_key"] = [str(g) for g in groups]
     out = out.sort_values("_key", kind="stable").drop(columns="_key").reset_index(drop=True)
     out["cluster"] = out["cluster"].astype(np.int64)
@@ -571,6 +680,19 @@ def _mean_matrix(distances):
                                 column="jsd", accepted="a divergence for every pair of groups "
                                 "(drop groups that share no coded variable)"))
     return np.array(groups, dtype=object), mat
+
+
+def _group_sizes(distances):
+    """Each group's reports with a value, from the ``"(mean)"`` rows of a pairwise table."""
+    if not {"n_a", "n_b"} <= set(distances.columns):
+        return {}
+    rows = distances[distances["variable"] == MEAN]
+    sizes = {}
+    for col, side in (("a", "n_a"), ("b", "n_b")):
+        for g, n in zip(rows[col], rows[side]):
+            if pd.notna(n):
+                sizes[g] = max(int(n), sizes.get(g, 0))
+    return sizes
 
 
 def _leaf_order(matrix):
@@ -783,6 +905,124 @@ def _interval(samples, ci, allowed):
 
 
 # ---------------------------------------------------------------------------------------------
+# the null model: random relabelling of reports with the group sizes kept
+# ---------------------------------------------------------------------------------------------
+
+def _features(data):
+    """Reports with at least one value, and their codes of every variable side by side.
+
+    Returns the rows of ``data`` kept (reports with a value), a (reports, F) float32 indicator
+    matrix (F: the codes of all variables; counts of up to 2**24 reports are exact in float32)
+    and the bounds of each variable's columns.
+    """
+    bounds = np.concatenate([[0], np.cumsum(data.n_codes)]).astype(np.int64)
+    kept = np.flatnonzero((data.category >= 0).any(axis=1))
+    x = np.zeros((len(kept), int(bounds[-1])), dtype=np.float32)
+    for v in range(len(data.variables)):
+        cat = data.category[kept, v]
+        has = np.flatnonzero(cat >= 0)
+        x[has, bounds[v] + cat[has]] = 1.0
+    return kept, x, bounds
+
+
+def _statistics(counts, totals, bounds):
+    """Divergence between ``counts`` (..., F) and ``totals - counts``, per variable and averaged.
+
+    Returns (..., V + 1): column 0 the mean over the variables where both sides have a value,
+    then one column per variable (NaN where a side has none).
+    """
+    n_var = len(bounds) - 1
+    out = np.full(counts.shape[:-1] + (n_var + 1,), np.nan)
+    total, defined = np.zeros(counts.shape[:-1]), np.zeros(counts.shape[:-1])
+    for v in range(n_var):
+        a = counts[..., bounds[v]:bounds[v + 1]]
+        js = jensen_shannon(a, totals[bounds[v]:bounds[v + 1]] - a)
+        out[..., v + 1] = js
+        ok = ~np.isnan(js)
+        total += np.where(ok, js, 0.0)
+        defined += ok
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out[..., 0] = np.where(defined > 0, total / np.maximum(defined, 1), np.nan)
+    return out
+
+
+def _relabelled(x, n_a, bounds, *, n_perm, rng):
+    """Statistics of relabellings of the rows of ``x``: ``n_a`` rows form group A, the rest B.
+
+    All :math:`\\binom{n}{n_a}` relabellings when there are at most ``n_perm`` of them (exact),
+    else ``n_perm`` drawn at random. Returns the (relabellings, V + 1) statistics and whether
+    the enumeration was exact.
+    """
+    n = len(x)
+    totals = x.sum(axis=0, dtype=np.float64)
+    distinct = math.comb(n, n_a)
+    exact = distinct <= n_perm
+    m = distinct if exact else n_perm
+    out = np.empty((m, len(bounds)))
+    # bound the (relabellings, reports) label matrix of a block to a few million numbers
+    block = max(1, min(_BLOCK, _BLOCK_NUMBERS // max(n, 1)))
+    subsets = itertools.combinations(range(n), n_a) if exact else None
+    base = np.zeros(n, dtype=np.float32)
+    base[:n_a] = 1.0
+    for start in range(0, m, block):
+        size = min(block, m - start)
+        if exact:
+            chosen = np.fromiter(itertools.chain.from_iterable(itertools.islice(subsets, size)),
+                                 dtype=np.intp, count=size * n_a).reshape(size, n_a)
+            labels = np.zeros((size, n), dtype=np.float32)
+            np.put_along_axis(labels, chosen, 1.0, axis=1)
+        else:
+            # permuted() returns a strided array; BLAS is several times faster on a contiguous one
+            labels = np.ascontiguousarray(rng.permuted(np.broadcast_to(base, (size, n)), axis=1))
+        out[start:start + size] = _statistics((labels @ x).astype(np.float64), totals, bounds)
+    return out, exact
+
+
+def _null_test(x, in_a, bounds, *, n_perm, rng):
+    """Observed statistics, their means under relabelling, p-values and relabellings used.
+
+    ``in_a`` marks the rows of ``x`` in group A. Each output has V + 1 entries (the mean first).
+    The p-value is the share of relabellings whose statistic is at least the observed one: over
+    all relabellings when enumerated (the observed one among them), else ``(b + 1) / (m + 1)``
+    (Phipson and Smyth 2010), as :func:`scipy.stats.permutation_test` computes it.
+    """
+    x = np.concatenate([x[in_a], x[~in_a]])
+    n_a = int(in_a.sum())
+    totals = x.sum(axis=0, dtype=np.float64)
+    observed = _statistics(x[:n_a].sum(axis=0, dtype=np.float64), totals, bounds)
+    k = len(bounds)
+    if n_perm == 0 or n_a == 0 or n_a == len(x):
+        return observed, np.full(k, np.nan), np.full(k, np.nan), np.zeros(k, np.int64)
+    null, exact = _relabelled(x, n_a, bounds, n_perm=n_perm, rng=rng)
+    ok = ~np.isnan(null)
+    valid = ok.sum(axis=0)
+    exceed = (ok & (null >= observed - _TIE)).sum(axis=0)
+    plus = 0 if exact else 1
+    with np.errstate(invalid="ignore", divide="ignore"):
+        null_mean = np.where(valid > 0, np.where(ok, null, 0.0).sum(axis=0) / np.maximum(valid, 1),
+                             np.nan)
+        p = np.where(np.isnan(observed) | (valid == 0), np.nan, (exceed + plus) / (valid + plus))
+    return observed, null_mean, p, valid.astype(np.int64)
+
+
+def _stream(seed, *names):
+    """A random stream of its own for one comparison, from the seed and the groups' names."""
+    return np.random.default_rng([seed, *(zlib.crc32(str(n).encode("utf-8")) for n in names)])
+
+
+def _adjust(p, family, fdr):
+    """Benjamini-Hochberg q-values within each family, and whether each passes ``fdr``."""
+    p = np.asarray(p, dtype=np.float64)
+    q = np.full(len(p), np.nan)
+    family = np.asarray(family, dtype=object)
+    for f in pd.unique(family):
+        rows = np.flatnonzero((family == f) & ~np.isnan(p))
+        if len(rows):
+            q[rows] = false_discovery_control(p[rows], method="bh")
+    return q, np.nan_to_num(q, nan=1.0) <= fdr
+
+
+# ---------------------------------------------------------------------------------------------
 # notes
 # ---------------------------------------------------------------------------------------------
 
@@ -791,7 +1031,7 @@ _BELOW = ("The estimate lies below its interval: resampling small groups inflate
           "permutation_test.")
 
 
-def _pair_note(a, b, n_a, n_b, jsd=np.nan, ci_low=np.nan):
+def _pair_note(a, b, n_a, n_b, jsd=np.nan, ci_low=np.nan, *, min_group=MIN_GROUP):
     empty = [str(g) for g, n in ((a, n_a), (b, n_b)) if n == 0]
     if empty:
         return f"{empty[0]} has no value here: no divergence."
@@ -806,15 +1046,22 @@ def _pair_note(a, b, n_a, n_b, jsd=np.nan, ci_low=np.nan):
     if single:
         return (f"{single[0]} has a single report: no interval (a single report cannot be "
                 "resampled), and its divergence describes that report, not its group.")
+    few = [(str(g), n) for g, n in ((a, n_a), (b, n_b)) if n < min_group]
+    if few:
+        return (f"{few[0][0]} has only {few[0][1]} reports (fewer than {min_group}): the divergence "
+                "is inflated by the small sample; read excess and p_value, not jsd.")
     return ""
 
 
-def _consensus_note(group, n, others):
+def _consensus_note(group, n, others, *, min_group=MIN_GROUP):
     if n == 0:
         return f"{group} has no coded report."
     if n == 1:
         return (f"{group} has a single report: its distance describes that report, not its group, "
-                "and has no interval (a single report cannot be resampled).")
+                "and has no interval (a single report cannot be resampled); not ranked.")
+    if n < min_group:
+        return (f"{group} has only {n} reports (fewer than {min_group}): its divergence is inflated "
+                "by the small sample; not ranked.")
     if others == 1:
         return ("All the other groups together are a single report: no interval, and the "
                 "consensus is that one report.")
@@ -872,13 +1119,16 @@ def _scale(dist, *, method, seed):
 
 
 def _classical(dist):
-    """Torgerson's classical scaling (Borg and Groenen 2005, ch. 12)."""
-    n = len(dist)
-    j = np.eye(n) - 1.0 / n
-    b = -0.5 * j @ (dist ** 2) @ j
-    values, vectors = np.linalg.eigh(b)
-    top = np.argsort(values)[::-1][:2]
-    return vectors[:, top] * np.sqrt(np.clip(values[top], 0, None))
+    """Torgerson's classical scaling (Borg and Groenen 2005, ch. 12), by scikit-learn."""
+    from sklearn.manifold import ClassicalMDS
+
+    scaling = ClassicalMDS(n_components=2, metric="precomputed")
+    with np.errstate(invalid="ignore"):
+        coords = scaling.fit_transform(dist)
+    # a non-Euclidean dissimilarity can leave a second eigenvalue <= 0, whose axis scikit-learn
+    # returns as NaN (the square root of a negative number): that axis carries nothing
+    coords[:, scaling.eigenvalues_ <= 0] = 0.0
+    return coords
 
 
 def _orient(coords):
@@ -951,6 +1201,16 @@ def _check_boot(n_boot, ci, seed):
     if isinstance(ci, bool) or not isinstance(ci, (int, float, np.number)) or not 0 < ci < 1:
         raise ValueError(f"ci must be a number between 0 and 1 (e.g. 0.95), not {ci!r}")
     return n_boot, float(ci), seed
+
+
+def _check_null(n_perm, min_group, fdr, *, smallest_n_perm):
+    n_perm = _check_int(n_perm, "n_perm")
+    if n_perm < smallest_n_perm:
+        raise ValueError(f"n_perm must be at least {smallest_n_perm}, not {n_perm!r}")
+    min_group = _check_int(min_group, "min_group")
+    if isinstance(fdr, bool) or not isinstance(fdr, (int, float, np.number)) or not 0 < fdr < 1:
+        raise ValueError(f"fdr must be a number between 0 and 1 (e.g. 0.05), not {fdr!r}")
+    return n_perm, min_group, float(fdr)
 
 
 def _as_values(group):

@@ -105,7 +105,9 @@ def test_jensen_shannon_known_values():
 def test_pairwise_matches_scipy_per_variable(event):
     final, reports = event
     table = pairwise_divergence(final, make_codebook(), reports, n_boot=0)
-    assert list(table.columns) == ["a", "b", "variable", "jsd", "ci_low", "ci_high", "n_a", "n_b", "note"]
+    assert list(table.columns) == ["a", "b", "variable", "jsd", "ci_low", "ci_high", "n_a", "n_b",
+                                   "null_mean", "excess", "p_value", "q_value", "significant", "small",
+                                   "note"]
     assert set(table["variable"]) == {MEAN, "claim", "fact"}        # the ratio variable is left out
     for row in table[table["variable"] != MEAN].itertuples():
         p, q = counts(final, reports, row.a, row.variable), counts(final, reports, row.b, row.variable)
@@ -249,8 +251,9 @@ def test_pairwise_properties(data):
 
 def test_consensus_is_leave_one_out(event):
     final, reports = event
-    table = consensus_distance(final, make_codebook(), reports, n_boot=100)
-    assert list(table.columns) == ["outlet", "jsd", "ci_low", "ci_high", "n", "rank", "note"]
+    table = consensus_distance(final, make_codebook(), reports, n_boot=100, min_group=1)
+    assert list(table.columns) == ["outlet", "jsd", "ci_low", "ci_high", "n", "null_mean", "excess",
+                                   "p_value", "q_value", "significant", "small", "rank", "note"]
     for row in table.itertuples():
         values = []
         for var in ("claim", "fact"):
@@ -259,7 +262,9 @@ def test_consensus_is_leave_one_out(event):
             values.append(jensenshannon(own, rest, base=2) ** 2)
         assert row.jsd == pytest.approx(np.mean(values), abs=1e-12)
     assert table["rank"].tolist() == sorted(table["rank"])
-    assert table["jsd"].is_monotonic_decreasing
+    # ranked by the divergence beyond what the group's size alone gives
+    assert table["excess"].is_monotonic_decreasing
+    np.testing.assert_allclose(table["excess"], table["jsd"] - table["null_mean"])
     assert table["rank"].iloc[0] == 1
 
 
@@ -302,14 +307,21 @@ def test_perfectly_separated_groups_match_the_enumerated_distribution(size, expe
            [(f"b{i}", "o", "private", "denied", "no") for i in range(size)]
     final, reports = make_event(rows)
     assert exact_p(final, reports, "outlet_type", "state") == pytest.approx(expected)
-    n_perm = 5000
+    # few distinct relabellings: all are enumerated, and the p-value is exact
     table = permutation_test(final, make_codebook(), reports, column="outlet_type", group_a="state",
-                             n_perm=n_perm, seed=11)
+                             n_perm=5000, seed=11)
     mean = table.iloc[0]
     assert mean["variable"] == MEAN and mean["statistic"] == 1.0
-    se = math.sqrt(expected * (1 - expected) / n_perm)
-    assert abs(mean["p_value"] - expected) < 4 * se + 1 / n_perm
-    assert mean["n_perm"] == n_perm
+    assert mean["p_value"] == pytest.approx(expected, abs=1e-12)
+    assert mean["n_perm"] == math.comb(2 * size, size)
+    # fewer draws than relabellings: drawn at random, close to the exact value
+    n_perm = math.comb(2 * size, size) - 1
+    if n_perm:
+        drawn = permutation_test(final, make_codebook(), reports, column="outlet_type", group_a="state",
+                                 n_perm=n_perm, seed=11).iloc[0]
+        se = math.sqrt(expected * (1 - expected) / n_perm)
+        assert abs(drawn["p_value"] - expected) < 4 * se + 1 / n_perm
+        assert drawn["n_perm"] == n_perm
 
 
 def test_p_value_never_zero_and_uses_phipson_smyth():
@@ -360,7 +372,8 @@ def test_map_reproduces_embeddable_distances():
     table = distances({("A", "B"): 0.09, ("A", "C"): 0.16, ("B", "C"): 0.25})
     for method in ("mds", "classical"):
         coords = outlet_map(table, method=method)
-        assert list(coords.columns) == ["outlet", "x", "y", "cluster"]
+        assert list(coords.columns) == ["outlet", "x", "y", "cluster", "n"]
+        assert coords["n"].isna().all()                       # the table gives no sizes
         xy = coords.set_index("outlet")[["x", "y"]]
         fitted = {p: np.linalg.norm(xy.loc[p[0]] - xy.loc[p[1]]) for p in [("A", "B"), ("A", "C"), ("B", "C")]}
         assert fitted[("A", "B")] == pytest.approx(0.3, abs=1e-3)
