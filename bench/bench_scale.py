@@ -177,8 +177,9 @@ def child(n_reports: int, fmt: str, folder: Path) -> dict:
     st.run("frames", lambda: frame_profile(frame_scores(final, ev.codebook), ev.reports, by="outlet",
                                            n_boot=N_BOOT_FRAMES))
     st.run("divergence", lambda: (
-        pairwise_divergence(final, ev.codebook, ev.reports, by="outlet_type", n_boot=N_BOOT_DIVERGENCE),
-        consensus_distance(final, ev.codebook, ev.reports, by="outlet_type", n_boot=N_BOOT_DIVERGENCE)))
+        pairwise_divergence(final, ev.codebook, ev.reports, by="outlet_type", n_boot=N_BOOT_DIVERGENCE, n_perm=0),
+        consensus_distance(final, ev.codebook, ev.reports, by="outlet_type", n_boot=N_BOOT_DIVERGENCE,
+                           n_perm=100)))
     st.run("keyness", lambda: keyness(ev.terms, ev.reports, column="outlet_type", group_a="state"))
     return {"n_reports": n_reports, "judgements": len(ev.codes), "fmt": fmt, "stages": st.rows,
             "max_alpha_gap": gap, "reliable": int((rel["verdict"] == "reliable").sum()),

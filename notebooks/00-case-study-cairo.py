@@ -29,13 +29,10 @@
 # %matplotlib inline
 import pandas as pd
 
-from analysis import load_event
-from analysis.framing import (claim_stances, codes_as_columns, figure_deviations, label_distribution,
-                              label_shares)
-from analysis.lexicon import keyness
-from analysis.plotting import (plot_figure_deviations, plot_keyness, plot_label_shares, plot_stances, save,
-                               source_line)
-from analysis.reliability import consolidate, independent_coders, reliability
+from analysis.framing import claim_stances, codes_as_columns, figure_deviations, label_distribution
+from analysis.keyness import keyness
+from analysis.page import open_page
+from analysis.plotting import plot_keyness, plot_stances
 from analysis.wire import wire_edits
 
 pd.set_option("display.precision", 3)
@@ -49,13 +46,12 @@ n_boot = 1000  # bootstrap resamples
 figures_dir = None  # where the main job saves charts; None: charts are not saved
 
 # %% tags=[]
-event = load_event(event_dir)
-final = consolidate(event.codes, event.codebook)
-rel = reliability(event.codes, event.codebook, coders=independent_coders(event.codes), exclude=(),
-                  n_boot=n_boot, seed=seed).set_index("variable")
-source = source_line(event.meta["id"], len(event.reports))
+page = open_page(event_dir, n_boot=n_boot, seed=seed, figures_dir=figures_dir)
+event, final, source = page.event, page.final, page.source
+rel = page.reliability.set_index("variable")
+flags = {v: page.flag(v) for v in event.codebook["variable"]}
 stances = claim_stances(final, event.codebook, event.reports).merge(
-    event.reports[["report_id", "outlet_type", "outlet_country"]], on="report_id")
+    event.reports[["report_id", "outlet_type", "outlet_country", "published_time_known"]], on="report_id")
 print(f"{len(event.reports)} reports, {event.reports['outlet'].nunique()} outlets, "
       f"{event.reports['outlet_country'].nunique()} countries")
 
@@ -63,9 +59,9 @@ print(f"{len(event.reports)} reports, {event.reports['outlet'].nunique()} outlet
 # ## Who said the talks made progress, who said there was none, and when?
 
 # %% tags=[]
-ax = plot_stances(stances, variable="progress_claim", color_by="outlet_type", source=source,
-                  title="Progress at the Cairo talks: each report's account over time")
-save(ax, "00-progress-over-time", figures_dir)
+ax = plot_stances(stances, variable="progress_claim", color_by="outlet_type", values=event.values, flags=flags,
+                  source=source, title="Progress at the Cairo talks: each report's account over time")
+page.save(ax, "00-progress-over-time")
 
 # %% [markdown] tags=[]
 # `attributed`: the report passes on Al-Qahera's (or an Egyptian source's) progress account with no
@@ -93,12 +89,11 @@ final.loc[final["variable"] == "no_progress_source", "value"].value_counts().ren
 # ## Which word did outlets use for the people held in Gaza?
 
 # %% tags=[]
-shares = label_shares(final, event.codebook, event.reports, by="outlet_type")
-ax = plot_label_shares(shares, variable="label_captives", by="outlet_type", source=source)
-save(ax, "00-label-captives", figures_dir)
+label_distribution(final, event.codebook).query("variable == 'label_captives'")[["code", "n", "share"]]
 
 # %% [markdown] tags=[]
-# Coded in each report's own voice. Reliability (tentative below 0.800):
+# Coded in each report's own voice; page 05 draws the words by group of outlets. Reliability
+# (tentative: alpha below 0.800 or an interval reaching below 0.667):
 
 # %% tags=[]
 rel.loc[["label_captives", "label_palestinian_prisoners", "label_hamas", "label_alqahera"],
@@ -117,8 +112,8 @@ edits.loc[edits["role"].isin(["label", "claim"]),
 
 # %% tags=[]
 deviations = figure_deviations(final, event.codebook, event.figures, event.reports)
-ax = plot_figure_deviations(deviations, variable="fig_gaza_deaths", unit="people killed", source=source)
-save(ax, "00-gaza-death-toll", figures_dir)
+(deviations[deviations["variable"] == "fig_gaza_deaths"]
+ .sort_values(["published", "outlet"])[["outlet", "published", "cited", "rel_dev", "attribution"]])
 
 # %% [markdown] tags=[]
 # ## How was Al-Qahera described?
@@ -135,7 +130,8 @@ keys = keyness(event.terms, accounts, column="progress_claim", group_a=["attribu
                group_b=["denied"])
 ax = plot_keyness(keys, k=12, labels=("progress (attributed or asserted)", "no progress (denied)"),
                   source=source)
-save(ax, "00-keyness-progress", figures_dir)
+page.save(ax, "00-keyness-progress")
+page.say(" ".join(keys.attrs.get("notes", ())))
 
 # %% [markdown] tags=[]
 # Term counts come from the stored opening of each page, so they reflect how reports began.

@@ -29,7 +29,7 @@ import pandas as pd
 from analysis.framing import frame_profile, frame_scores
 from analysis import findings
 from analysis.page import open_page
-from analysis.plotting.framing import plot_frame_profile
+from analysis.plotting.framing import plot_frame_profile, role_flags
 
 pd.set_option("display.precision", 3)
 pd.set_option("display.max_rows", 120)
@@ -69,7 +69,8 @@ if page.can(roles=["frame_item"]):
 # %% tags=[]
 if page.can(roles=["frame_item"], groups=True):
     profile = frame_profile(scores, page.reports, by=page.group_by, n_boot=n_boot, seed=seed)
-    ax = plot_frame_profile(profile, by=page.group_by, source=page.source)
+    flags = role_flags(page.codebook, {v: page.flag(v) for v in page.codebook["variable"]}, role="frame_item")
+    ax = plot_frame_profile(profile, by=page.group_by, flags=flags, source=page.source)
     page.save(ax, "03-frames-by-group")
 
 # %% [markdown] tags=[]

@@ -68,7 +68,8 @@ if page.can(roles=["claim"], groups=True):
 # %% tags=[]
 if page.can(roles=["claim"]):
     timeline = claim_timeline(page.final, page.codebook, page.reports, values=page.event.values)
-    ax = plot_claim_timeline(timeline, moments=page.event.moments, source=page.source)
+    ax = plot_claim_timeline(timeline, moments=page.event.moments, values=page.event.values,
+                             flags={v: page.flag(v) for v in page.variables("claim")}, source=page.source)
     page.save(ax, "04-claims-timeline")
     display(timeline[["variable_label", "value_label", "first_published", "first_time_known", "first_outlet",
                       "n_reports"]])

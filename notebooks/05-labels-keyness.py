@@ -71,7 +71,8 @@ if page.can(roles=["label"]):
 if page.can(roles=["label"], groups=True):
     shares = label_shares(page.final, page.codebook, page.reports, by=page.group_by)
     for variable in page.variables("label"):
-        ax = plot_label_shares(shares, variable=variable, by=page.group_by, source=page.source)
+        ax = plot_label_shares(shares, variable=variable, by=page.group_by, values=page.event.values,
+                               flags={variable: page.flag(variable)}, source=page.source)
         page.save(ax, f"05-labels-{variable}")
 
 # %% [markdown] tags=[]

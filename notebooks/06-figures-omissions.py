@@ -30,7 +30,7 @@ from analysis.framing import (completeness, fact_matrix, figure_deviations, figu
                               source_mix)
 from analysis import findings
 from analysis.page import open_page
-from analysis.plotting.framing import plot_fact_matrix, plot_figure_deviations, plot_source_mix
+from analysis.plotting.framing import plot_fact_matrix, plot_figure_deviations, plot_source_mix, role_flags
 
 pd.set_option("display.precision", 3)
 pd.set_option("display.max_rows", 120)
@@ -47,6 +47,7 @@ include_unreliable = False  # True keeps variables whose reliability verdict is 
 page = open_page(event_dir, group_by=group_by, include_unreliable=include_unreliable, n_boot=n_boot,
                  seed=seed, figures_dir=figures_dir)
 page.describe(roles=["figure", "fact", "source"])
+flags = {v: page.flag(v) for v in page.codebook["variable"]}
 
 # %% [markdown] tags=[]
 # ## What this page finds
@@ -68,7 +69,7 @@ if page.can(roles=["figure"]):
 if page.can(roles=["figure"]):
     deviations = figure_deviations(page.final, page.codebook, page.event.figures, page.reports)
     for variable in page.variables("figure"):
-        ax = plot_figure_deviations(deviations, variable=variable, source=page.source)
+        ax = plot_figure_deviations(deviations, variable=variable, flags=flags, source=page.source)
         page.save(ax, f"06-figure-{variable}")
 
 # %% [markdown] tags=[]
@@ -79,13 +80,14 @@ if page.can(roles=["figure"]):
 
 # %% tags=[]
 if page.can(roles=["fact"], groups=True):
-    ax = plot_fact_matrix(fact_matrix(page.final, page.codebook, page.reports, by=page.group_by),
-                          by=page.group_by, source=page.source)
+    ax = plot_fact_matrix(fact_matrix(page.final, page.codebook, page.reports, by=page.group_by,
+                                      facts=page.event.facts),
+                          by=page.group_by, flags=role_flags(page.codebook, flags, role="fact"), source=page.source)
     page.save(ax, "06-fact-matrix")
 
 # %% tags=[]
 if page.can(roles=["fact"]):
-    display(completeness(page.final, page.codebook, page.reports, by="outlet").sort_values(
+    display(completeness(page.final, page.codebook, page.reports, by="outlet", facts=page.event.facts).sort_values(
         ["completeness", "outlet"], ascending=[False, True]).reset_index(drop=True))
 
 # %% [markdown] tags=[]
@@ -94,6 +96,6 @@ if page.can(roles=["fact"]):
 # %% tags=[]
 if page.can(roles=["source"], groups=True):
     ax = plot_source_mix(source_mix(page.final, page.codebook, page.reports, by=page.group_by),
-                         by=page.group_by, source=page.source)
+                         by=page.group_by, flags=role_flags(page.codebook, flags, role="source"), source=page.source)
     page.save(ax, "06-source-mix")
     display(source_diversity(page.final, page.codebook, page.reports, by=page.group_by))

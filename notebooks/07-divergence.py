@@ -91,17 +91,22 @@ if page.can(groups=True, nominal=True):
     page.save(ax, "07-consensus-groups")
 
 # %% [markdown] tags=[]
-# Jensen-Shannon divergence grows as groups get smaller, even when nothing differs: read the
-# ranking together with each group's n and with the permutation test above.
+# Jensen-Shannon divergence grows as groups get smaller even when nothing differs, so each group
+# is ranked by its excess over the divergence expected under random relabelling of reports with
+# the same group sizes (hollow marker); p and q (Benjamini-Hochberg) come from the same
+# permutations. Groups under 5 reports are drawn hollow and not ranked.
 #
 # ## Where do single outlets sit, and which ones cluster together?
 
 # %% tags=[]
 if page.can(nominal=True):
     outlets = page.mappable(pairwise_divergence(page.final, page.codebook, page.reports, by="outlet",
-                                                n_boot=0, seed=seed))
+                                                n_boot=0, n_perm=0, seed=seed))
 if page.can(nominal=True) and outlets is not None:
     coords = outlet_map(outlets, seed=seed)
-    ax = plot_outlet_map(coords, source=page.source)
+    groups = (page.reports.drop_duplicates("outlet").set_index("outlet")[page.group_by]
+              if page.group_by else None)
+    marks = page.reports.drop_duplicates("outlet").set_index("outlet")["lineage"]
+    ax = plot_outlet_map(coords, groups=groups, marker_by=marks, source=page.source)
     page.save(ax, "07-outlet-map")
     display(coords.sort_values(["cluster", "outlet"]).reset_index(drop=True))
