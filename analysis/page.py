@@ -234,6 +234,48 @@ class Page:
                 lines.append(f"Read with care, {flag}: {', '.join(flags[flag])}.")
         return "\n\n".join(lines)
 
+    def labelled(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """A copy whose codes (``value``, ``value_a``, ``value_b``, ``code``) and ``variable`` show
+        the codebook's labels."""
+        t = frame.copy()
+        if "variable" in t:
+            labels = self.event.values.assign(code=self.event.values["code"].astype(str))
+            lookup = {(v, c): lab for v, c, lab in zip(labels["variable"], labels["code"], labels["label"])}
+            for col in ("value", "value_a", "value_b", "code"):
+                if col in t:
+                    t[col] = [lookup.get((str(v), str(c)), c) if pd.notna(c) else c
+                              for v, c in zip(t["variable"], t[col])]
+            names = dict(zip(self.event.codebook["variable"], self.event.codebook["label"]))
+            t["variable"] = t["variable"].map(lambda v: names.get(str(v), v))
+        return t
+
+    def table(self, frame: pd.DataFrame, *, columns=None, index=None, decimals: int = 3) -> pd.DataFrame:
+        """A table for the reader: codebook labels for codes, plain numbers, dates as known.
+
+        Columns ``value``, ``value_a``, ``value_b`` and ``code`` show the label of their
+        ``variable``'s code, and ``variable`` its label; numbers are rounded to ``decimals`` (p and
+        q below 0.001 shown as "<0.001"), never in scientific notation; a timestamp with a
+        ``*_time_known`` companion (or ``published_time_known``) is shown as a date where no time
+        is known. The first column (or ``index``) becomes the index. A new table (text cells).
+        """
+        t = self.labelled(frame if columns is None else frame[list(columns)])
+        for col in list(t.columns):
+            if col not in t:
+                continue
+            if pd.api.types.is_datetime64_any_dtype(t[col]):
+                known = next((k for k in (f"{col}_time_known", col.replace("published", "time_known"),
+                                          "published_time_known") if k in frame.columns), None)
+                flags = frame.loc[t.index, known] if known else pd.Series(True, index=t.index)
+                t[col] = [("" if pd.isna(ts) else ts.strftime("%Y-%m-%d %H:%M UTC") if k
+                           else ts.strftime("%Y-%m-%d") + " (date only)") for ts, k in zip(t[col], flags)]
+                if known in t and known != col:
+                    t = t.drop(columns=known)
+            elif pd.api.types.is_float_dtype(t[col]):
+                small = col in ("p_value", "q_value", "p", "q")
+                t[col] = [("" if pd.isna(x) else "<0.001" if small and x < 0.001 else f"{x:,.{decimals}f}")
+                          for x in t[col]]
+        return t.set_index(index or t.columns[0])
+
     def save(self, ax, name: str) -> None:
         """Save a chart under the page's figures folder (when the main job set one)."""
         save(ax, name, self.figures_dir)

@@ -77,8 +77,8 @@ if page.can(measured=True):
 # ## The table behind the chart
 
 # %% tags=[]
-table[["variable", "level", "alpha", "ci_low", "ci_high", "n_pairable", "percent_agreement",
-       "alpha_cited", "verdict"]]
+page.table(table, columns=["variable", "level", "alpha", "ci_low", "ci_high", "n_pairable", "percent_agreement",
+                           "alpha_cited", "verdict"])
 
 # %% [markdown] tags=[]
 # `n_pairable` is the number of reports the variable's alpha rests on (coded by two or more coders);
@@ -89,21 +89,21 @@ table[["variable", "level", "alpha", "ci_low", "ci_high", "n_pairable", "percent
 # ## Which variables are not reliable, and why?
 
 # %% tags=[]
-table.loc[table["verdict"] != "reliable", ["variable", "alpha", "ci_low", "verdict", "note"]]
+page.table(table[table["verdict"] != "reliable"], columns=["variable", "alpha", "ci_low", "verdict", "note"])
 
 # %% [markdown] tags=[]
 # ## Where did the coders disagree?
 
 # %% tags=[]
 d = disagreements(page.event.codes, page.event.codebook, coders=page.coders or None, exclude=())
-(d.groupby("variable", sort=False, observed=True)["report_id"].nunique()
- .rename("reports with a disagreement").reset_index())
+page.table(d.groupby("variable", sort=False, observed=True)["report_id"].nunique()
+           .rename("reports with a disagreement").reset_index())
 
 # %% [markdown] tags=[]
 # ## How were the final codes reached?
 
 # %% tags=[]
-rule_counts(page.final)
+page.table(rule_counts(page.final))
 
 # %% [markdown] tags=[]
 # `adjudicated`: the adjudicator's code; `unanimous` and `majority`: the coders' shared code;

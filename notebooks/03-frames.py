@@ -61,7 +61,7 @@ if page.can(roles=["frame_item"]):
     scores = frame_scores(page.final, page.codebook)
     overall = frame_profile(scores, page.reports.assign(all_reports="all reports"), by="all_reports",
                             n_boot=n_boot, seed=seed)
-    display(overall[["frame", "score", "ci_low", "ci_high", "n"]])
+    display(page.table(overall, columns=["frame", "score", "ci_low", "ci_high", "n"]))
 
 # %% [markdown] tags=[]
 # ## Do groups of outlets frame the event differently?

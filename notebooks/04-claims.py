@@ -57,8 +57,8 @@ page.findings(findings.claims(page))
 
 # %% tags=[]
 if page.can(roles=["claim"], groups=True):
-    stances = claim_stances(page.final, page.codebook, page.reports).merge(
-        page.reports[["report_id", page.group_by]], on="report_id", how="left")
+    stances = page.labelled(claim_stances(page.final, page.codebook, page.reports).merge(
+        page.reports[["report_id", page.group_by]], on="report_id", how="left"))
     display(stances.pivot_table(index=["variable", "value"], columns=page.group_by, values="report_id",
                                 aggfunc="count", fill_value=0, observed=True))
 
@@ -71,8 +71,8 @@ if page.can(roles=["claim"]):
     ax = plot_claim_timeline(timeline, moments=page.event.moments, values=page.event.values,
                              flags={v: page.flag(v) for v in page.variables("claim")}, source=page.source)
     page.save(ax, "04-claims-timeline")
-    display(timeline[["variable_label", "value_label", "first_published", "first_time_known", "first_outlet",
-                      "n_reports"]])
+    display(page.table(timeline, columns=["variable", "value", "first_published", "first_time_known",
+                                          "first_outlet", "n_reports"]))
 
 # %% [markdown] tags=[]
 # Only claim codes (those listed under `contradicts`) are drawn, in codebook order. Times are UTC;
@@ -85,5 +85,7 @@ if page.can(roles=["claim"]):
 if page.can(roles=["claim"]):
     pairs = contradictions(page.final, page.codebook, page.reports)
     print(f"{len(pairs)} contradicting pairs of reports")
-    display(pairs.groupby(["variable", "value_a", "value_b"], observed=True).size().rename("pairs").reset_index())
-    display(pairs[["variable", "outlet_a", "value_a", "evidence_a", "outlet_b", "value_b", "evidence_b"]].head(20))
+    display(page.table(pairs.groupby(["variable", "value_a", "value_b"], observed=True).size()
+                       .rename("pairs").reset_index()))
+    display(page.table(pairs.head(20), columns=["variable", "outlet_a", "value_a", "evidence_a", "outlet_b",
+                                                "value_b", "evidence_b"]))

@@ -60,7 +60,7 @@ page.findings(findings.figures(page) + findings.facts(page))
 
 # %% tags=[]
 if page.can(roles=["figure"]):
-    display(figure_spread(page.final, page.codebook, page.event.figures, page.reports))
+    display(page.table(figure_spread(page.final, page.codebook, page.event.figures, page.reports)))
 
 # %% [markdown] tags=[]
 # ## Which number did each report cite, and on whose authority?
@@ -87,8 +87,8 @@ if page.can(roles=["fact"], groups=True):
 
 # %% tags=[]
 if page.can(roles=["fact"]):
-    display(completeness(page.final, page.codebook, page.reports, by="outlet", facts=page.event.facts).sort_values(
-        ["completeness", "outlet"], ascending=[False, True]).reset_index(drop=True))
+    display(page.table(completeness(page.final, page.codebook, page.reports, by="outlet", facts=page.event.facts)
+                       .sort_values(["completeness", "outlet"], ascending=[False, True])))
 
 # %% [markdown] tags=[]
 # ## Whom did each group quote?
@@ -98,4 +98,4 @@ if page.can(roles=["source"], groups=True):
     ax = plot_source_mix(source_mix(page.final, page.codebook, page.reports, by=page.group_by),
                          by=page.group_by, flags=role_flags(page.codebook, flags, role="source"), source=page.source)
     page.save(ax, "06-source-mix")
-    display(source_diversity(page.final, page.codebook, page.reports, by=page.group_by))
+    display(page.table(source_diversity(page.final, page.codebook, page.reports, by=page.group_by)))

@@ -64,7 +64,9 @@ if page.can(groups=True, nominal=True):
                                  seed=seed)
     ax = plot_divergence_heatmap(groups, source=page.source)
     page.save(ax, "07-divergence-groups")
-    display(groups[groups["variable"] == "(mean)"].drop(columns="variable"))
+    display(page.table(groups[groups["variable"] == "(mean)"],
+                       columns=["a", "b", "jsd", "ci_low", "ci_high", "n_a", "n_b", "null_mean", "excess",
+                                "p_value", "q_value", "significant"]))
 
 # %% [markdown] tags=[]
 # ## Is the difference between the largest group and the rest more than chance?
@@ -75,7 +77,7 @@ if page.can(groups=True, nominal=True):
     test = permutation_test(page.final, page.codebook, page.reports, column=page.group_by, group_a=group_a,
                             n_perm=n_perm, seed=seed)
     print(f"{page.group_by} = {group_a} against the rest")
-    display(test.head(15))
+    display(page.table(test.head(15), columns=["variable", "statistic", "p_value", "n_a", "n_b", "n_perm"]))
 
 # %% [markdown] tags=[]
 # The first row tests the mean divergence over all variables; the per-variable p-values that follow
@@ -109,4 +111,4 @@ if page.can(nominal=True) and outlets is not None:
     marks = page.reports.drop_duplicates("outlet").set_index("outlet")["lineage"]
     ax = plot_outlet_map(coords, groups=groups, marker_by=marks, source=page.source)
     page.save(ax, "07-outlet-map")
-    display(coords.sort_values(["cluster", "outlet"]).reset_index(drop=True))
+    display(page.table(coords.sort_values(["cluster", "outlet"])))

@@ -71,15 +71,15 @@ if page.can(columns=["derived_from"]) and page.nonempty(edits, "No reprint diffe
 
 # %% tags=[]
 if page.can(columns=["derived_from"]) and page.nonempty(edits, "No reprint differs from its source in any coded variable."):
-    display(edits.loc[edits["role"] == "label", ["outlet", "source_outlet", "variable", "source_value",
-                                                 "value", "evidence"]])
+    display(page.table(edits[edits["role"] == "label"].rename(columns={"source_value": "value_a"}),
+                       columns=["outlet", "source_outlet", "variable", "value_a", "value", "direction", "evidence"]))
 
 # %% [markdown] tags=[]
 # ## Every difference, edits that change meaning first
 
 # %% tags=[]
 if page.can(columns=["derived_from"]) and page.nonempty(edits, "No reprint differs from its source in any coded variable."):
-    display(wire_edit_summary(edits))
+    display(page.table(wire_edit_summary(edits)))
 
 # %% [markdown] tags=[]
 # `direction` says whether the copy came after its source ("reprint changed"), or whether the
