@@ -23,7 +23,7 @@ PAYLOAD = "<script>alert(1)</script>"
 def other_event(tmp_path_factory):
     """An event unlike the bundled one: its own variable names, numeric codes, an ordinal and an
     interval variable, three coders, wide XLSX sheets, and hostile strings in the metadata."""
-    folder = make_event_folder(tmp_path_factory.mktemp("ev") / "other", n_reports=40, n_variables=20,
+    folder = make_event_folder(tmp_path_factory.mktemp("ev") / "other", n_reports=20, n_variables=12,
                                n_coders=3, fmt="xlsx", wide=True, n_outlets=6, seed=3)
     reports = pd.read_csv(folder / "reports.csv", dtype=str, keep_default_na=False)
     reports.loc[0, "headline"] = PAYLOAD

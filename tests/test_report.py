@@ -165,8 +165,14 @@ def test_cli_exits_1_and_names_each_failed_page(tiny_notebooks, tmp_path):
 
 
 def test_cli_quiet_run_of_the_real_notebooks_prints_no_kernel_warning(tmp_path):
+    # two of the real notebooks, in parallel: enough to start, run and stop two kernels at once
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    for name in ("01-sample.ipynb", "02-reliability.ipynb"):
+        shutil.copy(ROOT / "notebooks" / name, notebooks / name)
     run = subprocess.run([sys.executable, "-m", "analysis", "run", str(TEMPLATE), "--out", str(tmp_path / "out"),
-                          "--n-boot", "20", "--quiet"], capture_output=True, text=True, cwd=ROOT)
+                          "--notebooks", str(notebooks), "--n-boot", "20", "--jobs", "2", "--quiet"],
+                         capture_output=True, text=True, cwd=ROOT)
     assert run.returncode == 0, run.stderr[-2000:]
     assert "WARNING" not in run.stderr and "KeyboardInterrupt" not in run.stderr, run.stderr[-2000:]
     assert run.stdout == ""
