@@ -1,5 +1,6 @@
 """The loader: the template folder, equal codes from long/wide/CSV/XLSX/Parquet, the CLI."""
 import shutil
+from pathlib import Path
 
 import numpy as np
 import openpyxl
@@ -341,3 +342,12 @@ def test_warnings_beside_problems(template_dir, tmp_path, capsys):
     out = capsys.readouterr().out
     assert "Warnings: 1" in out and "1 problem(s):" in out
     assert load_event(template_dir).warnings.empty
+
+
+@pytest.mark.parametrize("folder", sorted(p.name for p in (Path(__file__).resolve().parents[1] / "data").iterdir()
+                                          if (p / "event.yaml").is_file()))
+def test_every_bundled_event_validates_without_problems(folder):
+    ev, problems = validate_event(Path(__file__).resolve().parents[1] / "data" / folder)
+    assert ev is not None and problems.empty, problems.head().to_dict("records")
+    # every coded report is in reports.csv and every report has a code
+    assert set(ev.codes["report_id"].astype(str)) == set(ev.reports["report_id"])

@@ -11,6 +11,8 @@ import numpy as np
 import pandas as pd
 from matplotlib.lines import Line2D
 
+from ._style import add_note
+
 MOMENT_COLUMNS = ("time", "label", "time_known")
 DATE_ONLY = "date only: the day, time not given"
 _MOMENT_COLOUR = "#555555"
@@ -54,22 +56,30 @@ def moments_frame(moments) -> pd.DataFrame:
 
 
 def draw_moments(ax, moments) -> None:
-    """Vertical dashed lines at moments with a time, shaded days for moments with a date only."""
+    """Numbered moments: a dashed line at a known time, a shaded day for a date only.
+
+    The number stands at the top of the line and the labels go under the chart ("1 label (time);
+    2 ..."), so long labels never cover the data.
+    """
     table = moments_frame(moments)
     if not len(table):
         return
     x = as_days(table["time"])
     top = ax.get_xaxis_transform()
-    for xi, label, known in zip(x, table["label"], table["time_known"]):
+    notes = []
+    for i, (xi, label, known) in enumerate(zip(x, table["label"], table["time_known"]), start=1):
         if known:
             ax.axvline(xi, color=_MOMENT_COLOUR, linestyle="--", linewidth=0.8, zorder=1, gid=MOMENT_GID)
             at = xi
         else:
             day = np.floor(xi)
-            ax.axvspan(day, day + 1, color=_MOMENT_COLOUR, alpha=0.12, linewidth=0, zorder=0, gid=MOMENT_GID)
+            ax.axvspan(day, day + 1, color=_MOMENT_COLOUR, alpha=0.08, linewidth=0, zorder=0, gid=MOMENT_GID)
             at = day + 0.5
-        ax.text(at, 0.99, f" {label}", transform=top, rotation=90, ha="right", va="top", fontsize=7,
-                color=_MOMENT_COLOUR, bbox={"facecolor": "white", "alpha": 0.7, "linewidth": 0, "pad": 0.5})
+        ax.text(at, 1.0, str(i), transform=top, ha="center", va="bottom", fontsize=7, color=_MOMENT_COLOUR,
+                fontweight="bold")
+        when = mdates.num2date(xi).strftime("%d %b %H:%M UTC" if known else "%d %b, time not given")
+        notes.append(f"{i} {label} ({when})")
+    add_note(ax, "Moments: " + "; ".join(notes))
 
 
 def draw_day_marks(ax, x, y, *, color, marker="o", size=40):
