@@ -140,6 +140,7 @@ def main_job(request, tmp_path_factory):
     return request.param, folder, base / "out", pages
 
 
+@pytest.mark.slow
 def test_main_job_writes_every_page_without_errors(main_job):
     name, folder, out, pages = main_job
     expected = notebook_list(ROOT / "notebooks", "another-event")
@@ -152,6 +153,7 @@ def test_main_job_writes_every_page_without_errors(main_job):
         assert not errors, (name, nb.name, errors[:1])
 
 
+@pytest.mark.slow
 def test_single_coded_report_appears_in_the_report(main_job):
     name, folder, out, pages = main_job
     if name != "three-coders":

@@ -43,6 +43,7 @@ def test_case_study_only_for_its_event():
     assert "00-case-study-cairo.ipynb" in [p.name for p in notebook_list(NOTEBOOKS, "cairo-talks-2024-04")]
 
 
+@pytest.mark.slow
 def test_main_job_runs_generic_notebooks_on_another_event_identically(other_event, tmp_path):
     first = run_report(other_event, tmp_path / "a", n_boot=50, jobs=1, progress=False)
     second = run_report(other_event, tmp_path / "b", n_boot=50, jobs=2, progress=False)
@@ -63,6 +64,7 @@ def test_main_job_runs_generic_notebooks_on_another_event_identically(other_even
         assert not errors, f"{nb.name}: {errors[:1]}"
 
 
+@pytest.mark.slow
 def test_strict_nbval_fails_when_a_stored_number_changes(tmp_path):
     nb = json.loads((NOTEBOOKS / "01-sample.ipynb").read_text(encoding="utf-8"))
     changed = False

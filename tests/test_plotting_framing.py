@@ -174,7 +174,7 @@ def test_claim_timeline_moments_and_plain_tables():
     spans = [p for p in ax.patches if p.get_gid() == "moment"]
     xs = spans[0].get_patch_transform().transform([(0, 0), (1, 0)])[:, 0]
     assert len(spans) == 1 and xs.tolist() == [day_num("2024-04-07"), day_num("2024-04-08")]
-    assert "talks open" in [t.get_text().strip() for t in ax.texts]
+    assert "1 talks open" in " ".join(t.get_text() for t in ax.figure.texts)
     with pytest.raises(ValueError, match="label"):
         pf.plot_claim_timeline(TIMELINE, moments=[{"time": "2024-04-08"}])
     # a table without labels or first_time_known: codes as labels, every time taken as known

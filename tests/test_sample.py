@@ -117,7 +117,10 @@ def test_timeline_moments():
     assert len(spans) == 1
     xs = spans[0].get_patch_transform().transform([(0, 0), (1, 0)])[:, 0]
     assert xs.tolist() == [day, day + 1]
-    assert {t.get_text().strip() for t in ax.texts} == {"Al-Qahera reports progress", "talks open"}
+    # numbers at the top in time order, labels under the chart (never over the data)
+    assert [t.get_text() for t in ax.texts] == ["1", "2"]
+    notes = " ".join(t.get_text() for t in ax.figure.texts)
+    assert "1 talks open (07 Apr, time not given); 2 Al-Qahera reports progress (08 Apr 05:00 UTC)" in notes
     frame = pd.DataFrame({"time": pd.to_datetime(["2024-04-08T05:00Z", "2024-04-07"], utc=True, format="ISO8601"),
                           "label": ["Al-Qahera reports progress", "talks open"], "time_known": [True, False]})
     ax2 = plot_timeline(publication_timeline(DATED), moments=frame)

@@ -61,7 +61,7 @@ def draw_moments(ax, moments) -> None:
     The number stands at the top of the line and the labels go under the chart ("1 label (time);
     2 ..."), so long labels never cover the data.
     """
-    table = moments_frame(moments)
+    table = moments_frame(moments).sort_values("time", kind="stable").reset_index(drop=True)
     if not len(table):
         return
     x = as_days(table["time"])
