@@ -30,6 +30,7 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9])")
 
 CSS = """
 body { font-family: system-ui, sans-serif; max-width: 1100px; margin: 2em auto; padding: 0 1em; line-height: 1.45; }
+body.wide { max-width: 1600px; }
 nav.report-nav { margin: 1.5em 0; } nav.report-nav a { margin-right: 1.5em; }
 .grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(320px, 1fr)); gap: 1em; }
 figure { margin: 0; } figure img { width: 100%; border: 1px solid #ddd; }
@@ -158,19 +159,38 @@ def page_summary(nb: dict) -> str:
     return ""
 
 
+def coders_are_people(coders: str) -> bool:
+    """Whether event.yaml's ``coders`` text says the coders were people (not AI or machine coders)."""
+    people = re.search(r"\b(humans?|people|persons?|students?|researchers?|journalists?|annotators?|"
+                       r"assistants?|experts?|volunteers?|authors?)\b", coders or "", flags=re.I)
+    machines = re.search(r"\b(AI|LLMs?|language[- ]models?|machines?|models?|agents?|automated)\b", coders or "",
+                         flags=re.I)
+    return bool(people) and not machines
+
+
+def truthful(text: str, *, people: bool) -> str:
+    """``text`` with "human coder(s)" and "human vs human" said as "coder(s)" and "coder vs coder"
+    unless the coders were people: the report never calls coders human without event.yaml saying so."""
+    if people:
+        return text
+    text = re.sub(r"\b(the |two |three )?human([ -])(coders?)\b", lambda m: (m.group(1) or "") + m.group(3), text,
+                  flags=re.I)
+    return re.sub(r"\bhuman vs\.? human\b", "coder vs coder", text, flags=re.I)
+
+
 def _first_sentence(text: str) -> str:
     return _SENTENCE_END.split(text, maxsplit=1)[0]
 
 
-def html_page(*, title: str, body: str, nav: str = "", head: str = "", root: str = "") -> str:
-    """A complete page with the report's style, ``nav`` at top and bottom."""
+def html_page(*, title: str, body: str, nav: str = "", head: str = "", wide: bool = False) -> str:
+    """A complete page with the report's style, ``nav`` at top and bottom; ``wide`` for tables."""
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <title>{e(title)}</title>
 <style>{CSS}</style>{head}
 </head>
-<body>
+<body{' class="wide"' if wide else ''}>
 {nav}<main>
 {body}
 </main>
@@ -272,6 +292,10 @@ def index_html(page, *, findings: list, pages: list, charts: list, design: str, 
         ``(href, description)``.
     """
     meta = page.event.meta
+    people = coders_are_people(str(meta.get("coders") or ""))
+    findings = [truthful(s, people=people) for s in findings]
+    pages = [(href, title, st, truthful(summary, people=people)) for href, title, st, summary in pages]
+    charts = [(src, truthful(title, people=people), link) for src, title, link in charts]
     status = {"ok": '<span class="status ok">ok</span>',
               "failed": '<span class="status failed">failed: see page</span>'}
     keys = "\n".join(f"<li>{inline_markdown(s)}</li>" for s in findings) or "<li>No finding: the folder holds no codes.</li>"
@@ -433,7 +457,7 @@ page gives a date but no time. Click a column heading to sort, type in the searc
 all columns, or in the boxes under the table to filter one column. Each outlet's name opens its
 card: every code with the quote behind it, and its reprints.</p>
 {table}"""
-    return html_page(title=f"How each outlet told it - {title}", body=body, head=head,
+    return html_page(title=f"How each outlet told it - {title}", body=body, head=head, wide=True,
                      nav=nav([("index.html", "Index")]))
 
 

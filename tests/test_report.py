@@ -445,3 +445,17 @@ def test_inline_markdown_escapes_html_and_keeps_simple_formatting():
     assert inline_markdown("**7** of `fig_a` *read* <b>x</b> & 'y' [l](javascript:x)") == (
         "<strong>7</strong> of <code>fig_a</code> <em>read</em> &lt;b&gt;x&lt;/b&gt; &amp; 'y' [l](javascript:x)")
     assert inline_markdown("fig_gaza_deaths_source 2*3*4") == "fig_gaza_deaths_source 2*3*4"
+
+
+def test_coders_are_called_human_only_when_event_yaml_says_they_were_people():
+    from analysis.report_pages import coders_are_people, truthful
+
+    assert coders_are_people("two trained students, independently")
+    assert coders_are_people("Two human annotators")
+    for text in ("", "two AI language-model agents, independently", "Claude instances (LLM agents)",
+                 "a machine coder"):
+        assert not coders_are_people(text), text
+    title = "How far the machine agrees with the human coders"
+    assert truthful(title, people=False) == "How far the machine agrees with the coders"
+    assert truthful(title, people=True) == title
+    assert truthful("Human-coder alpha; human vs human agreement", people=False) == "coder alpha; coder vs coder agreement"
