@@ -3,8 +3,11 @@
 ``python -m analysis run EVENT_DIR --out OUT_DIR`` executes the notebooks with papermill (event
 folder, seed and resamples as parameters), each in its own kernel and, with ``jobs`` above one, in
 parallel worker processes; strips run-time metadata so that two runs write identical files;
-exports each executed notebook (never re-run) to an HTML page without code; writes an index page;
-and leaves every chart as PNG and SVG under ``OUT_DIR/figures/``.
+exports each executed notebook (never re-run) to an HTML page without code; and leaves every chart
+as PNG and SVG under ``OUT_DIR/figures/``. Beside the pages (:mod:`analysis.report_pages`) it
+writes the index (key findings, how the report was made, the pages with a line each, the charts by
+title), ``outlets.html`` with a card per outlet under ``outlets/``, the datasheet when the folder
+has a README.md, and the downloads of :mod:`analysis.downloads` under ``downloads/``.
 
 A notebook that fails gets a page saying which notebook failed and why; the other notebooks run
 and get their pages all the same. Every file is written atomically (temporary file, then rename),
@@ -431,12 +434,14 @@ def run_report(event_dir, out_dir, *, notebooks_dir=None, seed: int = 0, n_boot:
         The event folder.
     out_dir : str or Path
         Where to write ``index.html``, one HTML page per notebook, ``notebooks/`` (executed
-        notebooks, with their code), ``figures/`` (PNG and SVG of every chart) and the manifest.
+        notebooks, with their code), ``figures/`` (PNG and SVG of every chart), ``outlets.html``
+        and ``outlets/``, ``downloads/``, ``datasheet.html`` and ``datasheet.md`` (when the folder
+        has a README.md) and the manifest.
         It must be new, empty, or an earlier report, whose listed files alone are replaced.
     notebooks_dir : Path, optional
         Defaults to the repository's ``notebooks/``.
     seed, n_boot : int
-        Passed to every notebook's parameters.
+        Passed to every notebook's parameters, and used for the index's key findings.
     jobs : int, optional
         Notebooks executed at once, each in its own kernel and worker process; default the
         number of CPUs, at most the number of notebooks. The files written do not depend on it.

@@ -13,6 +13,7 @@ import html
 import re
 import unicodedata
 from pathlib import Path
+from urllib.parse import quote
 
 import pandas as pd
 
@@ -492,16 +493,16 @@ def card_html(page, outlet: str, slugs: dict, *, codes: pd.DataFrame, edits: pd.
         lineage = [] if _missing(getattr(rep, "wire", None)) else [f"wire: {e(rep.wire)}"]
         if not _missing(getattr(rep, "derived_from", None)):
             lineage.append(f"reworks: {e(rep.derived_from)}")
-        parts.append(f'<h2 id="{e(rid)}">{_link(rep.url, text, dir_auto=True)}</h2>')
+        parts.append(f'<h2 id="{e(quote(rid, safe=""))}">{_link(rep.url, text, dir_auto=True)}</h2>')
         parts.append(f"<p>Report <code>{e(rid)}</code>, published {pub}"
                      + ("; " + "; ".join(lineage) if lineage else "") + ".</p>")
         rows = []
         for c in codes[codes["report_id"] == rid].itertuples(index=False):
             flag = "left out as unreliable" if c.variable in left else page.flag(c.variable)
             value = e(c.label) if not _missing(c.label) else '<span class="status">no code</span>'
-            quote = f'<blockquote dir="auto">{e(c.evidence)}</blockquote>' if not _missing(c.evidence) else ""
+            said = f'<blockquote dir="auto">{e(c.evidence)}</blockquote>' if not _missing(c.evidence) else ""
             rows.append(f"<tr><td>{e(cb.loc[c.variable, 'label'])} <code>{e(c.variable)}</code></td>"
-                        f"<td>{value}</td><td>{quote}</td><td>{e(c.rule)}{'; ' + e(flag) if flag else ''}</td></tr>")
+                        f"<td>{value}</td><td>{said}</td><td>{e(c.rule)}{'; ' + e(flag) if flag else ''}</td></tr>")
         parts.append('<table class="codes"><thead><tr><th>Variable</th><th>Code</th><th>Evidence</th>'
                      "<th>Rule; reliability</th></tr></thead><tbody>\n" + "\n".join(rows) + "\n</tbody></table>")
         parts.append(_siblings_html(rid, stories, outlet_of, slugs, edits, cb, labels))
@@ -518,8 +519,8 @@ def _siblings_html(rid: str, stories: dict, outlet_of: dict, slugs: dict, edits:
     others = [r for r in group if r != rid]
     if not others:
         return f"<p>It reworks {e(story)}, which is not in the folder; no other report carries that story.</p>"
-    links = ", ".join(f'<a href="{e(slugs[outlet_of[r]])}.html#{e(r)}">{e(outlet_of[r])}</a> (<code>{e(r)}</code>)'
-                      for r in others)
+    links = ", ".join(f'<a href="{e(slugs[outlet_of[r]])}.html#{e(quote(r, safe=""))}">{e(outlet_of[r])}</a> '
+                      f'(<code>{e(r)}</code>)' for r in others)
     out = [f"<h3>Reprint siblings</h3><p>Same story ({e(story)}): {links}.</p>"]
     rows = edits[edits["report_id"].astype(str).isin(group)]
     if rows.empty:
