@@ -3,8 +3,11 @@
 ``python -m analysis run EVENT_DIR --out OUT_DIR`` executes the notebooks with papermill (event
 folder, seed and resamples as parameters), each in its own kernel and, with ``jobs`` above one, in
 parallel worker processes; strips run-time metadata so that two runs write identical files;
-exports each executed notebook (never re-run) to an HTML page without code; writes an index page;
-and leaves every chart as PNG and SVG under ``OUT_DIR/figures/``.
+exports each executed notebook (never re-run) to an HTML page without code; and leaves every chart
+as PNG and SVG under ``OUT_DIR/figures/``. Beside the pages (:mod:`analysis.report_pages`) it
+writes the index (key findings, how the report was made, the pages with a line each, the charts by
+title), ``outlets.html`` with a card per outlet under ``outlets/``, the datasheet when the folder
+has a README.md, and the downloads of :mod:`analysis.downloads` under ``downloads/``.
 
 A notebook that fails gets a page saying which notebook failed and why; the other notebooks run
 and get their pages all the same. Every file is written atomically (temporary file, then rename),
@@ -35,12 +38,19 @@ CASE_STUDY_KEY = "event_id"
 MANIFEST = ".report-manifest.json"
 _GENERATOR = "python -m analysis run"
 _HIDDEN_TAGS = ("parameters", "injected-parameters")
+# permutations of the key findings' group test: the divergence page's default, so both agree
+KEY_FINDINGS_PERMUTATIONS = 2000
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 _HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
 
 # A page is the lab template without code, with navigation at top and bottom and the alt text that
-# _prepare_page puts on each chart output (nbconvert writes a placeholder alt otherwise).
+# _prepare_page puts on each chart output (nbconvert writes a placeholder alt otherwise). Pages
+# hold no math, diagrams or widgets, and are read offline: the template's require.js, MathJax and
+# Mermaid scripts, loaded from a CDN, are left out.
 _PAGE_TEMPLATE = """{%- extends 'index.html.j2' -%}
+{% block html_head_js_requirejs %}{% endblock html_head_js_requirejs %}
+{% block html_head_js_mathjax %}{% endblock html_head_js_mathjax %}
+{% block html_head_js_mermaidjs %}{% endblock html_head_js_mermaidjs %}
 {% block extra_css %}{{ super() }}<style>
 nav.report-nav { max-width: 1100px; margin: 1em auto; padding: 0 1em; font-family: system-ui, sans-serif; }
 nav.report-nav a { margin-right: 1.5em; }
@@ -71,6 +81,8 @@ class Page:
         For a failed page, the exception's type and message on one line (``ValueError: planted``).
     seconds : float
         Wall time of the execution (shown as progress, never written to a file).
+    summary : str
+        One line on what the page found (Markdown), shown in the index.
     """
 
     notebook: str
@@ -79,6 +91,7 @@ class Page:
     status: str
     error: str = ""
     seconds: float = 0.0
+    summary: str = ""
 
 
 @dataclass(frozen=True)
@@ -383,6 +396,8 @@ def _write_pages(out_dir: Path, nbs: list, results: dict, *, event_title: str) -
     """
     import nbformat
 
+    from .report_pages import page_summary
+
     order = [(nb.stem + ".html", _title(json.loads(nb.read_text(encoding="utf-8")), nb.stem)) for nb in nbs]
     exporter = _exporter()
     pages, written = [], []
@@ -403,8 +418,9 @@ def _write_pages(out_dir: Path, nbs: list, results: dict, *, event_title: str) -
                                  nav=_nav(order, i), stored=result["text"] is not None)
         atomic_write_bytes(out_dir / page_name, body.encode("utf-8"))
         written.append(page_name)
+        summary = page_summary(json.loads(result["text"])) if err is None else ""
         pages.append(Page(nb_path.name, out_dir / page_name, heading, "ok" if err is None else "failed",
-                          error="" if err is None else _one_line(err), seconds=result["seconds"]))
+                          error="" if err is None else _one_line(err), seconds=result["seconds"], summary=summary))
     return pages, written
 
 
@@ -418,12 +434,14 @@ def run_report(event_dir, out_dir, *, notebooks_dir=None, seed: int = 0, n_boot:
         The event folder.
     out_dir : str or Path
         Where to write ``index.html``, one HTML page per notebook, ``notebooks/`` (executed
-        notebooks, with their code), ``figures/`` (PNG and SVG of every chart) and the manifest.
+        notebooks, with their code), ``figures/`` (PNG and SVG of every chart), ``outlets.html``
+        and ``outlets/``, ``downloads/``, ``datasheet.html`` and ``datasheet.md`` (when the folder
+        has a README.md) and the manifest.
         It must be new, empty, or an earlier report, whose listed files alone are replaced.
     notebooks_dir : Path, optional
         Defaults to the repository's ``notebooks/``.
     seed, n_boot : int
-        Passed to every notebook's parameters.
+        Passed to every notebook's parameters, and used for the index's key findings.
     jobs : int, optional
         Notebooks executed at once, each in its own kernel and worker process; default the
         number of CPUs, at most the number of notebooks. The files written do not depend on it.
@@ -466,47 +484,65 @@ def run_report(event_dir, out_dir, *, notebooks_dir=None, seed: int = 0, n_boot:
     pages, written = _write_pages(out_dir, nbs, results, event_title=str(event.meta.get("title", "")))
     charts = tuple(sorted(p for p in figures.iterdir()
                           if p.is_file() and p.name not in before and not p.name.startswith(".")))
-    index = out_dir / "index.html"
-    atomic_write_bytes(index, _index_html(event.meta, pages, charts).encode("utf-8"))
-    written += ["index.html"] + [f"figures/{p.name}" for p in charts]
+    files = _report_files(event_dir, pages, charts, seed=seed, n_boot=n_boot)
+    for rel, data in files.items():
+        atomic_write_bytes(out_dir / rel, data)
+    written += list(files) + [f"figures/{p.name}" for p in charts]
     manifest = {"generator": _GENERATOR, "files": sorted(written)}
     atomic_write_bytes(out_dir / MANIFEST, (json.dumps(manifest, indent=1) + "\n").encode("utf-8"))
-    return Report(index=index, pages=tuple(pages), figures=charts, seconds=time.perf_counter() - start)
+    return Report(index=out_dir / "index.html", pages=tuple(pages), figures=charts,
+                  seconds=time.perf_counter() - start)
 
 
-def _index_html(meta: dict, pages: list, charts: tuple) -> str:
-    e = html.escape
-    status = {"ok": '<span class="status ok">ok</span>',
-              "failed": '<span class="status failed">failed: see page</span>'}
-    items = "\n".join(f'<li><a href="{e(p.path.name)}">{e(p.title)}</a> {status[p.status]}</li>' for p in pages)
-    figs = [f for f in charts if f.suffix == ".png"]
-    thumbs = "\n".join(
-        f'<figure><a href="figures/{e(f.name)}"><img src="figures/{e(f.name)}" alt="{e(f.stem)}" '
-        f'loading="lazy"></a><figcaption>{e(f.stem)}</figcaption></figure>' for f in figs)
-    return f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8">
-<title>{e(meta.get('title', ''))}</title>
-<style>
-body {{ font-family: system-ui, sans-serif; max-width: 1100px; margin: 2em auto; padding: 0 1em; }}
-.grid {{ display: grid; grid-template-columns: repeat(auto-fill, minmax(320px, 1fr)); gap: 1em; }}
-figure {{ margin: 0; }} img {{ width: 100%; border: 1px solid #ddd; }}
-figcaption {{ font-size: 0.85em; color: #444; }}
-.status {{ font-size: 0.85em; color: #555; }} .status.failed {{ color: #b00020; font-weight: bold; }}
-</style></head>
-<body>
-<h1>{e(meta.get('title', ''))}</h1>
-<p>{e(meta.get('description', ''))}</p>
-<p>Event <code>{e(str(meta.get('id', '')))}</code>, {e(str(meta.get('start', '')))} to {e(str(meta.get('end', '')))}.</p>
-<h2>Notebooks</h2>
-<ol>
-{items}
-</ol>
-<h2>Charts</h2>
-<div class="grid">
-{thumbs}
-</div>
-</body></html>
-"""
+def _chart_links(pages: list, charts: tuple) -> list:
+    """``(image, title, page)`` per PNG chart: the title read from its SVG, the page whose notebook
+    number the chart's name starts with (the chart itself when no page has it)."""
+    from .report_pages import chart_title
+
+    by_number = {p.path.name[:3]: p.path.name for p in pages if re.match(r"\d\d-", p.path.name)}
+    out = []
+    for png in (f for f in charts if f.suffix == ".png"):
+        svg = png.with_suffix(".svg")
+        title = chart_title(svg.read_text(encoding="utf-8")) if svg.is_file() else ""
+        out.append((f"figures/{png.name}", title or png.stem, by_number.get(png.name[:3], f"figures/{png.name}")))
+    return out
+
+
+def _report_files(event_dir: Path, pages: list, charts: tuple, *, seed: int, n_boot: int) -> dict:
+    """The files written beside the notebook pages: index, datasheet, downloads, outlet pages."""
+    from . import __version__
+    from .downloads import download_files
+    from .findings import key_findings
+    from .page import open_page
+    from .quality import coding_design, design_sentence
+    from .report_pages import datasheet_html, folder_hash, index_html, outlet_files
+
+    page = open_page(event_dir, n_boot=n_boot, seed=seed)
+    title = str(page.event.meta.get("title", ""))
+    files = {f"downloads/{name}": data for name, data in download_files(page).items()}
+    files.update(outlet_files(page))
+    datasheet = None
+    readme = event_dir / "README.md"
+    if readme.is_file():
+        text = readme.read_text(encoding="utf-8")
+        files["datasheet.md"] = readme.read_bytes()
+        files["datasheet.html"] = datasheet_html(text, event_title=title).encode("utf-8")
+        datasheet = "datasheet.html"
+    provenance = {"analysis": __version__, "event folder sha256": folder_hash(event_dir), "seed": seed,
+                  "n_boot": n_boot, "permutations": KEY_FINDINGS_PERMUTATIONS}
+    design = design_sentence(coding_design(page.event.codes), n_reports=len(page.event.reports))
+    index = index_html(
+        page, findings=key_findings(page, n_perm=KEY_FINDINGS_PERMUTATIONS, seed=seed),
+        pages=[(p.path.name, p.title, p.status, p.summary) for p in pages], charts=_chart_links(pages, charts),
+        design=design, provenance=provenance, datasheet=datasheet, downloads=[
+            ("downloads/codes-long.csv", "consolidated codes, one row per report and variable, with labels, "
+                                         "rule and evidence (CSV)"),
+            ("downloads/codes-wide.csv", "one row per report: its metadata and the label of each code (CSV)"),
+            ("downloads/codes.sav", "the wide table with variable and value labels (SPSS)"),
+            ("downloads/reliability.csv", "Krippendorff's alpha per variable with its interval and verdict (CSV)"),
+        ])
+    files["index.html"] = index.encode("utf-8")
+    return files
 
 
 def refresh_notebooks(notebooks_dir=None, *, kernel: str = "python3", progress: bool = True) -> list:
