@@ -121,6 +121,39 @@ def notebook_list(notebooks_dir: Path, event_id: str) -> list:
     return out
 
 
+def written_for_other_events(notebooks_dir: Path, event_id: str) -> list:
+    """``(notebook, event id)`` of the case studies written for another event, sorted by name."""
+    out = []
+    for nb in sorted(Path(notebooks_dir).glob("[0-9][0-9]-*.ipynb")):
+        only = json.loads(nb.read_text(encoding="utf-8")).get("metadata", {}).get("analysis", {}).get(CASE_STUDY_KEY)
+        if only and only != event_id:
+            out.append((nb, str(only)))
+    return out
+
+
+def _not_run_html(*, title: str, heading: str, written_for: str, event_id: str) -> str:
+    """The page of a case study written for another event: what it is and why it was not run."""
+    e = html.escape
+    nav = _nav([], 0)
+    return f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<title>{e(title)}</title>
+<style>
+body {{ font-family: system-ui, sans-serif; max-width: 1100px; margin: 2em auto; padding: 0 1em; }}
+nav.report-nav {{ margin: 1.5em 0; }} nav.report-nav a {{ margin-right: 1.5em; }}
+</style></head>
+<body>
+{nav}<main>
+<h1>{e(heading)}</h1>
+<p>This page is a case study written for another event, <code>{e(written_for)}</code>: it asks
+questions about that event's own variables, so it was not run on <code>{e(event_id)}</code>. The
+other pages are generic and were run on this event.</p>
+</main>
+{nav}</body></html>
+"""
+
+
 def _strip_runtime(nb: dict) -> dict:
     """Remove papermill's timings and other run-dependent metadata."""
     nb = json.loads(json.dumps(nb))
@@ -482,6 +515,14 @@ def run_report(event_dir, out_dir, *, notebooks_dir=None, seed: int = 0, n_boot:
                             for nb in nbs], jobs=jobs, progress=progress)
 
     pages, written = _write_pages(out_dir, nbs, results, event_title=str(event.meta.get("title", "")))
+    for nb, other in written_for_other_events(notebooks_dir, str(event.meta["id"])):
+        heading = _title(json.loads(nb.read_text(encoding="utf-8")), nb.stem)
+        body = _not_run_html(title=heading, heading=heading, written_for=other, event_id=str(event.meta["id"]))
+        atomic_write_bytes(out_dir / (nb.stem + ".html"), body.encode("utf-8"))
+        written.append(nb.stem + ".html")
+        pages.append(Page(nb.name, out_dir / (nb.stem + ".html"), heading, "not run", error="", seconds=0.0,
+                          summary=f"A case study written for {other}; not run on this event."))
+    pages.sort(key=lambda p: p.path.name)
     charts = tuple(sorted(p for p in figures.iterdir()
                           if p.is_file() and p.name not in before and not p.name.startswith(".")))
     files = _report_files(event_dir, pages, charts, seed=seed, n_boot=n_boot)

@@ -279,7 +279,8 @@ def index_html(page, *, findings: list, pages: list, charts: list, design: str, 
     findings : list of str
         Key findings (Markdown sentences).
     pages : list of tuple
-        ``(href, title, status, summary)`` per notebook page; status "ok" or "failed";
+        ``(href, title, status, summary)`` per notebook page; status "ok", "failed" or "not run"
+        (a case study written for another event);
         summary Markdown.
     charts : list of tuple
         ``(image href, title, page href)``.
@@ -298,7 +299,8 @@ def index_html(page, *, findings: list, pages: list, charts: list, design: str, 
     pages = [(href, title, st, truthful(summary, people=people)) for href, title, st, summary in pages]
     charts = [(src, truthful(title, people=people), link) for src, title, link in charts]
     status = {"ok": '<span class="status ok">ok</span>',
-              "failed": '<span class="status failed">failed: see page</span>'}
+              "failed": '<span class="status failed">failed: see page</span>',
+              "not run": '<span class="status">written for another event</span>'}
     keys = "\n".join(f"<li>{inline_markdown(s)}</li>" for s in findings) or "<li>No finding: the folder holds no codes.</li>"
     method = "\n".join(f"<dt>{e(t)}</dt><dd>{v}</dd>" for t, v in
                        method_items(page, design=design, datasheet=datasheet, provenance=provenance))

@@ -151,6 +151,10 @@ def test_main_job_writes_every_page_without_errors(main_job):
         errors = [o for c in cells for o in c.get("outputs", []) if o.get("output_type") == "error"
                   or o.get("name") == "stderr"]
         assert not errors, (name, nb.name, errors[:1])
+    # the case study gets a page saying it was written for another event
+    case = (out / "00-case-study-cairo.html").read_text(encoding="utf-8")
+    assert "case study written for another event" in case
+    assert "written for another event" in (out / "index.html").read_text(encoding="utf-8")
 
 
 @pytest.mark.slow
