@@ -93,6 +93,11 @@ def cmd_reliability(args) -> int:
     exclude = tuple(args.exclude) if args.exclude is not None else ("adjudicated",)
     table = reliability(event.codes, event.codebook, coders=args.coders or None, exclude=exclude,
                         n_boot=args.n_boot, seed=args.seed, progress=shown)
+    if not args.csv:
+        from .quality import coding_design, design_sentence
+        print(design_sentence(coding_design(event.codes), n_reports=len(event.reports)))
+        print("Verdicts: reliable = alpha >= 0.800 and the 95% interval's lower end >= 0.667; tentative = alpha "
+              ">= 0.667; unknown = alpha undefined or too little variation; not measured = one coder.\n")
     if args.csv:
         from .sheets import safe_frame
         sys.stdout.write(safe_frame(table).to_csv(index=False, lineterminator="\n", float_format="%.4f"))

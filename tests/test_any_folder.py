@@ -171,3 +171,14 @@ def test_single_coded_report_appears_in_the_report(main_job):
     reports = pairwise_divergence(final, ev.codebook, ev.reports, by="outlet", n_boot=0)
     outlet = ev.reports.set_index("report_id").loc["r023", "outlet"]
     assert outlet in set(reports["a"]) | set(reports["b"])
+
+
+def test_cli_reliability_states_the_design(tmp_path, capsys):
+    from analysis.cli import main
+
+    make_folder(tmp_path / "sub", Plan(n_reports=20, design="subsample", seed=5))
+    assert main(["reliability", str(tmp_path / "sub"), "--n-boot", "10"]) == 0
+    out = capsys.readouterr().out
+    design = coding_design(load_event(tmp_path / "sub").codes).set_index("n_coders")["n_reports"]
+    assert out.startswith(f"Of 20 reports, {design[1]} by 1 independent coder, {design[2]} by 2 independent coders.")
+    assert f"the {design[1]} single-coded reports carry each variable's measured reliability" in out
