@@ -13,7 +13,6 @@ import html
 import re
 import unicodedata
 from pathlib import Path
-from urllib.parse import quote
 
 import pandas as pd
 
@@ -26,7 +25,9 @@ _SAFE_SCHEMES = ("http://", "https://")
 _CODE_SPAN = re.compile(r"`([^`\n]+)`")
 _STRONG = re.compile(r"\*\*(\S(?:[^*\n]*?\S)?)\*\*")
 _EM = re.compile(r"(?<![\w*])\*(\S(?:[^*\n]*?\S)?)\*(?![\w*])")
-_SVG_TEXT = re.compile(r"<!-- (.*?) -->\s*<g transform=\"[^\"]*?scale\(([0-9.]+) -[0-9.]+\)\"", re.S)
+# matplotlib writes each text (its lines) as <text> elements inside <g id="text_N">
+_SVG_GROUP = re.compile(r'<g id="text_\d+">(.*?)</g>', re.S)
+_SVG_TEXT = re.compile(r'<text style="[^"]*?font-size: ([0-9.]+)px[^"]*"[^>]*>(.*?)</text>', re.S)
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9])")
 
 CSS = """
@@ -120,16 +121,23 @@ def folder_hash(folder) -> str:
     return digest.hexdigest()
 
 
-def chart_title(svg: str) -> str:
-    """A chart's title, read from its SVG: the first text drawn at the largest font size.
+def _anchor(report_id: str) -> str:
+    """An id safe in a URL fragment: letters, digits, - and _ kept, anything else as _<hex>_."""
+    return re.sub(r"[^A-Za-z0-9_-]", lambda m: f"_{ord(m.group()):x}_", report_id)
 
-    The charts' SVG keeps each text as a comment before its glyph paths, whose scale is the font
-    size; the title (``analysis.plotting.finish``) is the largest text. "" when there is none.
+
+def chart_title(svg: str) -> str:
+    """A chart's title, read from its SVG: the text drawn at the largest font size, its lines joined.
+
+    Charts keep their text as SVG text (``analysis.plotting.save``); the title
+    (``analysis.plotting.finish``) is the largest. "" when the SVG holds no text.
     """
     best, size = "", 0.0
-    for text, scale in _SVG_TEXT.findall(svg):
-        if float(scale) > size:
-            best, size = html.unescape(text).strip(), float(scale)
+    for group in _SVG_GROUP.findall(svg):
+        lines = _SVG_TEXT.findall(group)
+        if lines and float(lines[0][0]) > size:
+            size = float(lines[0][0])
+            best = " ".join(html.unescape(text).strip() for _, text in lines)
     return best
 
 
@@ -495,7 +503,7 @@ def card_html(page, outlet: str, slugs: dict, *, codes: pd.DataFrame, edits: pd.
         lineage = [] if _missing(getattr(rep, "wire", None)) else [f"wire: {e(rep.wire)}"]
         if not _missing(getattr(rep, "derived_from", None)):
             lineage.append(f"reworks: {e(rep.derived_from)}")
-        parts.append(f'<h2 id="{e(quote(rid, safe=""))}">{_link(rep.url, text, dir_auto=True)}</h2>')
+        parts.append(f'<h2 id="{e(_anchor(rid))}">{_link(rep.url, text, dir_auto=True)}</h2>')
         parts.append(f"<p>Report <code>{e(rid)}</code>, published {pub}"
                      + ("; " + "; ".join(lineage) if lineage else "") + ".</p>")
         rows = []
@@ -521,7 +529,7 @@ def _siblings_html(rid: str, stories: dict, outlet_of: dict, slugs: dict, edits:
     others = [r for r in group if r != rid]
     if not others:
         return f"<p>It reworks {e(story)}, which is not in the folder; no other report carries that story.</p>"
-    links = ", ".join(f'<a href="{e(slugs[outlet_of[r]])}.html#{e(quote(r, safe=""))}">{e(outlet_of[r])}</a> '
+    links = ", ".join(f'<a href="{e(slugs[outlet_of[r]])}.html#{e(_anchor(r))}">{e(outlet_of[r])}</a> '
                       f'(<code>{e(r)}</code>)' for r in others)
     out = [f"<h3>Reprint siblings</h3><p>Same story ({e(story)}): {links}.</p>"]
     rows = edits[edits["report_id"].astype(str).isin(group)]
