@@ -134,7 +134,15 @@ def written_for_other_events(notebooks_dir: Path, event_id: str) -> list:
 def _not_run_html(*, title: str, heading: str, written_for: str, event_id: str) -> str:
     """The page of a case study written for another event: what it is and why it was not run."""
     e = html.escape
-    nav = _nav([], 0)
+    return _plain_page(title=title, heading=heading, nav=_nav([], 0), body=(
+        f"<p>This page is a case study written for another event, <code>{e(written_for)}</code>: it asks\n"
+        f"questions about that event's own variables, so it was not run on <code>{e(event_id)}</code>. The\n"
+        "other pages are generic and were run on this event.</p>"))
+
+
+def _plain_page(*, title: str, heading: str, nav: str, body: str, css: str = "") -> str:
+    """A report page written without a notebook: title, navigation, heading and ``body`` (HTML)."""
+    e = html.escape
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
@@ -142,13 +150,11 @@ def _not_run_html(*, title: str, heading: str, written_for: str, event_id: str) 
 <style>
 body {{ font-family: system-ui, sans-serif; max-width: 1100px; margin: 2em auto; padding: 0 1em; }}
 nav.report-nav {{ margin: 1.5em 0; }} nav.report-nav a {{ margin-right: 1.5em; }}
-</style></head>
+{css}</style></head>
 <body>
 {nav}<main>
 <h1>{e(heading)}</h1>
-<p>This page is a case study written for another event, <code>{e(written_for)}</code>: it asks
-questions about that event's own variables, so it was not run on <code>{e(event_id)}</code>. The
-other pages are generic and were run on this event.</p>
+{body}
 </main>
 {nav}</body></html>
 """
@@ -369,27 +375,13 @@ def _failure_html(*, title: str, heading: str, notebook: str, error: dict, nav: 
     e = html.escape
     where = (f'The notebook as far as it ran is stored as <a href="notebooks/{e(notebook)}">'
              f'notebooks/{e(notebook)}</a>.' if stored else "")
-    return f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<title>{e(title)}</title>
-<style>
-body {{ font-family: system-ui, sans-serif; max-width: 1100px; margin: 2em auto; padding: 0 1em; }}
-nav.report-nav {{ margin: 1.5em 0; }} nav.report-nav a {{ margin-right: 1.5em; }}
-.failed {{ border-left: 4px solid #b00020; padding: 0.5em 1em; background: #fdf0f2; }}
-pre {{ white-space: pre-wrap; font-size: 0.85em; }}
-</style></head>
-<body>
-{nav}<main>
-<h1>{e(heading)}</h1>
-<p class="failed"><strong>This page could not be made.</strong> {e(_failure_sentence(notebook, error))}.</p>
-<p>The other pages of the report were written. {where}</p>
-<details><summary>Traceback</summary>
-<pre>{e(error['traceback'])}</pre>
-</details>
-</main>
-{nav}</body></html>
-"""
+    return _plain_page(title=title, heading=heading, nav=nav, css=(
+        ".failed { border-left: 4px solid #b00020; padding: 0.5em 1em; background: #fdf0f2; }\n"
+        "pre { white-space: pre-wrap; font-size: 0.85em; }\n"), body=(
+        f'<p class="failed"><strong>This page could not be made.</strong> '
+        f"{e(_failure_sentence(notebook, error))}.</p>\n"
+        f"<p>The other pages of the report were written. {where}</p>\n"
+        f"<details><summary>Traceback</summary>\n<pre>{e(error['traceback'])}</pre>\n</details>"))
 
 
 def _read_manifest(path: Path) -> list:
