@@ -59,7 +59,8 @@ def sample(page) -> list:
     if "published_time_known" in r:
         date_only = int((~r["published_time_known"]).sum())
         if date_only:
-            text += f" {date_only} of them give a date but no time, so their order within a day is unknown."
+            verb = "gives" if date_only == 1 else "give"
+            text += f" {date_only} of them {verb} a date but no time, so their order within a day is unknown."
     return [text]
 
 

@@ -252,7 +252,8 @@ def method_items(page, *, design: str, datasheet: str | None, provenance: dict) 
     caveats = []
     date_only = int((~r["published_time_known"]).sum())
     if date_only:
-        caveats.append(f"{date_only} of {len(r)} reports give a date but no time of publication: their order "
+        caveats.append(f"{date_only} of {len(r)} reports {'gives' if date_only == 1 else 'give'} a date but no time "
+                       "of publication: their order "
                        "within a day is unknown, and they are drawn as the whole day.")
     if len(page.left_out):
         caveats.append("Left out of the analyses as unreliable: " + "; ".join(
