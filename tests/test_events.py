@@ -351,3 +351,24 @@ def test_every_bundled_event_validates_without_problems(folder):
     assert ev is not None and problems.empty, problems.head().to_dict("records")
     # every coded report is in reports.csv and every report has a code
     assert set(ev.codes["report_id"].astype(str)) == set(ev.reports["report_id"])
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("folder", ["cairo-talks-2024-04", "ahli-hospital-2023-10"])
+def test_datasheet_alpha_table_matches_the_cli(folder, capsys):
+    """The datasheet's alpha table is what `python -m analysis reliability` prints (1,000 resamples, seed 0)."""
+    import re
+
+    path = Path(__file__).resolve().parents[1] / "data" / folder
+    assert main(["reliability", str(path), "--csv"]) == 0
+    from io import StringIO
+    table = pd.read_csv(StringIO(capsys.readouterr().out)).set_index("variable")
+    text = (path / "README.md").read_text(encoding="utf-8")
+    rows = {m.group(1): m for m in re.finditer(r"^\| (\w+) \| (nominal|ordinal|interval|ratio) \| ([-0-9.]*)[^|]*\|"
+                                                r"([^|]*)\|.*\| (\w[\w ]*) \|$", text, re.M)}
+    assert set(rows) == set(table.index)
+    for variable, m in rows.items():
+        row = table.loc[variable]
+        assert m.group(5) == row["verdict"], variable
+        if pd.notna(row["alpha"]):
+            assert float(m.group(3)) == pytest.approx(row["alpha"], abs=5.1e-4), variable  # rounded to 3 places
