@@ -9,6 +9,12 @@ writes the index (key findings, how the report was made, the pages with a line e
 title), ``outlets.html`` with a card per outlet under ``outlets/``, the datasheet when the folder
 has a README.md, and the downloads of :mod:`analysis.downloads` under ``downloads/``.
 
+``python -m analysis run EVENT_DIR EVENT_DIR ... --out OUT_DIR`` (:func:`run_events`) writes such a
+report for each event under ``OUT_DIR/<event id>/``, then executes the notebooks that compare
+events (metadata ``{"analysis": {"events": "several"}}``, with ``event_dirs`` as a parameter),
+exports them beside the reports, and writes ``OUT_DIR/index.html`` linking all of them. A run on one
+event gives those notebooks a page saying they need two or more events.
+
 A notebook that fails gets a page saying which notebook failed and why; the other notebooks run
 and get their pages all the same. Every file is written atomically (temporary file, then rename),
 and the files of a report are listed in ``OUT_DIR/.report-manifest.json``: a rerun deletes the
