@@ -157,7 +157,7 @@ def read_mappings(where) -> pd.DataFrame:
     files = [where] if where.is_file() else sorted(p for p in where.glob("*.y*ml") if p.is_file()) \
         if where.is_dir() else []
     tables = [read_mapping(f) for f in files]
-    out = pd.concat(tables, ignore_index=True) if tables else read_mapping_columns()
+    out = pd.concat(tables, ignore_index=True) if tables else empty_mapping()
     dup = out[out.duplicated(["concept", "event"], keep=False)]
     if len(dup):
         first = dup.iloc[0]
@@ -169,7 +169,7 @@ def read_mappings(where) -> pd.DataFrame:
     return out
 
 
-def read_mapping_columns() -> pd.DataFrame:
+def empty_mapping() -> pd.DataFrame:
     """An empty mapping table (no mapping file)."""
     return pd.DataFrame(columns=["concept", "label", "event", "variable", "positive", "exclude", "file", "line"])
 
@@ -283,7 +283,7 @@ def comparable_concepts(pages, *, mapping: pd.DataFrame | None = None) -> pd.Dat
         A mapping row names a variable the event does not have, a code it does not have, or a
         variable whose codebook says ``compare_as`` another concept.
     """
-    mapping = read_mapping_columns() if mapping is None else mapping
+    mapping = empty_mapping() if mapping is None else mapping
     ids = [_event_id(p) for p in pages]
     declared = _declared(mapping, ids)
     from_codebook = {}
@@ -502,13 +502,9 @@ def _pairs(positions: pd.DataFrame) -> list:
     return list(combinations([e for e in order if e in present], 2))
 
 
-def _rank_rows(a: np.ndarray) -> np.ndarray:
-    return stats.rankdata(a, axis=1)
-
-
 def _spearman_rows(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     """Spearman's rho of each row pair (average ranks for ties); NaN where a row is constant."""
-    rx, ry = _rank_rows(x), _rank_rows(y)
+    rx, ry = stats.rankdata(x, axis=1), stats.rankdata(y, axis=1)
     rx -= rx.mean(axis=1, keepdims=True)
     ry -= ry.mean(axis=1, keepdims=True)
     num = (rx * ry).sum(axis=1)
@@ -822,7 +818,7 @@ def open_events(event_dirs, *, compare=None, n_boot: int = 1000, seed: int = 0, 
         raise DataError(Problem("event.yaml", f"two event folders have the id {twice[0]}", column="id",
                                 value=twice[0], accepted="one folder per event id"))
     where = Path(compare) if compare else (dirs[0].parent / "compare" if dirs else None)
-    mapping = read_mappings(where) if where is not None else read_mapping_columns()
+    mapping = read_mappings(where) if where is not None else empty_mapping()
     concepts = comparable_concepts(pages, mapping=mapping)
     files = tuple(sorted(set(mapping.loc[mapping["event"].isin(ids), "file"])))
     source = source_line(" and ".join(ids), sum(len(p.event.reports) for p in pages))

@@ -438,6 +438,7 @@ def _clear_previous(out_dir: Path) -> None:
     manifest = out_dir / MANIFEST
     if manifest.is_file():
         root = out_dir.resolve()
+        emptied = set()
         for rel in _read_manifest(manifest):
             path = out_dir / rel
             # only files inside the folder: never follow '..', absolute names or linked folders out
@@ -445,8 +446,14 @@ def _clear_previous(out_dir: Path) -> None:
                 continue
             if path.is_symlink() or path.is_file():
                 path.unlink()
+                emptied.update(p for p in Path(rel).parents if p != Path("."))
+        # folders the report made and that its files alone filled (a rerun makes them again)
+        for rel in sorted(emptied, key=lambda p: len(p.parts), reverse=True):
+            folder = out_dir / rel
+            if folder.is_dir() and not folder.is_symlink() and not any(folder.iterdir()):
+                folder.rmdir()
         return
-    # empty folders are no one's work: an earlier run on several events leaves them behind
+    # empty folders are no one's work (a report removes its own, a user may have made one)
     if out_dir.exists() and (not out_dir.is_dir() or any(p.is_file() or p.is_symlink() for p in out_dir.rglob("*"))):
         raise FileExistsError(f"{out_dir} is not empty and holds no earlier report (no {MANIFEST}); the report "
                               "only replaces files it wrote itself: choose a new or empty folder")

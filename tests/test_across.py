@@ -325,3 +325,9 @@ def test_main_job_on_two_events_writes_both_reports_and_the_cross_event_page(two
     assert "Not run: this page needs two or more events" in text
     index = (tmp_path / "one" / "index.html").read_text(encoding="utf-8")
     assert "not run: needs two or more events" in index and "failed" not in index.split("10-across-events")[1][:300]
+
+    # the same folder, now for both events: the single report's files and folders make way
+    run_events(list(two_events), tmp_path / "one", notebooks_dir=notebooks, n_boot=30, jobs=1, progress=False)
+    listed = json.loads((tmp_path / "one" / MANIFEST).read_text(encoding="utf-8"))["files"]
+    assert sorted(listed + [MANIFEST]) == sorted(_digest(tmp_path / "one"))
+    assert not (tmp_path / "one" / "outlets").exists()
