@@ -97,7 +97,7 @@ def plot_positions(positions, *, max_rows: int = 60, ax=None, title=None, source
         if flag:
             tick.set_color(_GREY)
     ax.set_ylim(len(shown) - 0.5, -0.5)
-    ax.set_xlim(-0.02, 1.02)
+    ax.set_xlim(-0.05, 1.05)  # marks at 0 and 1 drawn whole
     ax.grid(axis="x", color="#dddddd", linewidth=0.6)
     ax.set_axisbelow(True)
     legend_outside(ax, handles=handles, title="event (n in this order)")
