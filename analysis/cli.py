@@ -137,18 +137,25 @@ def cmd_autocode(args) -> int:
 
 
 def cmd_run(args) -> int:
-    from .report import run_report
+    from .report import run_events, run_report
 
+    options = dict(seed=args.seed, n_boot=args.n_boot, notebooks_dir=args.notebooks, jobs=args.jobs,
+                   progress=not args.quiet)
     try:
-        report = run_report(args.event_dir, args.out, seed=args.seed, n_boot=args.n_boot,
-                            notebooks_dir=args.notebooks, jobs=args.jobs, progress=not args.quiet)
+        if len(args.event_dirs) == 1:
+            report = run_report(args.event_dirs[0], args.out, **options)
+        else:
+            report = run_events(args.event_dirs, args.out, **options)
     except FileExistsError as exc:
         print(str(exc), file=sys.stderr)
         return 1
+    out = Path(args.out)
     for page in report.failed:
-        print(f"failed page {page.path.name}: notebook {page.notebook} raised {page.error}", file=sys.stderr)
+        print(f"failed page {page.path.relative_to(out).as_posix()}: notebook {page.notebook} raised {page.error}",
+              file=sys.stderr)
     if not args.quiet:
-        print(f"Wrote {len(report.pages)} pages, {len(report.failed)} failed, in {report.seconds:.1f} s; "
+        n_pages = len(report.pages) + sum(len(r.pages) for _, r in getattr(report, "events", ()))
+        print(f"Wrote {n_pages} pages, {len(report.failed)} failed, in {report.seconds:.1f} s; "
               f"open {report.index}")
     return 1 if report.failed else 0
 
@@ -207,8 +214,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=0)
     p.set_defaults(func=cmd_autocode)
     p = sub.add_parser("run", help="execute every notebook on an event and write the HTML report and charts; "
-                                      "exit 1 if a notebook failed (its page says why)")
-    p.add_argument("event_dir")
+                                      "with several events, a report per event under OUT/<event id>/, the pages "
+                                      "comparing them and an index; exit 1 if a notebook failed (its page says why)")
+    p.add_argument("event_dirs", nargs="+", metavar="event_dir")
     p.add_argument("--out", required=True)
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--n-boot", type=int, default=1000)

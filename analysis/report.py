@@ -9,6 +9,12 @@ writes the index (key findings, how the report was made, the pages with a line e
 title), ``outlets.html`` with a card per outlet under ``outlets/``, the datasheet when the folder
 has a README.md, and the downloads of :mod:`analysis.downloads` under ``downloads/``.
 
+``python -m analysis run EVENT_DIR EVENT_DIR ... --out OUT_DIR`` (:func:`run_events`) writes such a
+report for each event under ``OUT_DIR/<event id>/``, then executes the notebooks that compare
+events (metadata ``{"analysis": {"events": "several"}}``, with ``event_dirs`` as a parameter),
+exports them beside the reports, and writes ``OUT_DIR/index.html`` linking all of them. A run on one
+event gives those notebooks a page saying they need two or more events.
+
 A notebook that fails gets a page saying which notebook failed and why; the other notebooks run
 and get their pages all the same. Every file is written atomically (temporary file, then rename),
 and the files of a report are listed in ``OUT_DIR/.report-manifest.json``: a rerun deletes the
@@ -35,6 +41,10 @@ from .sheets import atomic_write_bytes
 
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 CASE_STUDY_KEY = "event_id"
+# notebook metadata {"analysis": {"events": "several"}}: the notebook compares two or more events,
+# is run on them together, and never on one event alone
+EVENTS_KEY, SEVERAL = "events", "several"
+ACROSS_NOT_RUN = "Compares two or more events; not run on a single event."
 MANIFEST = ".report-manifest.json"
 _GENERATOR = "python -m analysis run"
 _HIDDEN_TAGS = ("parameters", "injected-parameters")
@@ -109,23 +119,38 @@ class Report:
         return [p for p in self.pages if p.status == "failed"]
 
 
+def _analysis_meta(nb: Path) -> dict:
+    """The notebook's ``metadata.analysis`` ({} when absent)."""
+    return json.loads(nb.read_text(encoding="utf-8")).get("metadata", {}).get("analysis", {}) or {}
+
+
 def notebook_list(notebooks_dir: Path, event_id: str) -> list:
-    """Notebooks to run, sorted by name; a notebook whose metadata names another event is skipped."""
+    """Notebooks to run on one event, sorted by name.
+
+    Skipped: a notebook whose metadata names another event (a case study), and one marked
+    ``{"analysis": {"events": "several"}}``, which compares events (:func:`across_notebooks`).
+    """
     out = []
     for nb in sorted(Path(notebooks_dir).glob("[0-9][0-9]-*.ipynb")):
-        meta = json.loads(nb.read_text(encoding="utf-8")).get("metadata", {}).get("analysis", {})
+        meta = _analysis_meta(nb)
         only = meta.get(CASE_STUDY_KEY)
-        if only and only != event_id:
+        if (only and only != event_id) or meta.get(EVENTS_KEY) == SEVERAL:
             continue
         out.append(nb)
     return out
+
+
+def across_notebooks(notebooks_dir: Path) -> list:
+    """Notebooks that compare two or more events (metadata ``events: several``), sorted by name."""
+    return [nb for nb in sorted(Path(notebooks_dir).glob("[0-9][0-9]-*.ipynb"))
+            if _analysis_meta(nb).get(EVENTS_KEY) == SEVERAL]
 
 
 def written_for_other_events(notebooks_dir: Path, event_id: str) -> list:
     """``(notebook, event id)`` of the case studies written for another event, sorted by name."""
     out = []
     for nb in sorted(Path(notebooks_dir).glob("[0-9][0-9]-*.ipynb")):
-        only = json.loads(nb.read_text(encoding="utf-8")).get("metadata", {}).get("analysis", {}).get(CASE_STUDY_KEY)
+        only = _analysis_meta(nb).get(CASE_STUDY_KEY)
         if only and only != event_id:
             out.append((nb, str(only)))
     return out
@@ -138,6 +163,18 @@ def _not_run_html(*, title: str, heading: str, written_for: str, event_id: str) 
         f"<p>This page is a case study written for another event, <code>{e(written_for)}</code>: it asks\n"
         f"questions about that event's own variables, so it was not run on <code>{e(event_id)}</code>. The\n"
         "other pages are generic and were run on this event.</p>"))
+
+
+def _needs_events_html(*, title: str, heading: str, event_id: str, across_href: str | None = None) -> str:
+    """The page of a notebook that compares events, in the report of one event: why it was not run."""
+    e = html.escape
+    where = (f'It was run on the events of this report together: see <a href="{e(across_href)}">{e(heading)}</a>.'
+             if across_href else
+             "Run the main job on two or more event folders (<code>python -m analysis run EVENT EVENT ... "
+             "--out OUT</code>) to make it.")
+    return _plain_page(title=title, heading=heading, nav=_nav([], 0), body=(
+        f"<p>Not run: this page needs two or more events. It compares outlets across event folders, so it\n"
+        f"was not run on <code>{e(event_id)}</code> alone. {where}</p>"))
 
 
 def _plain_page(*, title: str, heading: str, nav: str, body: str, css: str = "") -> str:
@@ -401,6 +438,7 @@ def _clear_previous(out_dir: Path) -> None:
     manifest = out_dir / MANIFEST
     if manifest.is_file():
         root = out_dir.resolve()
+        emptied = set()
         for rel in _read_manifest(manifest):
             path = out_dir / rel
             # only files inside the folder: never follow '..', absolute names or linked folders out
@@ -408,8 +446,15 @@ def _clear_previous(out_dir: Path) -> None:
                 continue
             if path.is_symlink() or path.is_file():
                 path.unlink()
+                emptied.update(p for p in Path(rel).parents if p != Path("."))
+        # folders the report made and that its files alone filled (a rerun makes them again)
+        for rel in sorted(emptied, key=lambda p: len(p.parts), reverse=True):
+            folder = out_dir / rel
+            if folder.is_dir() and not folder.is_symlink() and not any(folder.iterdir()):
+                folder.rmdir()
         return
-    if out_dir.exists() and (not out_dir.is_dir() or any(out_dir.iterdir())):
+    # empty folders are no one's work (a report removes its own, a user may have made one)
+    if out_dir.exists() and (not out_dir.is_dir() or any(p.is_file() or p.is_symlink() for p in out_dir.rglob("*"))):
         raise FileExistsError(f"{out_dir} is not empty and holds no earlier report (no {MANIFEST}); the report "
                               "only replaces files it wrote itself: choose a new or empty folder")
 
@@ -485,6 +530,14 @@ def run_report(event_dir, out_dir, *, notebooks_dir=None, seed: int = 0, n_boot:
     FileExistsError
         ``out_dir`` is not empty and not an earlier report.
     """
+    return _run_event(event_dir, out_dir, notebooks_dir=notebooks_dir, seed=seed, n_boot=n_boot, jobs=jobs,
+                      progress=progress, kernel=kernel)
+
+
+def _run_event(event_dir, out_dir, *, notebooks_dir, seed: int, n_boot: int, jobs: int | None, progress: bool,
+               kernel: str, across_href: str | None = None) -> Report:
+    """The work of :func:`run_report`; ``across_href`` is where the pages comparing events are (a run
+    on several events), None for a run on one."""
     from .events import load_event
 
     start = time.perf_counter()
@@ -492,7 +545,8 @@ def run_report(event_dir, out_dir, *, notebooks_dir=None, seed: int = 0, n_boot:
     out_dir = Path(out_dir)
     notebooks_dir = Path(notebooks_dir or NOTEBOOKS).resolve()
     event = load_event(event_dir)
-    nbs = notebook_list(notebooks_dir, event.meta["id"])
+    event_id = str(event.meta["id"])
+    nbs = notebook_list(notebooks_dir, event_id)
     if jobs is not None and jobs < 1:
         raise ValueError(f"jobs must be a positive number of notebooks to run at once, not {jobs}")
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(nbs)))
@@ -500,24 +554,35 @@ def run_report(event_dir, out_dir, *, notebooks_dir=None, seed: int = 0, n_boot:
     figures = out_dir / "figures"
     figures.mkdir(parents=True, exist_ok=True)
     before = {p.name for p in figures.iterdir()}
-    replace = _path_names(event_dir=event_dir, event_id=str(event.meta["id"]), figures=figures.resolve(),
+    replace = _path_names(event_dir=event_dir, event_id=event_id, figures=figures.resolve(),
                           notebooks_dir=notebooks_dir)
     params = {"event_dir": str(event_dir), "seed": seed, "n_boot": n_boot, "figures_dir": str(figures.resolve())}
     results = _execute_all([{"notebook": str(nb), "kernel": kernel, "parameters": params, "replace": replace}
                             for nb in nbs], jobs=jobs, progress=progress)
 
     pages, written = _write_pages(out_dir, nbs, results, event_title=str(event.meta.get("title", "")))
-    for nb, other in written_for_other_events(notebooks_dir, str(event.meta["id"])):
+    for nb, other in written_for_other_events(notebooks_dir, event_id):
         heading = _title(json.loads(nb.read_text(encoding="utf-8")), nb.stem)
-        body = _not_run_html(title=heading, heading=heading, written_for=other, event_id=str(event.meta["id"]))
+        body = _not_run_html(title=heading, heading=heading, written_for=other, event_id=event_id)
         atomic_write_bytes(out_dir / (nb.stem + ".html"), body.encode("utf-8"))
         written.append(nb.stem + ".html")
         pages.append(Page(nb.name, out_dir / (nb.stem + ".html"), heading, "not run", error="", seconds=0.0,
                           summary=f"A case study written for {other}; not run on this event."))
+    across = across_notebooks(notebooks_dir)
+    for nb in across:
+        heading = _title(json.loads(nb.read_text(encoding="utf-8")), nb.stem)
+        href = None if across_href is None else across_href + nb.stem + ".html"
+        body = _needs_events_html(title=heading, heading=heading, event_id=event_id, across_href=href)
+        atomic_write_bytes(out_dir / (nb.stem + ".html"), body.encode("utf-8"))
+        written.append(nb.stem + ".html")
+        pages.append(Page(nb.name, out_dir / (nb.stem + ".html"), heading, "not run", error="", seconds=0.0,
+                          summary=ACROSS_NOT_RUN if href is None else
+                          "Compares the events of this run, on a page beside the event reports; this page links to it."))
     pages.sort(key=lambda p: p.path.name)
     charts = tuple(sorted(p for p in figures.iterdir()
                           if p.is_file() and p.name not in before and not p.name.startswith(".")))
-    files = _report_files(event_dir, pages, charts, seed=seed, n_boot=n_boot)
+    files = _report_files(event_dir, pages, charts, seed=seed, n_boot=n_boot,
+                          needs_events=frozenset(nb.name for nb in across))
     for rel, data in files.items():
         atomic_write_bytes(out_dir / rel, data)
     written += list(files) + [f"figures/{p.name}" for p in charts]
@@ -525,6 +590,145 @@ def run_report(event_dir, out_dir, *, notebooks_dir=None, seed: int = 0, n_boot:
     atomic_write_bytes(out_dir / MANIFEST, (json.dumps(manifest, indent=1) + "\n").encode("utf-8"))
     return Report(index=out_dir / "index.html", pages=tuple(pages), figures=charts,
                   seconds=time.perf_counter() - start)
+
+
+@dataclass(frozen=True)
+class Reports:
+    """What ``run_events`` wrote: a report per event, the pages comparing them, the index above."""
+
+    index: Path
+    events: tuple
+    pages: tuple
+    figures: tuple
+    seconds: float
+
+    @property
+    def failed(self) -> list:
+        """The pages whose notebook failed, in the event reports and among the pages comparing them."""
+        return [p for _, r in self.events for p in r.failed] + [p for p in self.pages if p.status == "failed"]
+
+
+# an event's report goes to OUT/<event id>/: the id must be a plain folder name, not one the run uses
+_FOLDER_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+_TAKEN = frozenset({"figures", "notebooks"})
+
+
+def _check_event_ids(dirs: list, ids: list) -> None:
+    from .errors import DataError, Problem
+
+    problems = []
+    for folder, event_id in zip(dirs, ids):
+        if not _FOLDER_NAME.fullmatch(event_id) or event_id in _TAKEN:
+            problems.append(Problem(f"{folder.name}/event.yaml", f"the id {event_id!r} cannot name the folder of "
+                                    "the event's report", column="id", value=event_id,
+                                    accepted="letters, digits, '.', '_' and '-', starting with a letter or digit, "
+                                             "and not 'figures' or 'notebooks'"))
+    for event_id in sorted({i for i in ids if ids.count(i) > 1}):
+        names = [f.name for f, i in zip(dirs, ids) if i == event_id]
+        problems.append(Problem("event.yaml", f"the folders {', '.join(names)} have the same id {event_id}",
+                                column="id", value=event_id, accepted="one folder per event id"))
+    if problems:
+        raise DataError(problems)
+
+
+def run_events(event_dirs, out_dir, *, notebooks_dir=None, seed: int = 0, n_boot: int = 1000,
+               jobs: int | None = None, progress: bool = True, kernel: str = "python3") -> Reports:
+    """Write a report per event, the pages comparing the events, and an index linking them.
+
+    Parameters
+    ----------
+    event_dirs : list of str or Path
+        Two or more event folders, compared in this order.
+    out_dir : str or Path
+        Where to write ``<event id>/`` (each event's report, as :func:`run_report` writes it),
+        the pages of the notebooks that compare events (metadata ``events: several``, executed
+        with ``event_dirs`` as a parameter) with ``notebooks/`` and ``figures/``, ``index.html``
+        and the manifest, which lists every file of the run. It must be new, empty (empty
+        folders allowed) or an earlier report.
+    notebooks_dir, seed, n_boot, jobs, progress, kernel
+        As for :func:`run_report`.
+
+    Returns
+    -------
+    Reports
+        The index, ``(event id, Report)`` per event, the pages comparing the events, their charts.
+
+    Raises
+    ------
+    DataError
+        An event folder is not valid, two have the same id, or an id cannot name a folder.
+    FileExistsError
+        ``out_dir`` holds files that are not an earlier report's.
+    """
+    from .events import load_event
+
+    start = time.perf_counter()
+    dirs = [Path(d).resolve() for d in event_dirs]
+    if len(dirs) < 2:
+        raise ValueError("run_events compares two or more event folders; run_report writes the report of one")
+    if jobs is not None and jobs < 1:
+        raise ValueError(f"jobs must be a positive number of notebooks to run at once, not {jobs}")
+    events = [load_event(d) for d in dirs]
+    ids = [str(ev.meta["id"]) for ev in events]
+    _check_event_ids(dirs, ids)
+    out_dir = Path(out_dir)
+    notebooks_dir = Path(notebooks_dir or NOTEBOOKS).resolve()
+    _clear_previous(out_dir)
+    written, reports = [], []
+    for folder, event_id in zip(dirs, ids):
+        report = _run_event(folder, out_dir / event_id, notebooks_dir=notebooks_dir, seed=seed, n_boot=n_boot,
+                            jobs=jobs, progress=progress, kernel=kernel, across_href="../")
+        reports.append((event_id, report))
+        written += [f"{event_id}/{f}" for f in _read_manifest(out_dir / event_id / MANIFEST)]
+        written.append(f"{event_id}/{MANIFEST}")
+    nbs = across_notebooks(notebooks_dir)
+    figures = out_dir / "figures"
+    figures.mkdir(parents=True, exist_ok=True)
+    before = {p.name for p in figures.iterdir()}
+    replace = _path_names(event_dir=dirs[0], event_id=ids[0], figures=figures.resolve(), notebooks_dir=notebooks_dir)
+    replace.update({str(d): i for d, i in zip(dirs, ids)})
+    params = {"event_dirs": [str(d) for d in dirs], "seed": seed, "n_boot": n_boot,
+              "figures_dir": str(figures.resolve())}
+    results = _execute_all([{"notebook": str(nb), "kernel": kernel, "parameters": params, "replace": replace}
+                            for nb in nbs], jobs=max(1, min(jobs or os.cpu_count() or 1, len(nbs))),
+                           progress=progress)
+    pages, pages_written = _write_pages(out_dir, nbs, results, event_title=" and ".join(ids))
+    written += pages_written
+    charts = tuple(sorted(p for p in figures.iterdir()
+                          if p.is_file() and p.name not in before and not p.name.startswith(".")))
+    index = _events_index_html(events, reports, pages)
+    atomic_write_bytes(out_dir / "index.html", index.encode("utf-8"))
+    written += ["index.html"] + [f"figures/{p.name}" for p in charts]
+    manifest = {"generator": _GENERATOR, "files": sorted(written)}
+    atomic_write_bytes(out_dir / MANIFEST, (json.dumps(manifest, indent=1) + "\n").encode("utf-8"))
+    return Reports(index=out_dir / "index.html", events=tuple(reports), pages=tuple(pages), figures=charts,
+                   seconds=time.perf_counter() - start)
+
+
+def _events_index_html(events: list, reports: list, pages: list) -> str:
+    """The index of a run on several events: a line per event report, then the pages comparing them."""
+    from .report_pages import inline_markdown
+
+    e = html.escape
+    status = {"ok": "", "failed": ' <span class="failed">failed: see page</span>'}
+    items = []
+    for event, (event_id, report) in zip(events, reports):
+        meta = event.meta
+        failed = len(report.failed)
+        ran = sum(p.status != "not run" for p in report.pages)
+        items.append(f'<li><a href="{e(event_id)}/index.html">{e(str(meta.get("title", "")) or event_id)}</a> '
+                     f'(<code>{e(event_id)}</code>, {e(str(meta.get("start", "")))} to {e(str(meta.get("end", "")))}): '
+                     f"{len(event.reports)} reports; {ran} pages"
+                     + (f', <span class="failed">{failed} failed</span>' if failed else "") + "</li>")
+    across = [f'<li><a href="{e(p.path.name)}">{e(p.title)}</a>{status[p.status]}'
+              + (f' <span class="summary">{inline_markdown(p.summary)}</span>' if p.summary else "") + "</li>"
+              for p in pages] or ["<li>No notebook compares events (none is marked <code>events: several</code>).</li>"]
+    body = (f"<p>A report on each of {len(events)} events, and the pages that compare them.</p>\n"
+            '<h2 id="events">The events</h2>\n<ul>\n' + "\n".join(items) + "\n</ul>\n"
+            '<h2 id="across">Across the events</h2>\n<ul>\n' + "\n".join(across) + "\n</ul>")
+    title = f"Reports on {len(events)} events"
+    return _plain_page(title=title, heading=title, nav="", body=body,
+                       css=".failed { color: #b00020; } .summary { color: #444444; }\n")
 
 
 def _chart_links(pages: list, charts: tuple) -> list:
@@ -541,8 +745,12 @@ def _chart_links(pages: list, charts: tuple) -> list:
     return out
 
 
-def _report_files(event_dir: Path, pages: list, charts: tuple, *, seed: int, n_boot: int) -> dict:
-    """The files written beside the notebook pages: index, datasheet, downloads, outlet pages."""
+def _report_files(event_dir: Path, pages: list, charts: tuple, *, seed: int, n_boot: int,
+                  needs_events: frozenset = frozenset()) -> dict:
+    """The files written beside the notebook pages: index, datasheet, downloads, outlet pages.
+
+    ``needs_events``: notebooks that compare events; the index says they need two or more.
+    """
     from . import __version__
     from .downloads import download_files
     from .findings import key_findings
@@ -566,7 +774,8 @@ def _report_files(event_dir: Path, pages: list, charts: tuple, *, seed: int, n_b
     design = design_sentence(coding_design(page.event.codes), n_reports=len(page.event.reports))
     index = index_html(
         page, findings=key_findings(page, n_perm=KEY_FINDINGS_PERMUTATIONS, seed=seed),
-        pages=[(p.path.name, p.title, p.status, p.summary) for p in pages], charts=_chart_links(pages, charts),
+        pages=[(p.path.name, p.title, "needs events" if p.notebook in needs_events else p.status, p.summary)
+               for p in pages], charts=_chart_links(pages, charts),
         design=design, provenance=provenance, datasheet=datasheet, downloads=[
             ("downloads/codes-long.csv", "consolidated codes, one row per report and variable, with labels, "
                                          "rule and evidence (CSV)"),

@@ -288,8 +288,8 @@ def index_html(page, *, findings: list, pages: list, charts: list, design: str, 
     findings : list of str
         Key findings (Markdown sentences).
     pages : list of tuple
-        ``(href, title, status, summary)`` per notebook page; status "ok", "failed" or "not run"
-        (a case study written for another event);
+        ``(href, title, status, summary)`` per notebook page; status "ok", "failed", "not run"
+        (a case study written for another event) or "needs events" (a page comparing events);
         summary Markdown.
     charts : list of tuple
         ``(image href, title, page href)``.
@@ -309,7 +309,8 @@ def index_html(page, *, findings: list, pages: list, charts: list, design: str, 
     charts = [(src, truthful(title, people=people), link) for src, title, link in charts]
     status = {"ok": '<span class="status ok">ok</span>',
               "failed": '<span class="status failed">failed: see page</span>',
-              "not run": '<span class="status">written for another event</span>'}
+              "not run": '<span class="status">written for another event</span>',
+              "needs events": '<span class="status">not run: needs two or more events</span>'}
     keys = "\n".join(f"<li>{inline_markdown(s)}</li>" for s in findings) or "<li>No finding: the folder holds no codes.</li>"
     method = "\n".join(f"<dt>{e(t)}</dt><dd>{v}</dd>" for t, v in
                        method_items(page, design=design, datasheet=datasheet, provenance=provenance))
