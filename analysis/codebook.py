@@ -9,6 +9,14 @@ import pandas as pd
 from ._yaml import add_lines
 from .errors import Problem
 
+# Codes that say nothing was said (drawn grey, never counted as a word or stance). Besides these,
+# a code says nothing when its text
+# (underscores and hyphens read as spaces) or its label, in lower case, is "none", "no one",
+# "nothing" or "n/a", or starts with "not " ("not_addressed", "not mentioned", "not named in own
+# voice"). "No ..." alone is not enough: "no progress" is a stance, not an absence of one.
+NEUTRAL_CODES = frozenset({"none", "absent", "not_coded", "unclear", "unknown", "n/a"})
+_NEUTRAL_WORDS = frozenset({"none", "no one", "nothing", "n/a"})
+
 LEVELS = ("nominal", "ordinal", "interval", "ratio")
 ROLES = ("frame_item", "claim", "label", "source", "fact", "figure", "other")
 CODEBOOK_COLUMNS = [
@@ -294,3 +302,16 @@ def _parse_variable(i, var, frames, facts, figures, file, problems, rows, value_
     for rank, c in enumerate(codes):
         value_rows.append({"variable": name, "code": c, "label": labels[c], "rank": rank})
 
+
+def is_neutral(code, label=None) -> bool:
+    """Whether a code says that nothing was said ("none", "not_addressed", "not mentioned").
+
+    See :data:`NEUTRAL_CODES` for the rule; the code's label counts as much as the code.
+    """
+    if str(code) in NEUTRAL_CODES:
+        return True
+    for text in (str(code).replace("_", " ").replace("-", " "), "" if label is None else str(label)):
+        text = text.strip().lower()
+        if text in _NEUTRAL_WORDS or text.startswith("not "):
+            return True
+    return False

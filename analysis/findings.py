@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .codebook import is_neutral
 from .divergence import permutation_test
 from .framing import claim_stances, completeness, figure_spread
 from .sample import composition
@@ -33,12 +34,6 @@ def _var_label(page, variable: str) -> str:
 def _caveat(page, variable: str) -> str:
     flag = page.flag(variable)
     return f" (read with care: {flag})" if flag else ""
-
-
-def _is_absence(label: str) -> bool:
-    """A code whose label says the thing is absent ("not mentioned", "none", "no word ...")."""
-    low = label.strip().lower()
-    return low in ("none", "other", "absent") or low.startswith(("not ", "no ", "none "))
 
 
 def _date(ts) -> str:
@@ -121,7 +116,8 @@ def labels(page) -> list:
         if sub.empty:
             continue
         counts = sub["value"].astype(str).value_counts()
-        words = [c for c in counts.index if not _is_absence(_label(page, variable, c))]
+        # codes that say the referent was not named are not words (codebook.is_neutral)
+        words = [c for c in counts.index if not is_neutral(c, _label(page, variable, c))]
         if not words:
             continue
         shown = ", ".join(f"{counts[c]} '{_label(page, variable, c)}'" for c in words[:3])

@@ -23,6 +23,8 @@ import matplotlib.pyplot as plt
 from matplotlib.layout_engine import ConstrainedLayoutEngine
 from matplotlib.ticker import MaxNLocator
 
+from ..codebook import NEUTRAL_CODES, is_neutral  # noqa: F401 (re-exported: the charts grey these codes)
+
 # Okabe and Ito (2008), "Color Universal Design": distinguishable under the common colour-vision
 # deficiencies.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
@@ -32,12 +34,7 @@ DIVERGING = "PuOr"
 GREYS = ["#999999", "#BBBBBB", "#777777"]
 HATCHES = ("", "//", "..", "xx", "\\\\", "++")
 
-# Codes that are always grey, whatever their label. Besides these, a code is grey when its text
-# (underscores and hyphens read as spaces) or its label, in lower case, is "none", "no one",
-# "nothing" or "n/a", or starts with "not " ("not_addressed", "not mentioned", "not named in own
-# voice"). "No ..." alone is not enough: "no progress" is a stance, not an absence of one.
-NEUTRAL_CODES = frozenset({"none", "absent", "not_coded", "unclear", "unknown", "n/a"})
-_NEUTRAL_WORDS = frozenset({"none", "no one", "nothing", "n/a"})
+# codes that say nothing was said are grey: the rule is analysis.codebook.is_neutral
 
 FLAGS = ("", "tentative", "unreliable", "reliability unknown", "reliability not measured")
 # how far a flag puts a drawing in doubt, most first: a frame of several items takes the first
@@ -138,20 +135,6 @@ def legend_outside(ax, **kwargs):
 # ---------------------------------------------------------------------------------------------
 # one colour per code
 # ---------------------------------------------------------------------------------------------
-
-def is_neutral(code, label=None) -> bool:
-    """Whether a code says that nothing was said ("none", "not_addressed", "not mentioned").
-
-    See :data:`NEUTRAL_CODES` for the rule; the code's label counts as much as the code.
-    """
-    if str(code) in NEUTRAL_CODES:
-        return True
-    for text in (str(code).replace("_", " ").replace("-", " "), "" if label is None else str(label)):
-        text = text.strip().lower()
-        if text in _NEUTRAL_WORDS or text.startswith("not "):
-            return True
-    return False
-
 
 def code_styles(codes, labels=None) -> dict:
     """``{code: (colour, hatch)}`` for codes in codebook order.
