@@ -11,6 +11,8 @@ import ctypes
 import numpy as np
 import pandas as pd
 
+from .common import is_missing
+
 
 def as_str(series):
     """``series.astype(str)`` as an object array, converting each distinct value once."""
@@ -89,15 +91,11 @@ def factorize(values) -> tuple:
     if not isinstance(same, np.ndarray) or (same | pd.isna(values)).all():
         return codes, uniques
     seen: dict = {}
-    exact = np.array([seen.setdefault(_NA if _missing(v) else v, len(seen)) for v in values], dtype=np.intp)
+    exact = np.array([seen.setdefault(_NA if is_missing(v) else v, len(seen)) for v in values], dtype=np.intp)
     return exact, np.array([np.nan if k is _NA else k for k in seen], dtype=object)
 
 
 _NA = object()
-
-
-def _missing(v) -> bool:
-    return v is None or (isinstance(v, float) and v != v)
 
 
 def used_sorted(codes: np.ndarray, uniques: np.ndarray) -> tuple:

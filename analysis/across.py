@@ -672,7 +672,6 @@ def findings(pages, concepts: pd.DataFrame, *, lineage: str = "own reporting", n
     :func:`position_correlations` and :func:`position_changes` with the same options; the
     sentences name how few outlets the comparison rests on.
     """
-    ids = [_event_id(p) for p in pages]
     sizes = " and ".join(f"{len(p.event.reports)} ({_event_id(p)})" for p in pages)
     shared = shared_outlets(pages)
     if shared.empty:

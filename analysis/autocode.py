@@ -40,7 +40,7 @@ from sklearn.utils.validation import check_is_fitted, column_or_1d
 from tqdm.std import tqdm
 
 from .errors import DataError
-from .errors import check_columns as _check_columns
+from .common import check_columns
 from .events import ADJUDICATOR, CODE_COLUMNS, MAX_EVIDENCE_WORDS, TERM_COLUMNS
 from .reliability import consolidate, reliability
 from .text import term_counts
@@ -407,7 +407,7 @@ def feature_matrix(terms, report_ids):
     >>> feature_matrix(terms, ["b", "c", "a"])
     [{'talks': 1}, {}, {'talks': 2, 'hostages': 1}]
     """
-    _check_columns(terms, TERM_COLUMNS, "terms")
+    check_columns(terms, TERM_COLUMNS, "terms")
     wanted = pd.Index(pd.unique(pd.Series(list(report_ids), dtype=object)))
     sub = terms[terms["report_id"].isin(wanted) & (terms["count"] > 0)]
     by_report = {rid: dict(zip(g["term"].tolist(), g["count"].tolist()))
@@ -439,7 +439,7 @@ def report_groups(reports):
     reprints of its copy tell the same story. ``derived_from`` may name a report or a wire story
     id that is not a report; reports deriving from the same id are linked either way.
     """
-    _check_columns(reports, ("report_id", "outlet"), "reports")
+    check_columns(reports, ("report_id", "outlet"), "reports")
     ids = reports["report_id"].astype(str).to_numpy()
     keys = {}
 
@@ -748,7 +748,7 @@ def machine_codes(models, terms, reports, *, name=DEFAULT_NAME):
     if not isinstance(models, Mapping):
         raise ValueError("models must be a mapping {variable: fitted model}, e.g. "
                          "{'label_captives': model} or the result of train(event)")
-    _check_columns(reports, ("report_id",), "reports")
+    check_columns(reports, ("report_id",), "reports")
     for variable, model in models.items():
         if not hasattr(model, "predict"):
             raise ValueError(f"models[{variable!r}] is not a classifier (no predict method)")
@@ -835,11 +835,11 @@ def _check_event(event):
         if not hasattr(event, attr):
             raise ValueError(f"expected an Event (analysis.load_event) or an object with reports, "
                              f"codes, codebook and terms; {type(event).__name__} has no {attr}")
-    _check_columns(event.reports, ("report_id", "outlet"), "reports")
-    _check_columns(event.codes, CODE_COLUMNS, "codes")
-    _check_columns(event.codebook, ("variable", "level", "codes"), "codebook")
+    check_columns(event.reports, ("report_id", "outlet"), "reports")
+    check_columns(event.codes, CODE_COLUMNS, "codes")
+    check_columns(event.codebook, ("variable", "level", "codes"), "codebook")
     if event.terms is not None:
-        _check_columns(event.terms, TERM_COLUMNS, "terms")
+        check_columns(event.terms, TERM_COLUMNS, "terms")
 
 
 def _check_int(x, name, *, minimum):
@@ -899,7 +899,7 @@ def _features(reports, terms):
     out = {}
     ids = reports["report_id"].tolist()
     if terms is not None and len(terms):
-        _check_columns(terms, TERM_COLUMNS, "terms")
+        check_columns(terms, TERM_COLUMNS, "terms")
         has = set(terms["report_id"])
         with_terms = [r for r in ids if r in has]
         for rid, row in zip(with_terms, feature_matrix(terms, with_terms)):

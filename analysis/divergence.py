@@ -28,7 +28,7 @@ from scipy.stats import false_discovery_control
 
 from ._columns import by_identity, key_codes
 from .errors import DataError, Problem
-from .errors import check_columns as _check_columns
+from .common import check_columns
 
 __all__ = ["jensen_shannon", "pairwise_divergence", "consensus_distance", "permutation_test",
            "outlet_map", "MEAN", "MIN_GROUP"]
@@ -728,9 +728,9 @@ class _Data:
 
 
 def _prepare(final, codebook, reports, *, by, variables):
-    _check_columns(final, _FINAL_COLUMNS, "final")
-    _check_columns(codebook, _CODEBOOK_COLUMNS, "codebook")
-    _check_columns(reports, ("report_id",), "reports")
+    check_columns(final, _FINAL_COLUMNS, "final")
+    check_columns(codebook, _CODEBOOK_COLUMNS, "codebook")
+    check_columns(reports, ("report_id",), "reports")
     if not isinstance(by, str) or by not in reports.columns:
         raise DataError(Problem("reports", f"column {by!r} missing", column=str(by),
                                 accepted="a column of reports, e.g. outlet, outlet_type, outlet_country"))

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from .sheets import safe_frame
+from .common import is_missing
 
 # report columns carried into the wide table, in this order, where the event has them
 REPORT_COLUMNS = ("report_id", "outlet", "published", "published_time_known", "url", "headline", "outlet_id",
@@ -52,7 +53,7 @@ def _number_text(value) -> str:
 
 def code_label(labels: dict, variable: str, value):
     """The codebook label of one consolidated value; a number for figures; None when missing."""
-    if _missing(value):
+    if is_missing(value):
         return None
     if _is_number(value):
         return labels.get((variable, _number_text(value)), _number_text(value))
@@ -75,7 +76,7 @@ def codes_long(page) -> pd.DataFrame:
     labels = code_labels(page.event.values)
     var_labels = page.event.codebook.set_index("variable")["label"]
     variables = final["variable"].astype(str)
-    code = [None if _missing(v) else (_number_text(v) if _is_number(v) else str(v)) for v in final["value"]]
+    code = [None if is_missing(v) else (_number_text(v) if _is_number(v) else str(v)) for v in final["value"]]
     out = pd.DataFrame({
         "report_id": final["report_id"].astype(str).to_numpy(),
         "variable": variables.to_numpy(),
@@ -109,8 +110,7 @@ def codes_wide(page) -> pd.DataFrame:
     return pd.concat([meta.reset_index(drop=True), body], axis=1)
 
 
-def _missing(value) -> bool:
-    return value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA
+
 
 
 def _is_number(value) -> bool:

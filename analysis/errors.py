@@ -80,16 +80,3 @@ class DataError(ValueError):
     def frame(self) -> pd.DataFrame:
         """The problems as a table."""
         return problems_frame(self.problems)
-
-
-def check_columns(frame, required, name: str) -> None:
-    """Raise DataError naming the table ``name`` if ``frame`` lacks any ``required`` column.
-
-    A ``frame`` that is not a DataFrame is a programming error (ValueError), not bad data.
-    """
-    if not isinstance(frame, pd.DataFrame):
-        raise ValueError(f"{name} must be a pandas DataFrame, not {type(frame).__name__}")
-    missing = [c for c in required if c not in frame.columns]
-    if missing:
-        raise DataError(Problem(name, f"column(s) {', '.join(missing)} missing",
-                                accepted=f"a table with columns {', '.join(required)}"))

@@ -27,6 +27,7 @@ import pandas as pd
 
 from .errors import DataError, Problem
 from .sample import time_known
+from .common import is_missing, is_blank
 
 FRAME_SCORE_COLUMNS = ("report_id", "frame", "score", "n_items")
 # the grouping column (``by``) comes first in every grouped table
@@ -409,7 +410,7 @@ def claim_timeline(final, codebook, reports, *, variable=None, values=None, all_
 
 
 def _text_or(label, default):
-    return str(default) if label is None or _absent(label) or str(label) == "" else str(label)
+    return str(default) if label is None or is_blank(label) or str(label) == "" else str(label)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -595,7 +596,7 @@ def figure_spread(final, codebook, figures, reports):
 
 def _n_before(part):
     """Reports of ``part`` (deviations of one figure) published on a UTC day before its as_of."""
-    if not len(part) or _missing(part["reference_as_of"].iloc[0]):
+    if not len(part) or is_missing(part["reference_as_of"].iloc[0]):
         return 0
     day = pd.Timestamp(part["reference_as_of"].iloc[0])
     day = (day.tz_localize("UTC") if day.tzinfo is None else day.tz_convert("UTC")).floor("D")
@@ -810,13 +811,10 @@ def _check_count(x, name):
     return int(x)
 
 
-def _missing(v) -> bool:
-    return v is None or v is pd.NA or v is pd.NaT or (isinstance(v, (float, np.floating)) and np.isnan(v))
 
 
-def _absent(v) -> bool:
-    """A codebook field left empty (None, or NaN after a round trip through a file)."""
-    return _missing(v) or (isinstance(v, str) and not v.strip())
+
+
 
 
 def _records(rows):
@@ -835,7 +833,7 @@ def _role_rows(codebook, role, fields=()):
     for field in ("fact", "source", "figure"):
         if field in fields and role == field:
             keys = rows[field]
-            bad = [v for v, k in zip(rows["variable"], keys) if _absent(k)]
+            bad = [v for v, k in zip(rows["variable"], keys) if is_blank(k)]
             if bad:
                 raise DataError(Problem("codebook", f"variable {bad[0]} of role {role} names no {field}",
                                         column=field, accepted=f"the {field} it codes"))
@@ -898,23 +896,23 @@ def _attach(table, column, name, target="_group"):
 
 def _levels(values):
     """The distinct groups, sorted, missing last (one missing group at most)."""
-    present = [v for v in pd.unique(values) if not _missing(v)]
+    present = [v for v in pd.unique(values) if not is_missing(v)]
     try:
         present = sorted(present)
     except TypeError:   # mixed types: sort by their text
         present = sorted(present, key=str)
-    return present + ([np.nan] if any(_missing(v) for v in values) else [])
+    return present + ([np.nan] if any(is_missing(v) for v in values) else [])
 
 
 def _positions(values, levels):
-    index = {v: i for i, v in enumerate(levels) if not _missing(v)}
+    index = {v: i for i, v in enumerate(levels) if not is_missing(v)}
     last = len(levels) - 1
     which, distinct = pd.factorize(np.asarray(values, dtype=object), use_na_sentinel=False)
-    return np.array([last if _missing(v) else index[v] for v in distinct], dtype=np.int64)[which]
+    return np.array([last if is_missing(v) else index[v] for v in distinct], dtype=np.int64)[which]
 
 
 def _same(series, level):
-    return series.isna() if _missing(level) else (series == level)
+    return series.isna() if is_missing(level) else (series == level)
 
 
 def _bad_value(row, var, accepted):
@@ -932,14 +930,14 @@ def _ranks(sub, var):
     try:
         # once per distinct value: factorize groups values as the dict does (hash and ==)
         which, distinct = pd.factorize(values, use_na_sentinel=False)
-        found = np.array([np.nan if _missing(u) else rank.get(u, -1) for u in distinct], dtype=float)
+        found = np.array([np.nan if is_missing(u) else rank.get(u, -1) for u in distinct], dtype=float)
         out = found[which] if len(values) else out
         if not (out < 0).any():
             return out
     except TypeError:  # unhashable values: one by one below
         pass
     for i, v in enumerate(values):
-        if _missing(v):
+        if is_missing(v):
             out[i] = np.nan
             continue
         try:
@@ -951,7 +949,7 @@ def _ranks(sub, var):
 
 def _is_yes(sub, var):
     """1.0 for the yes code, 0.0 for another code, NaN where missing."""
-    if _absent(var.yes_code) or var.yes_code not in tuple(var.codes):
+    if is_blank(var.yes_code) or var.yes_code not in tuple(var.codes):
         raise DataError(Problem("codebook", f"variable {var.variable} (role {var.role}) has no yes code",
                                 column="yes_code", value=var.yes_code,
                                 accepted="the code that means yes, one of " + ", ".join(map(repr, var.codes))))
@@ -973,7 +971,7 @@ def _item_values(sub, var):
     else:
         raise DataError(Problem("codebook", f"frame item {var.variable} is {var.level}", column="level",
                                 value=var.level, accepted="a yes/no (nominal) or ordinal item"))
-    return _reverse(x) if (not _missing(var.reverse) and bool(var.reverse)) else x
+    return _reverse(x) if (not is_missing(var.reverse) and bool(var.reverse)) else x
 
 
 def _reverse(x):
@@ -1008,7 +1006,7 @@ def _empty(columns, dtypes):
 def _pairs(var):
     pairs = var.contradicts
     if not isinstance(pairs, (tuple, list)):
-        if _absent(pairs):
+        if is_blank(pairs):
             return []
         pairs = [pairs]
     out = []
@@ -1089,7 +1087,7 @@ def _reference_provenance(figures):
     """``{figure id: (source, as_of)}``: "" and None where not given."""
     source = figures["source"] if "source" in figures.columns else pd.Series("", index=figures.index)
     as_of = figures["as_of"] if "as_of" in figures.columns else pd.Series(None, index=figures.index)
-    return {f: ("" if _absent(s) else str(s), None if _missing(a) else a)
+    return {f: ("" if is_blank(s) else str(s), None if is_missing(a) else a)
             for f, s, a in zip(figures["id"], source, as_of)}
 
 
@@ -1105,7 +1103,7 @@ def _deviations(final, codebook, figures, reports):
     spec = _role_rows(codebook, "figure", ("figure", "attribution"))
     ref = _reference_values(figures, spec)
     provenance = _reference_provenance(figures)
-    attributions = [a for a in spec["attribution"] if not _absent(a)]
+    attributions = [a for a in spec["attribution"] if not is_blank(a)]
     rows = _final_rows(final, list(spec["variable"]) + attributions)
     outlet = _group_of(reports, "outlet")
     if "published" in reports.columns:
@@ -1120,11 +1118,11 @@ def _deviations(final, codebook, figures, reports):
             continue
         raw = sub["value"]
         cited = pd.to_numeric(raw, errors="coerce").astype(float)
-        bad = cited.isna() & ~raw.map(_missing)
+        bad = cited.isna() & ~raw.map(is_missing)
         if bad.any():
             raise _bad_value(sub[bad.to_numpy()].iloc[0], var, "a number (NaN when none is cited)")
         sub = sub.assign(cited=cited.to_numpy())[cited.notna().to_numpy()]
-        if _absent(var.attribution) or var.attribution not in rows:
+        if is_blank(var.attribution) or var.attribution not in rows:
             attr = np.full(len(sub), np.nan, dtype=object)
         else:
             given = rows[var.attribution].set_index("report_id")["value"]
@@ -1213,13 +1211,13 @@ def _times(table, column, known_column, name):
     """
     raw = pd.Series(table[column].to_numpy(dtype=object), dtype=object)
     times = pd.to_datetime(raw, utc=True, format="ISO8601", errors="coerce")
-    bad = times.isna() & ~raw.map(_missing)
+    bad = times.isna() & ~raw.map(is_missing)
     if bad.any():
         i = int(np.flatnonzero(bad.to_numpy())[0])
         raise DataError(Problem(name, f"{column} {raw.iloc[i]!r} is not a date or time", column=column,
                                 value=raw.iloc[i], accepted="a UTC time or an ISO 8601 date or date and time"))
     if known_column in table.columns:
-        known = np.array([True if _missing(k) else bool(k) for k in table[known_column]], dtype=bool)
+        known = np.array([True if is_missing(k) else bool(k) for k in table[known_column]], dtype=bool)
     else:
         known = np.array([not (isinstance(v, str) and len(v.strip()) <= 10) for v in raw], dtype=bool)
     return times, known

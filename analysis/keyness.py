@@ -15,7 +15,7 @@ import pandas as pd
 from scipy import stats
 
 from .divergence import _two_groups
-from .errors import check_columns as _check_columns
+from .common import check_columns
 from .text import UNSPACED_LANGUAGES, clean_terms
 
 __all__ = ["keyness", "KEYNESS_COLUMNS", "stop_words"]
@@ -221,8 +221,8 @@ def keyness(terms: pd.DataFrame, reports: pd.DataFrame, *, column: str, group_a,
 
 
 def _check_options(terms, reports, *, prior, alpha0, min_count, fdr):
-    _check_columns(terms, ("report_id", "term", "count"), "terms")
-    _check_columns(reports, ("report_id",), "reports")
+    check_columns(terms, ("report_id", "term", "count"), "terms")
+    check_columns(reports, ("report_id",), "reports")
     if prior not in ("informative", "uniform"):
         raise ValueError(f"prior must be 'informative' or 'uniform', not {prior!r}")
     if alpha0 is not None and (isinstance(alpha0, bool) or not isinstance(alpha0, (int, float, np.number))

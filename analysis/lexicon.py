@@ -22,7 +22,7 @@ import pandas as pd
 
 from ._yaml import read_yaml
 from .errors import DataError, Problem
-from .errors import check_columns as _check_columns
+from .common import check_columns
 from .keyness import keyness
 from .text import clean_terms, sentences, tokenize
 
@@ -178,7 +178,7 @@ class _Rule:
 
 def _rules(entries, codebook, name):
     """Map lexicon entries to the codebook's label variables."""
-    _check_columns(codebook, ("variable", "level", "role", "codes", "referent"), "codebook")
+    check_columns(codebook, ("variable", "level", "role", "codes", "referent"), "codebook")
     labels = codebook[codebook["role"] == "label"]
     rules = []
     for var, codes, referent in zip(labels["variable"], labels["codes"], labels["referent"]):
@@ -271,7 +271,7 @@ def lexicon_code(data, lexicon, codebook):
     codebook meaning none (one of ``NONE_CODES``), else NaN. A code the codebook does not have
     is never given.
     """
-    _check_columns(data, ("report_id",), "data")
+    check_columns(data, ("report_id",), "data")
     if isinstance(lexicon, dict):
         name = "lexicon"
         entries = _parse_lexicon(lexicon, name)
@@ -287,7 +287,7 @@ def lexicon_code(data, lexicon, codebook):
     if "text" in data.columns:
         found = _code_texts(data, rules, index)
     else:
-        _check_columns(data, ("report_id", "term", "count"), "data")
+        check_columns(data, ("report_id", "term", "count"), "data")
         found = _code_terms(clean_terms(data), rules, index)
     order = {r.variable: i for i, r in enumerate(rules)}
     out = pd.DataFrame(found, columns=["report_id", "variable", "value", "evidence"])
@@ -447,9 +447,9 @@ def lexicon_agreement(lex_codes, final, codebook, *, n_boot=1000, seed=0):
     """
     from .reliability import reliability
 
-    _check_columns(lex_codes, ("report_id", "variable", "value"), "lex_codes")
-    _check_columns(final, ("report_id", "variable", "value"), "final")
-    _check_columns(codebook, ("variable", "level", "codes"), "codebook")
+    check_columns(lex_codes, ("report_id", "variable", "value"), "lex_codes")
+    check_columns(final, ("report_id", "variable", "value"), "final")
+    check_columns(codebook, ("variable", "level", "codes"), "codebook")
     variables = [v for v in codebook["variable"] if v in set(lex_codes["variable"])]
     unknown = sorted(set(lex_codes["variable"]) - set(codebook["variable"]), key=str)
     if unknown:

@@ -21,7 +21,7 @@ from tqdm.std import tqdm
 from ._columns import by_identity, key_codes, used_sorted
 from .codebook import LEVELS
 from .errors import DataError, Problem
-from .errors import check_columns as _check_columns
+from .common import check_columns
 
 RELIABILITY_COLUMNS = (
     "variable", "level", "alpha", "ci_low", "ci_high", "n_units", "n_pairable", "n_values",
@@ -197,7 +197,7 @@ def reliability(codes, codebook, *, coders=None, exclude=("adjudicated",), n_boo
     >>> print(round(table.loc[0, "alpha"], 3), table.loc[0, "verdict"])
     0.095 unreliable
     """
-    _check_columns(codes, _CODE_COLUMNS, "codes")
+    check_columns(codes, _CODE_COLUMNS, "codes")
     spec = _check_codebook(codebook)
     n_boot = _check_int(n_boot, "n_boot")
     seed = _check_int(seed, "seed")
@@ -311,7 +311,7 @@ def disagreements(codes, codebook, *, coders=None, exclude=("adjudicated",)):
     a disagreement here, as alpha does not count it either; :func:`consolidate` reports it as
     "single_coder".
     """
-    _check_columns(codes, _CODE_COLUMNS + ("evidence",), "codes")
+    check_columns(codes, _CODE_COLUMNS + ("evidence",), "codes")
     spec = _check_codebook(codebook)
     chosen = _choose_coders(codes, coders, exclude, minimum=1)
     rows = _rows_of(codes, chosen, spec, keep_missing=True)
@@ -401,7 +401,7 @@ def consolidate(codes, codebook, *, adjudicator="adjudicated", coders=None, sing
     Numbers are consolidated only when equal: an average or a majority of figures would
     invent or hide a discrepancy that the adjudicator should look at.
     """
-    _check_columns(codes, _CODE_COLUMNS + ("evidence",), "codes")
+    check_columns(codes, _CODE_COLUMNS + ("evidence",), "codes")
     spec = _check_codebook(codebook)
     if not isinstance(adjudicator, str):
         raise ValueError(f"adjudicator must be a coder name, not {adjudicator!r}")
@@ -514,7 +514,7 @@ def not_reliable(table):
 
 
 def _check_codebook(codebook):
-    _check_columns(codebook, _CODEBOOK_COLUMNS, "codebook")
+    check_columns(codebook, _CODEBOOK_COLUMNS, "codebook")
     problems = []
     for variable, level in zip(codebook["variable"], codebook["level"]):
         if level not in LEVELS:

@@ -17,6 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from .downloads import code_label, code_labels, published_text
+from .common import is_missing
 
 ROLES_SHOWN = ("claim", "label", "figure", "source")  # columns of the outlet table, with attributions
 OUTLET_TABLE_ID = "outlet-reports"
@@ -53,8 +54,7 @@ def e(text) -> str:
     return html.escape("" if text is None else str(text), quote=True)
 
 
-def _missing(value) -> bool:
-    return value is None or (not isinstance(value, str) and pd.isna(value))
+
 
 
 # ---------------------------------------------------------------------------------- small parts
@@ -417,12 +417,12 @@ def outlet_table(page, slugs: dict) -> pd.DataFrame:
     variables = shown_variables(page)
     wide = codes.pivot(index="report_id", columns="variable", values="label").reindex(
         index=reports["report_id"].astype(str), columns=variables)
-    headline = [_link(u, h, dir_auto=True) if not _missing(h) and str(h).strip()
+    headline = [_link(u, h, dir_auto=True) if not is_missing(h) and str(h).strip()
                 else _link(u, o) + ' <span class="status">(no headline)</span>'
                 for u, h, o in zip(reports["url"], reports["headline"], reports["outlet"])]
     cols = {
         "Outlet": [f'<a href="outlets/{e(slugs[str(o)])}.html">{e(o)}</a>' for o in reports["outlet"]],
-        "Country": [e(c) if not _missing(c) else "" for c in reports.get("outlet_country", [None] * len(reports))],
+        "Country": [e(c) if not is_missing(c) else "" for c in reports.get("outlet_country", [None] * len(reports))],
         "Published": _published_html(reports),
         "Headline": headline,
     }
@@ -432,9 +432,9 @@ def outlet_table(page, slugs: dict) -> pd.DataFrame:
         while name in cols or name in headers.values():
             name += f" [{v}]"
         headers[v] = name
-        cols[name] = [e(x) if not _missing(x) else "" for x in wide[v]]
+        cols[name] = [e(x) if not is_missing(x) else "" for x in wide[v]]
     for col, name in (("wire", "Wire"), ("derived_from", "Derived from"), ("report_id", "Report id")):
-        cols[name] = [e(x) if not _missing(x) else "" for x in reports.get(col, [None] * len(reports))]
+        cols[name] = [e(x) if not is_missing(x) else "" for x in reports.get(col, [None] * len(reports))]
     return pd.DataFrame({k: list(v) for k, v in cols.items()})
 
 
@@ -478,7 +478,7 @@ def _stories(reports: pd.DataFrame) -> dict:
     """``{report_id: story}``: the ``derived_from`` it names, or its own id when others name it."""
     derived = reports.set_index(reports["report_id"].astype(str))["derived_from"]
     named = set(derived.dropna().astype(str))
-    return {rid: (str(d) if not _missing(d) else (rid if rid in named else None)) for rid, d in derived.items()}
+    return {rid: (str(d) if not is_missing(d) else (rid if rid in named else None)) for rid, d in derived.items()}
 
 
 def card_html(page, outlet: str, slugs: dict, *, codes: pd.DataFrame, edits: pd.DataFrame) -> str:
@@ -500,10 +500,10 @@ def card_html(page, outlet: str, slugs: dict, *, codes: pd.DataFrame, edits: pd.
     for rep in mine.itertuples(index=False):
         rid = rep.report_id
         headline = getattr(rep, "headline", None)
-        text = headline if not _missing(headline) and str(headline).strip() else f"{outlet} (no headline)"
+        text = headline if not is_missing(headline) and str(headline).strip() else f"{outlet} (no headline)"
         pub = _published_html(mine[mine["report_id"] == rid])[0]
-        lineage = [] if _missing(getattr(rep, "wire", None)) else [f"wire: {e(rep.wire)}"]
-        if not _missing(getattr(rep, "derived_from", None)):
+        lineage = [] if is_missing(getattr(rep, "wire", None)) else [f"wire: {e(rep.wire)}"]
+        if not is_missing(getattr(rep, "derived_from", None)):
             lineage.append(f"reworks: {e(rep.derived_from)}")
         parts.append(f'<h2 id="{e(_anchor(rid))}">{_link(rep.url, text, dir_auto=True)}</h2>')
         parts.append(f"<p>Report <code>{e(rid)}</code>, published {pub}"
@@ -511,8 +511,8 @@ def card_html(page, outlet: str, slugs: dict, *, codes: pd.DataFrame, edits: pd.
         rows = []
         for c in codes[codes["report_id"] == rid].itertuples(index=False):
             flag = "left out as unreliable" if c.variable in left else page.flag(c.variable)
-            value = e(c.label) if not _missing(c.label) else '<span class="status">no code</span>'
-            said = f'<blockquote dir="auto">{e(c.evidence)}</blockquote>' if not _missing(c.evidence) else ""
+            value = e(c.label) if not is_missing(c.label) else '<span class="status">no code</span>'
+            said = f'<blockquote dir="auto">{e(c.evidence)}</blockquote>' if not is_missing(c.evidence) else ""
             rows.append(f"<tr><td>{e(cb.loc[c.variable, 'label'])} <code>{e(c.variable)}</code></td>"
                         f"<td>{value}</td><td>{said}</td><td>{e(c.rule)}{'; ' + e(flag) if flag else ''}</td></tr>")
         parts.append('<table class="codes"><thead><tr><th>Variable</th><th>Code</th><th>Evidence</th>'

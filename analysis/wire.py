@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import DataError, Problem
-from .errors import check_columns as _check_columns
+from .common import check_columns
 from .sample import SOURCE_FIRST, SOURCE_LATER, publication_order, time_known
 
 __all__ = ["wire_edits", "wire_edit_summary", "WIRE_ROLES", "MEANING_ROLES", "DIRECTIONS"]
@@ -96,9 +96,9 @@ def wire_edits(final, codebook, reports, *, roles=WIRE_ROLES):
     report with no row in ``final`` is skipped. Each report is compared with its direct source
     only; in a chain A -> B -> C, C is compared with B.
     """
-    _check_columns(final, ("report_id", "variable", "value"), "final")
-    _check_columns(codebook, ("variable", "level", "role", "yes_code"), "codebook")
-    _check_columns(reports, ("report_id", "outlet", "published", "derived_from"), "reports")
+    check_columns(final, ("report_id", "variable", "value"), "final")
+    check_columns(codebook, ("variable", "level", "role", "yes_code"), "codebook")
+    check_columns(reports, ("report_id", "outlet", "published", "derived_from"), "reports")
     roles = (roles,) if isinstance(roles, str) else tuple(roles)
     spec = _compared(codebook, roles)
 
@@ -169,7 +169,7 @@ def wire_edit_summary(edits):
         ``source_evidence`` and ``evidence`` quote the source (the report named in
         ``derived_from``) and the copy.
     """
-    _check_columns(edits, ("report_id", "outlet", "source_report", "source_outlet", "variable", "role",
+    check_columns(edits, ("report_id", "outlet", "source_report", "source_outlet", "variable", "role",
                            "direction", "source_value", "value", "change"), "edits")
     bad = sorted(set(edits["change"].dropna()) - set(CHANGES))
     if bad:

@@ -17,6 +17,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 from matplotlib.transforms import Bbox, ScaledTranslation
 
+from ..common import check_columns
 from ..divergence import MEAN, MIN_GROUP, _group_sizes, _leaf_order, _mean_matrix
 from ..wire import REPRINT_CHANGED, WIRE_ROLES
 from ._style import PALETTE, SEQUENTIAL, finish, new_axes
@@ -135,7 +136,7 @@ def plot_outlet_map(coords, *, groups=None, marker_by=None, label=12, ax=None, s
     no units of their own, so they carry no tick numbers. The subtitle says so.
     """
     by = coords.attrs.get("by", coords.columns[0])
-    _require(coords, (by, "x", "y", "cluster"), "coords")
+    check_columns(coords, (by, "x", "y", "cluster"), "coords")
     if isinstance(label, bool) or not isinstance(label, (int, np.integer)) or label < 0:
         raise ValueError(f"label must be a whole number >= 0, not {label!r}")
     table = coords.assign(_k=coords[by].astype(str)).sort_values(["cluster", "_k"], kind="stable")
@@ -207,7 +208,7 @@ def plot_consensus(consensus, *, ax=None, source=None, title=None):
     where significant).
     """
     by = consensus.columns[0]
-    _require(consensus, (by, "jsd", "ci_low", "ci_high", "n", "null_mean", "p_value", "rank"),
+    check_columns(consensus, (by, "jsd", "ci_low", "ci_high", "n", "null_mean", "p_value", "rank"),
              "consensus")
     table = consensus.assign(_k=consensus[by].astype(str))
     table = table.sort_values(["rank", "_k"], kind="stable", na_position="last").reset_index(drop=True)
@@ -291,7 +292,7 @@ def plot_keyness(keys, *, k=15, ax=None, source=None, title=None, labels=None):
     correction are drawn in their group's colour, the others in grey; dashed lines mark the
     smallest |z| that passed. The legend sits below the chart, clear of the bars.
     """
-    _require(keys, ("term", "z", "rank"), "keys")
+    check_columns(keys, ("term", "z", "rank"), "keys")
     if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1:
         raise ValueError(f"k must be a whole number >= 1, not {k!r}")
     attrs = keys.attrs
@@ -383,7 +384,7 @@ def plot_wire_edits(edits, *, ax=None, source=None, title=None):
     The counts are written at the end of each bar: changed, added and dropped for reprints,
     "differ" for the others.
     """
-    _require(edits, ("outlet", "role", "change", "direction"), "edits")
+    check_columns(edits, ("outlet", "role", "change", "direction"), "edits")
     table = edits.assign(_k=edits["outlet"].astype(str), _r=edits["role"].astype(str),
                          _d=edits["direction"] == REPRINT_CHANGED)
     roles = [r for r in WIRE_ROLES if r in set(table["_r"])]
@@ -565,11 +566,3 @@ def _label(by):
 def _plural(by):
     word = str(by).replace("_", " ")
     return word if word.endswith("s") else word + "s"
-
-
-def _require(frame, columns, name):
-    if not isinstance(frame, pd.DataFrame):
-        raise ValueError(f"{name} must be a pandas DataFrame, not {type(frame).__name__}")
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise ValueError(f"{name} lacks column(s) {', '.join(map(str, missing))}")

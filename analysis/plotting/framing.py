@@ -23,6 +23,7 @@ from matplotlib.ticker import FuncFormatter
 import numpy as np
 import pandas as pd
 
+from ..common import is_missing
 from ..framing import (
     FACT_MATRIX_COLUMNS,
     FRAME_PROFILE_COLUMNS,
@@ -303,14 +304,14 @@ def plot_figure_deviations(deviations, *, variable=None, unit="", flags=None, ax
     y = row + np.where(size > 1, (within / np.maximum(size - 1, 1) - 0.5) * 0.5, 0.0)
     attribution = table["attribution"]
     kinds = _group_levels(attribution)
-    styles = code_styles([k for k in kinds if not _missing(k)])
+    styles = code_styles([k for k in kinds if not is_missing(k)])
     for j, kind in enumerate(kinds):
         mask = _same(attribution, kind).to_numpy()
         marker = _style(j)[1]
-        colour = _GREY if _missing(kind) else styles[kind][0]
+        colour = _GREY if is_missing(kind) else styles[kind][0]
         ax.scatter(table.loc[mask, "cited"], y[mask], color=colour, s=36, alpha=alpha,
                    marker=marker, edgecolors="white", linewidths=0.5, zorder=3,
-                   label=NOT_CODED if _missing(kind) else str(kind))
+                   label=NOT_CODED if is_missing(kind) else str(kind))
     _publication_days(ax, table, y)
     reference = float(table["reference"].iloc[0])
     ref_source, as_of = _provenance(table)
@@ -337,8 +338,8 @@ def _provenance(table):
     """The reference's source ("" if not given) and as_of (a Timestamp, or None) of a deviation table."""
     src = table["reference_source"].iloc[0] if "reference_source" in table.columns else ""
     as_of = table["reference_as_of"].iloc[0] if "reference_as_of" in table.columns else None
-    src = "" if _missing(src) or src is None else str(src)
-    return src, (None if as_of is None or _missing(as_of) else pd.Timestamp(as_of))
+    src = "" if is_missing(src) or src is None else str(src)
+    return src, (None if as_of is None or is_missing(as_of) else pd.Timestamp(as_of))
 
 
 def _day(t) -> str:
@@ -542,12 +543,11 @@ def _one_row_each(table, columns, producer):
                          f"{' and '.join(columns)} (the result of {producer})")
 
 
-def _missing(v) -> bool:
-    return v is None or v is pd.NA or v is pd.NaT or (isinstance(v, (float, np.floating)) and np.isnan(v))
+
 
 
 def _group_levels(values):
-    present = [v for v in pd.unique(values) if not _missing(v)]
+    present = [v for v in pd.unique(values) if not is_missing(v)]
     try:
         present = sorted(present)
     except TypeError:
@@ -556,16 +556,16 @@ def _group_levels(values):
 
 
 def _positions(values, levels):
-    index = {v: i for i, v in enumerate(levels) if not _missing(v)}
-    return np.array([len(levels) - 1 if _missing(v) else index[v] for v in values], dtype=np.int64)
+    index = {v: i for i, v in enumerate(levels) if not is_missing(v)}
+    return np.array([len(levels) - 1 if is_missing(v) else index[v] for v in values], dtype=np.int64)
 
 
 def _same(series, level):
-    return series.isna() if _missing(level) else (series == level)
+    return series.isna() if is_missing(level) else (series == level)
 
 
 def _show(group) -> str:
-    return MISSING_GROUP if _missing(group) else str(group)
+    return MISSING_GROUP if is_missing(group) else str(group)
 
 
 def _text_key(column):
