@@ -13,10 +13,13 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
+from scipy import stats
 
 from .errors import DataError, Problem
 
-__all__ = ["is_missing", "is_blank", "check_columns", "percentile_interval"]
+__all__ = ["is_missing", "is_blank", "check_columns", "percentile_interval", "wilson_interval",
+           "difference_interval", "with_note"]
 
 
 def is_missing(value: object) -> bool:
@@ -73,3 +76,59 @@ def percentile_interval(samples: Sequence[float] | np.ndarray, *, level: float =
         warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN slices give NaN, as documented
         low, high = np.nanquantile(arr, qs, axis=axis)
     return (low, high)
+
+
+def wilson_interval(k: ArrayLike, n: ArrayLike, *, level: float = 0.95) -> tuple:
+    """Wilson score interval of a share ``k / n`` (arrays allowed); NaN where ``n`` is 0.
+
+    Notes
+    -----
+    ``(k + z^2/2) / (n + z^2) +- z sqrt(k (n - k) / n + z^2 / 4) / (n + z^2)``, z the normal
+    quantile of ``(1 + level) / 2``; Wilson (1927), without continuity correction, method 3 of
+    Newcombe (1998a).
+
+    References
+    ----------
+    Wilson, E. B. (1927). Probable inference, the law of succession, and statistical inference.
+    Journal of the American Statistical Association 22(158), 209-212.
+    Newcombe, R. G. (1998a). Two-sided confidence intervals for the single proportion: comparison
+    of seven methods. Statistics in Medicine 17(8), 857-872.
+    """
+    k, n = np.asarray(k, dtype=float), np.asarray(n, dtype=float)
+    z = stats.norm.ppf((1 + level) / 2)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        centre = (k + z**2 / 2) / (n + z**2)
+        half = z * np.sqrt(k * (n - k) / n + z**2 / 4) / (n + z**2)
+        low, high = np.where(n > 0, np.clip(centre - half, 0, 1), np.nan), \
+            np.where(n > 0, np.clip(centre + half, 0, 1), np.nan)
+    return low, high
+
+def difference_interval(k_a: ArrayLike, n_a: ArrayLike, k_b: ArrayLike, n_b: ArrayLike, *,
+                        level: float = 0.95) -> tuple:
+    """Newcombe's hybrid score interval of ``k_b / n_b - k_a / n_a`` (arrays allowed).
+
+    Notes
+    -----
+    With Wilson intervals ``(l, u)`` of each share (:func:`wilson_interval`) and ``d = p_b -
+    p_a``: ``d - sqrt((p_b - l_b)^2 + (u_a - p_a)^2)`` to ``d + sqrt((u_b - p_b)^2 + (p_a -
+    l_a)^2)``; method 10 of Newcombe (1998b). NaN where either ``n`` is 0.
+
+    References
+    ----------
+    Newcombe, R. G. (1998b). Interval estimation for the difference between independent
+    proportions: comparison of eleven methods. Statistics in Medicine 17(8), 873-890.
+    """
+    k_a, n_a, k_b, n_b = (np.asarray(v, dtype=float) for v in (k_a, n_a, k_b, n_b))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        p_a, p_b = k_a / n_a, k_b / n_b
+    l_a, u_a = wilson_interval(k_a, n_a, level=level)
+    l_b, u_b = wilson_interval(k_b, n_b, level=level)
+    d = p_b - p_a
+    return d - np.sqrt((p_b - l_b) ** 2 + (u_a - p_a) ** 2), d + np.sqrt((u_b - p_b) ** 2 + (p_a - l_a) ** 2)
+
+
+def with_note(frame: pd.DataFrame, note: str = "") -> pd.DataFrame:
+    """``frame`` with a fresh index and ``attrs["note"]``, the sentence to show with the table."""
+    frame = frame.reset_index(drop=True)
+    frame.attrs = {"note": note}
+    return frame
