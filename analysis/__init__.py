@@ -31,7 +31,7 @@ _LAZY = {
 __all__ = ["DataError", "Problem", "Event", "load_event", "validate_event", "summary", *_LAZY]
 
 
-def __getattr__(name: str):
+def __getattr__(name: str) -> object:
     if name in _LAZY:
         value = getattr(import_module(f".{_LAZY[name]}", __name__), name)
         globals()[name] = value

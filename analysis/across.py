@@ -16,7 +16,9 @@ concept table names them.
 from __future__ import annotations
 
 import zlib
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from itertools import combinations
 from pathlib import Path
 
@@ -28,7 +30,10 @@ from .common import difference_interval, wilson_interval, with_note
 from .concepts import (CONCEPT_COLUMNS, comparable_concepts, empty_mapping, event_id, left_out_sentence,
                        read_mapping, read_mappings)
 from .errors import DataError, Problem
-from .page import derive_columns
+from .page import Page, derive_columns
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
 
 __all__ = ["SHARED_COLUMNS", "POSITION_COLUMNS", "CORRELATION_COLUMNS", "CHANGE_COLUMNS", "LINEAGES",
            "shared_outlets", "outlet_positions", "position_correlations", "position_changes", "findings",
@@ -60,7 +65,7 @@ def _empty(columns: list, note: str) -> pd.DataFrame:
 # outlets
 # ---------------------------------------------------------------------------------------------
 
-def _with_ids(page) -> pd.DataFrame:
+def _with_ids(page: Page) -> pd.DataFrame:
     """The event's reports with a cleaned ``outlet_id`` (lower case, no spaces) and ``lineage``."""
     r = derive_columns(page.event.reports)
     out = pd.DataFrame({"report_id": r["report_id"].astype(str), "outlet": r["outlet"].astype(str),
@@ -70,7 +75,7 @@ def _with_ids(page) -> pd.DataFrame:
     return out
 
 
-def shared_outlets(pages) -> pd.DataFrame:
+def shared_outlets(pages: Sequence[Page]) -> pd.DataFrame:
     """Outlets (by ``outlet_id``) with reports in two or more of the events.
 
     Parameters
@@ -124,7 +129,7 @@ def shared_outlets(pages) -> pd.DataFrame:
 
 
 
-def outlet_positions(pages, concepts: pd.DataFrame, *, lineage: str = "own reporting",
+def outlet_positions(pages: Sequence[Page], concepts: pd.DataFrame, *, lineage: str = "own reporting",
                      level: float = 0.95) -> pd.DataFrame:
     """The position of each shared outlet on each concept in each event.
 
@@ -342,7 +347,7 @@ def _share(x: float) -> str:
     return f"{x:.2f}"
 
 
-def findings(pages, concepts: pd.DataFrame, *, lineage: str = "own reporting", n_boot: int = 1000,
+def findings(pages: Sequence[Page], concepts: pd.DataFrame, *, lineage: str = "own reporting", n_boot: int = 1000,
              seed: int = 0) -> list:
     """What the cross-event page finds, in sentences with counts and n (Markdown).
 
@@ -413,7 +418,7 @@ class EventSet:
     concepts: pd.DataFrame
     source: str
     mapping_files: tuple = ()
-    figures_dir: str | None = None
+    figures_dir: str | Path | None = None
 
     @property
     def ids(self) -> list:
@@ -462,14 +467,15 @@ class EventSet:
                 t[col] = t[col].map(lambda v: ", ".join(v) if isinstance(v, tuple) else "")
         return t.set_index(t.columns[0])
 
-    def save(self, ax, name: str) -> None:
+    def save(self, ax: Axes, name: str) -> None:
         """Save a chart under the page's figures folder (when the main job set one)."""
         from .plotting import save
 
         save(ax, name, self.figures_dir)
 
 
-def open_events(event_dirs, *, compare=None, n_boot: int = 1000, seed: int = 0, figures_dir=None) -> EventSet:
+def open_events(event_dirs: Sequence[str | Path], *, compare: str | Path | None = None, n_boot: int = 1000,
+                seed: int = 0, figures_dir: str | Path | None = None) -> EventSet:
     """Load two or more events and the concepts they share.
 
     Parameters

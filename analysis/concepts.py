@@ -8,13 +8,18 @@ names each event's variable and the code(s) that count as *positive*. Used by
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from ._yaml import read_yaml
 from .common import with_note
 from .errors import DataError, Problem
+
+if TYPE_CHECKING:
+    from .page import Page
 
 __all__ = ["CONCEPT_COLUMNS", "read_mapping", "read_mappings", "empty_mapping", "comparable_concepts",
            "left_out_sentence", "event_id"]
@@ -24,15 +29,15 @@ _WORD = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
 _SPEC_KEYS = {"variable", "positive", "exclude"}
 
 
-def event_id(page: object) -> str:
+def event_id(page: Page) -> str:
     """The ``id`` of the event a page (:class:`analysis.page.Page`) shows."""
-    return str(page.event.meta["id"])  # type: ignore[attr-defined]
+    return str(page.event.meta["id"])
 
 # ---------------------------------------------------------------------------------------------
 # concepts
 # ---------------------------------------------------------------------------------------------
 
-def _codes(value, file, line, what, problems) -> tuple | None:
+def _codes(value: object, file: str, line: int | None, what: str, problems: list[Problem]) -> tuple | None:
     if value is None:
         return None
     if isinstance(value, (str, int)) and not isinstance(value, bool):
@@ -45,7 +50,7 @@ def _codes(value, file, line, what, problems) -> tuple | None:
     return tuple(str(c) for c in value)
 
 
-def read_mapping(path) -> pd.DataFrame:
+def read_mapping(path: str | Path) -> pd.DataFrame:
     """The concepts a mapping file declares, one row per concept and event.
 
     Parameters
@@ -119,7 +124,7 @@ def read_mapping(path) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["concept", "label", "event", "variable", "positive", "exclude", "file", "line"])
 
 
-def read_mappings(where) -> pd.DataFrame:
+def read_mappings(where: str | Path) -> pd.DataFrame:
     """Every mapping file of a folder (``*.yaml``, ``*.yml``, by name), or one file, as one table.
 
     A (concept, event) declared in two files is a DataError naming both. A folder that does not
@@ -149,13 +154,13 @@ def empty_mapping() -> pd.DataFrame:
 
 def _declared(mapping: pd.DataFrame, ids: list) -> dict:
     """concept -> {event: mapping row} for the events at hand, concepts in file order."""
-    out = {}
+    out: dict[str, dict[str, Any]] = {}
     for row in mapping[mapping["event"].isin(ids)].itertuples(index=False):
         out.setdefault(row.concept, {})[row.event] = row
     return out
 
 
-def _check_spec(row, cb_row, problems) -> None:
+def _check_spec(row: Any, cb_row: pd.Series, problems: list[Problem]) -> None:
     """Problems of a mapping row against the event's codebook (compare_as, codes)."""
     where = dict(row=None if pd.isna(row.line) else int(row.line), column=row.event)
     other = cb_row["compare_as"]
@@ -181,7 +186,7 @@ def _check_spec(row, cb_row, problems) -> None:
                                     accepted="one of " + ", ".join(codes), **where))
 
 
-def _concept_rows(page, concept: str, spec, from_codebook: list, problems: list) -> dict | None:
+def _concept_rows(page: Page, concept: str, spec: Any, from_codebook: list, problems: list[Problem]) -> dict | None:
     """The concept's row for one event, or None when the event does not have the concept."""
     event = event_id(page)
     cb = page.event.codebook.set_index("variable", drop=False)
@@ -224,7 +229,7 @@ def _concept_rows(page, concept: str, spec, from_codebook: list, problems: list)
     return row
 
 
-def comparable_concepts(pages, *, mapping: pd.DataFrame | None = None) -> pd.DataFrame:
+def comparable_concepts(pages: Sequence[Page], *, mapping: pd.DataFrame | None = None) -> pd.DataFrame:
     """The concepts the events share, the variable and positive codes of each in each event.
 
     Parameters
@@ -255,14 +260,15 @@ def comparable_concepts(pages, *, mapping: pd.DataFrame | None = None) -> pd.Dat
     mapping = empty_mapping() if mapping is None else mapping
     ids = [event_id(p) for p in pages]
     declared = _declared(mapping, ids)
-    from_codebook = {}
+    from_codebook: dict[str, dict[str, list[str]]] = {}
     for page in pages:
         cb = page.event.codebook
         for var, concept in zip(cb["variable"], cb["compare_as"]):
             if concept is not None:
                 from_codebook.setdefault(concept, {}).setdefault(event_id(page), []).append(var)
     order = list(dict.fromkeys(list(declared) + list(from_codebook)))
-    problems, rows = [], []
+    problems: list[Problem] = []
+    rows: list[dict] = []
     for concept in order:
         these = []
         for page in pages:

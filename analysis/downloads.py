@@ -9,12 +9,16 @@ from __future__ import annotations
 
 import os
 import tempfile
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
-from .sheets import safe_frame
 from .common import is_missing
+from .sheets import safe_frame
+
+if TYPE_CHECKING:
+    from .page import Page
 
 # report columns carried into the wide table, in this order, where the event has them
 REPORT_COLUMNS = ("report_id", "outlet", "published", "published_time_known", "url", "headline", "outlet_id",
@@ -46,12 +50,12 @@ def code_labels(values: pd.DataFrame) -> dict:
     return {(str(v), str(c)): str(lab) for v, c, lab in values[["variable", "code", "label"]].itertuples(index=False)}
 
 
-def _number_text(value) -> str:
-    value = float(value)
-    return str(int(value)) if value.is_integer() else repr(value)
+def _number_text(value: Any) -> str:
+    number = float(value)
+    return str(int(number)) if number.is_integer() else repr(number)
 
 
-def code_label(labels: dict, variable: str, value):
+def code_label(labels: dict, variable: str, value: object) -> object:
     """The codebook label of one consolidated value; a number for figures; None when missing."""
     if is_missing(value):
         return None
@@ -60,7 +64,7 @@ def code_label(labels: dict, variable: str, value):
     return labels.get((variable, str(value)), str(value))
 
 
-def codes_long(page) -> pd.DataFrame:
+def codes_long(page: Page) -> pd.DataFrame:
     """Consolidated codes, one row per report and variable, with labels.
 
     Returns
@@ -89,7 +93,7 @@ def codes_long(page) -> pd.DataFrame:
     return out.loc[:, list(LONG_COLUMNS)]
 
 
-def codes_wide(page) -> pd.DataFrame:
+def codes_wide(page: Page) -> pd.DataFrame:
     """One row per report: its metadata, then one column per variable holding the code's label.
 
     Returns
@@ -113,11 +117,11 @@ def codes_wide(page) -> pd.DataFrame:
 
 
 
-def _is_number(value) -> bool:
+def _is_number(value: object) -> bool:
     return isinstance(value, (int, float, np.number)) and not isinstance(value, bool)
 
 
-def spss_table(page) -> tuple:
+def spss_table(page: Page) -> tuple:
     """The wide table in SPSS form: numeric codes with value labels; metadata as text.
 
     Returns
@@ -158,7 +162,7 @@ def spss_table(page) -> tuple:
     return frame, column_labels, value_labels, measure
 
 
-def spss_bytes(page) -> bytes:
+def spss_bytes(page: Page) -> bytes:
     """A labelled SPSS ``.sav`` file of the wide table (variable and value labels).
 
     The file header's creation date and time are set to a fixed value (1 Jan 1970, 00:00:00),
@@ -181,11 +185,11 @@ def spss_bytes(page) -> bytes:
     return bytes(data)
 
 
-def _csv(frame: pd.DataFrame, **kwargs) -> bytes:
+def _csv(frame: pd.DataFrame, **kwargs: object) -> bytes:
     return safe_frame(frame).to_csv(index=False, lineterminator="\n", **kwargs).encode("utf-8")
 
 
-def download_files(page) -> dict:
+def download_files(page: Page) -> dict[str, bytes]:
     """The files of ``OUT/downloads/``: ``{name: bytes}``.
 
     ``codes-long.csv`` (:func:`codes_long`), ``codes-wide.csv`` (:func:`codes_wide`),

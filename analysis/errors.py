@@ -1,6 +1,7 @@
 """The one exception for bad input, and the list of problems it carries."""
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import pandas as pd
@@ -61,7 +62,7 @@ class DataError(ValueError):
         All problems found in one run; the message shows the first ``MAX_SHOWN``.
     """
 
-    def __init__(self, problems):
+    def __init__(self, problems: "Problem | str | Iterable[Problem | str]") -> None:
         if isinstance(problems, (str, Problem)):
             problems = [problems]
         self.problems = [p if isinstance(p, Problem) else Problem(file="", message=str(p))

@@ -8,6 +8,8 @@ the report's index by the rule documented there.
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 import pandas as pd
 
@@ -16,31 +18,34 @@ from .divergence import permutation_test
 from .framing import claim_stances, completeness, figure_spread
 from .sample import composition
 
+if TYPE_CHECKING:
+    from .page import Page
+
 # a test is reported as a difference below this p-value (one test per report: no correction needed)
 SIGNIFICANCE = 0.05
 
 
-def _label(page, variable: str, code) -> str:
+def _label(page: Page, variable: str, code: object) -> str:
     v = page.event.values
     hit = v[(v["variable"] == variable) & (v["code"].astype(str) == str(code))]
     return str(hit["label"].iloc[0]) if len(hit) else str(code)
 
 
-def _var_label(page, variable: str) -> str:
+def _var_label(page: Page, variable: str) -> str:
     cb = page.event.codebook
     return str(cb.loc[cb["variable"] == variable, "label"].iloc[0])
 
 
-def _caveat(page, variable: str) -> str:
+def _caveat(page: Page, variable: str) -> str:
     flag = page.flag(variable)
     return f" (read with care: {flag})" if flag else ""
 
 
-def _date(ts) -> str:
+def _date(ts: pd.Timestamp) -> str:
     return f"{ts.day} {ts.strftime('%B %Y')}"
 
 
-def sample(page) -> list:
+def sample(page: Page) -> list[str]:
     """Reports, outlets, countries, languages, dates, and how many give a date only."""
     r = page.event.reports
     parts = [f"{len(r)} reports from {r['outlet'].nunique()} outlets"]
@@ -59,7 +64,7 @@ def sample(page) -> list:
     return [text]
 
 
-def reliability(page) -> list:
+def reliability(page: Page) -> list[str]:
     """How many variables are reliable, tentative, unreliable (left out) or of unknown reliability."""
     counts = page.reliability["verdict"].value_counts()
     total = len(page.reliability)
@@ -76,7 +81,7 @@ def reliability(page) -> list:
     return [text]
 
 
-def claims(page) -> list:
+def claims(page: Page) -> list[str]:
     """For each claim variable: how many reports carried each account, and reprint clustering."""
     out = []
     stances = claim_stances(page.final, page.codebook, page.reports)
@@ -108,7 +113,7 @@ def claims(page) -> list:
     return out
 
 
-def labels(page) -> list:
+def labels(page: Page) -> list[str]:
     """For each label variable: the most common word and how many reports used no word."""
     out = []
     for variable in page.variables("label"):
@@ -131,7 +136,7 @@ def labels(page) -> list:
     return out
 
 
-def figures(page) -> list:
+def figures(page: Page) -> list[str]:
     """For each figure variable: how many reports cited it, the range, against the reference."""
     if not page.variables("figure"):
         return []
@@ -152,7 +157,7 @@ def figures(page) -> list:
     return out
 
 
-def facts(page) -> list:
+def facts(page: Page) -> list[str]:
     """The fact least often mentioned, and how many reports mentioned every fact."""
     if not page.variables("fact"):
         return []
@@ -171,7 +176,7 @@ def facts(page) -> list:
             f"{_caveat(page, v)}. {full} of {len(table)} reports mentioned every fact in the codebook."]
 
 
-def divergence(page, *, n_perm: int = 2000, seed: int = 0) -> list:
+def divergence(page: Page, *, n_perm: int = 2000, seed: int = 0) -> list[str]:
     """Whether the largest group's codes differ from the rest's more than chance would give."""
     if page.group_by is None or not (page.codebook["level"] == "nominal").any():
         return []
@@ -188,7 +193,7 @@ def divergence(page, *, n_perm: int = 2000, seed: int = 0) -> list:
             f"reports; grouped by {page.group_by})."]
 
 
-def key_findings(page, *, n_perm: int = 2000, seed: int = 0) -> list:
+def key_findings(page: Page, *, n_perm: int = 2000, seed: int = 0) -> list[str]:
     """The index's key findings, by a fixed rule.
 
     In this order, each where the folder supports it: the sample; reliability; the first claim
@@ -207,7 +212,7 @@ def key_findings(page, *, n_perm: int = 2000, seed: int = 0) -> list:
     return [s for group in picks for s in group][:8]
 
 
-def frames(page, *, n_boot: int = 1000, seed: int = 0) -> list:
+def frames(page: Page, *, n_boot: int = 1000, seed: int = 0) -> list[str]:
     """The most and least present frame across all reports, with intervals."""
     from .framing import frame_profile, frame_scores
 
@@ -221,7 +226,7 @@ def frames(page, *, n_boot: int = 1000, seed: int = 0) -> list:
         return []
     labels = page.event.frames.set_index("frame")["label"] if len(page.event.frames) else pd.Series(dtype=object)
 
-    def one(row):
+    def one(row: pd.Series) -> str:
         name = labels.get(row.frame, row.frame)
         ci = (f", 95% interval {row.ci_low:.2f} to {row.ci_high:.2f}" if pd.notna(row.ci_low) else "")
         return f"{name} (mean score {row.score:.2f}{ci}, {row.n} reports)"
@@ -231,7 +236,7 @@ def frames(page, *, n_boot: int = 1000, seed: int = 0) -> list:
     return [text + ". A score is the share of a frame's items a report shows, from 0 to 1."]
 
 
-def wire(page) -> list:
+def wire(page: Page) -> list[str]:
     """How many reprints differ from their source, and in how many meaning-changing codes."""
     from .wire import wire_edits
 

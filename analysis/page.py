@@ -8,8 +8,11 @@ These are checks of what the folder holds, never caught exceptions.
 """
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -17,6 +20,9 @@ import pandas as pd
 from .events import Event, load_event
 from .plotting import save, source_line
 from .reliability import consolidate, independent_coders, reliability
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
 
 # a group smaller than this is shown with its n but kept out of rankings and of the default grouping
 MIN_GROUP = 5
@@ -108,7 +114,7 @@ class Page:
     group_by: str | None
     grouping_reason: str
     source: str
-    figures_dir: str | None = None
+    figures_dir: str | Path | None = None
     coders: list = field(default_factory=list)
 
     def variables(self, role: str) -> list:
@@ -120,7 +126,7 @@ class Page:
         row = self.reliability.loc[self.reliability["variable"] == variable, "verdict"]
         return FLAG_TEXT.get(row.iloc[0], "") if len(row) else ""
 
-    def can(self, *, roles=(), columns=(), terms: bool = False, groups: bool = False,
+    def can(self, *, roles: Sequence[str] = (), columns: Sequence[str] = (), terms: bool = False, groups: bool = False,
             measured: bool = False, nominal: bool = False, coded: bool = True) -> bool:
         """Whether a section can be drawn; if not, show one sentence saying what is missing."""
         why = self.missing(roles=roles, columns=columns, terms=terms, groups=groups, measured=measured,
@@ -182,8 +188,8 @@ class Page:
         out.attrs = dict(distances.attrs)
         return out
 
-    def missing(self, *, roles=(), columns=(), terms=False, groups=False, measured=False, nominal=False,
-                coded=True) -> str:
+    def missing(self, *, roles: Sequence[str] = (), columns: Sequence[str] = (), terms: bool = False,
+                groups: bool = False, measured: bool = False, nominal: bool = False, coded: bool = True) -> str:
         """The sentence :meth:`can` shows, or "" when nothing is missing."""
         if nominal and not (self.codebook["level"] == "nominal").any():
             return ("Nothing to show here: divergence compares distributions of nominal codes, and the "
@@ -214,11 +220,11 @@ class Page:
             return "Nothing to show here: " + self.grouping_reason
         return ""
 
-    def describe(self, roles=()) -> None:
+    def describe(self, roles: Sequence[str] = ()) -> None:
         """Show, in sentences, the grouping, the variables left out and those to read with care."""
         _say(self.caveats(roles))
 
-    def caveats(self, roles=()) -> str:
+    def caveats(self, roles: Sequence[str] = ()) -> str:
         """The sentences :meth:`describe` shows (Markdown)."""
         lines = [self.grouping_reason]
         left = self.left_out[self.left_out["role"].isin(roles)] if roles else self.left_out
@@ -226,7 +232,7 @@ class Page:
             lines.append("Left out as unreliable (set include_unreliable = True to show them): "
                          + "; ".join(f"{v} ({r})" for v, r in zip(left["variable"], left["reason"])) + ".")
         used = self.codebook[self.codebook["role"].isin(roles)] if roles else self.codebook
-        flags = {}
+        flags: dict[str, list[str]] = {}
         for v in used["variable"]:
             flags.setdefault(self.flag(v), []).append(v)
         for flag in ("tentative", "unreliable", "reliability unknown", "reliability not measured"):
@@ -249,7 +255,8 @@ class Page:
             t["variable"] = t["variable"].map(lambda v: names.get(str(v), v))
         return t
 
-    def table(self, frame: pd.DataFrame, *, columns=None, index=None, decimals: int = 3) -> pd.DataFrame:
+    def table(self, frame: pd.DataFrame, *, columns: Mapping[str, str] | Sequence[str] | None = None,
+              index: str | None = None, decimals: int = 3) -> pd.DataFrame:
         """A table for the reader: codebook labels for codes, plain numbers, dates as known.
 
         Columns ``value``, ``value_a``, ``value_b`` and ``code`` show the label of their
@@ -276,7 +283,7 @@ class Page:
                           for x in t[col]]
         return t.set_index(index or t.columns[0])
 
-    def save(self, ax, name: str) -> None:
+    def save(self, ax: Axes, name: str) -> None:
         """Save a chart under the page's figures folder (when the main job set one)."""
         save(ax, name, self.figures_dir)
 
@@ -287,8 +294,8 @@ def _say(text: str) -> None:
     display(Markdown(text))
 
 
-def open_page(event_dir, *, group_by: str | None = None, include_unreliable: bool = False,
-              n_boot: int = 1000, seed: int = 0, figures_dir=None) -> Page:
+def open_page(event_dir: str | Path, *, group_by: str | None = None, include_unreliable: bool = False,
+              n_boot: int = 1000, seed: int = 0, figures_dir: str | Path | None = None) -> Page:
     """Load an event and prepare what every page uses.
 
     Parameters
