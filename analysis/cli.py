@@ -137,11 +137,12 @@ def cmd_autocode(args) -> int:
 
 
 def cmd_run(args) -> int:
-    from .report import NotebooksNotFound, run_events, run_report
+    from .report import NotebooksNotFound, find_notebooks, run_events, run_report
 
-    options = dict(seed=args.seed, n_boot=args.n_boot, notebooks_dir=args.notebooks, jobs=args.jobs,
-                   progress=not args.quiet)
     try:
+        # a run without notebooks would write a report of nothing: refused before anything is written
+        options = dict(seed=args.seed, n_boot=args.n_boot, notebooks_dir=find_notebooks(args.notebooks),
+                       jobs=args.jobs, progress=not args.quiet)
         if len(args.event_dirs) == 1:
             report = run_report(args.event_dirs[0], args.out, **options)
         else:

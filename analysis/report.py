@@ -147,16 +147,20 @@ def _has_notebooks(folder: Path) -> bool:
     return folder.is_dir() and any(folder.glob(_NOTEBOOK_GLOB))
 
 
-def _checked_notebooks(folder: Path, *, looked_in: list | None = None) -> Path:
-    """``folder`` resolved; NotebooksNotFound naming ``looked_in`` (default ``[folder]``) if it holds none."""
-    folder = Path(folder).resolve()
-    if _has_notebooks(folder):
-        return folder
-    if looked_in is None:
+def find_notebooks(notebooks_dir=None) -> Path:
+    """The folder of notebooks to run: ``notebooks_dir`` if given, else :func:`default_notebooks`.
+
+    Raises
+    ------
+    NotebooksNotFound
+        The folder holds no notebook ``NN-*.ipynb``; the message names where it looked.
+    """
+    if notebooks_dir is None:
+        return default_notebooks()
+    folder = Path(notebooks_dir).resolve()
+    if not _has_notebooks(folder):
         raise NotebooksNotFound(f"no notebooks to run: no NN-*.ipynb file in {folder}")
-    raise NotebooksNotFound(f"no notebooks to run: no NN-*.ipynb file in {' nor in '.join(map(str, looked_in))} "
-                            "(the notebooks installed with the package, then the repository's notebooks/); "
-                            "reinstall the package, or pass a folder of notebooks with --notebooks")
+    return folder
 
 
 def default_notebooks() -> Path:
@@ -174,7 +178,9 @@ def default_notebooks() -> Path:
     for folder in places:
         if _has_notebooks(folder):
             return folder
-    return _checked_notebooks(places[0], looked_in=places)
+    raise NotebooksNotFound(f"no notebooks to run: no NN-*.ipynb file in {' nor in '.join(map(str, places))} "
+                            "(the notebooks installed with the package, then the repository's notebooks/); "
+                            "reinstall the package, or pass a folder of notebooks with --notebooks")
 
 
 def _analysis_meta(nb: Path) -> dict:
@@ -568,7 +574,9 @@ def run_report(event_dir, out_dir, *, notebooks_dir=None, seed: int = 0, n_boot:
         It must be new, empty, or an earlier report, whose listed files alone are replaced.
     notebooks_dir : Path, optional
         Defaults to :func:`default_notebooks`: those installed with the package, else the
-        repository's ``notebooks/``.
+        repository's ``notebooks/``. A folder given without notebooks gives the report of the
+        event folder alone (index, outlet pages, downloads); the command line refuses it
+        (:func:`find_notebooks`).
     seed, n_boot : int
         Passed to every notebook's parameters, and used for the index's key findings.
     jobs : int, optional
@@ -589,7 +597,7 @@ def run_report(event_dir, out_dir, *, notebooks_dir=None, seed: int = 0, n_boot:
     FileExistsError
         ``out_dir`` is not empty and not an earlier report.
     NotebooksNotFound
-        No notebook ``NN-*.ipynb`` in ``notebooks_dir`` (or the default places); nothing is written.
+        No ``notebooks_dir`` given and no notebook in the default places; nothing is written.
     """
     return _run_event(event_dir, out_dir, notebooks_dir=notebooks_dir, seed=seed, n_boot=n_boot, jobs=jobs,
                       progress=progress, kernel=kernel)
@@ -604,7 +612,7 @@ def _run_event(event_dir, out_dir, *, notebooks_dir, seed: int, n_boot: int, job
     start = time.perf_counter()
     event_dir = Path(event_dir).resolve()
     out_dir = Path(out_dir)
-    notebooks_dir = default_notebooks() if notebooks_dir is None else _checked_notebooks(notebooks_dir)
+    notebooks_dir = default_notebooks() if notebooks_dir is None else Path(notebooks_dir).resolve()
     event = load_event(event_dir)
     event_id = str(event.meta["id"])
     nbs = notebook_list(notebooks_dir, event_id)
@@ -727,7 +735,7 @@ def run_events(event_dirs, out_dir, *, notebooks_dir=None, seed: int = 0, n_boot
 
     start = time.perf_counter()
     dirs = [Path(d).resolve() for d in event_dirs]
-    notebooks_dir = default_notebooks() if notebooks_dir is None else _checked_notebooks(notebooks_dir)
+    notebooks_dir = default_notebooks() if notebooks_dir is None else Path(notebooks_dir).resolve()
     if len(dirs) < 2:
         raise ValueError("run_events compares two or more event folders; run_report writes the report of one")
     if jobs is not None and jobs < 1:
@@ -861,7 +869,7 @@ def refresh_notebooks(notebooks_dir=None, *, kernel: str = "python3", progress: 
     import papermill as pm
     from tqdm.std import tqdm
 
-    folder = _checked_notebooks(SOURCE_NOTEBOOKS if notebooks_dir is None else notebooks_dir)
+    folder = find_notebooks(SOURCE_NOTEBOOKS if notebooks_dir is None else notebooks_dir)
     done = []
     with tempfile.TemporaryDirectory() as tmp:
         for nb_path in tqdm(sorted(folder.glob(_NOTEBOOK_GLOB)), desc="notebooks", unit="nb",

@@ -1,13 +1,15 @@
 """The package: its public surface (every name in __all__ resolves to a documented callable or
 class), and the package as installed (the wheel ships the notebooks, the main job finds them)."""
+import ast
 import email.parser
 import json
+import re
 import shutil
 import subprocess
 import sys
 import tomllib
 import zipfile
-from importlib.metadata import PackageNotFoundError, version
+from importlib.metadata import PackageNotFoundError, packages_distributions, version
 from pathlib import Path
 
 import pytest
@@ -18,7 +20,7 @@ from packaging.version import Version
 import analysis
 from analysis import report as report_module
 from analysis.cli import main
-from analysis.report import NotebooksNotFound, run_events, run_report
+from analysis.report import NotebooksNotFound, find_notebooks, run_events, run_report
 
 ROOT = Path(__file__).resolve().parents[1]
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
@@ -136,18 +138,19 @@ def test_run_refuses_an_empty_notebooks_folder_and_writes_nothing(tmp_path, caps
     empty.mkdir()
     (empty / "notes.md").write_text("no notebook here", encoding="utf-8")
     with pytest.raises(NotebooksNotFound, match=str(empty)):
-        run_report(EVENT, tmp_path / "new", notebooks_dir=empty)
-    assert not (tmp_path / "new").exists()
-    with pytest.raises(NotebooksNotFound):
-        run_events([EVENT, ROOT / "data" / "ahli-hospital-2023-10"], tmp_path / "new", notebooks_dir=empty)
-    assert not (tmp_path / "new").exists()
+        find_notebooks(empty)
+    with pytest.raises(NotebooksNotFound, match=str(tmp_path / "missing")):
+        find_notebooks(tmp_path / "missing")
+    for events in ([EVENT], [EVENT, ROOT / "data" / "ahli-hospital-2023-10"]):
+        assert main(["run", *map(str, events), "--out", str(tmp_path / "new"), "--notebooks", str(empty)]) == 1
+        err = capsys.readouterr().err
+        assert "no notebooks to run" in err and str(empty) in err
+        assert not (tmp_path / "new").exists()
 
     out = tmp_path / "out"
     _earlier_report(out)
     before = sorted((p.name, p.read_bytes()) for p in out.iterdir())
     assert main(["run", str(EVENT), "--out", str(out), "--notebooks", str(empty), "--quiet"]) == 1
-    err = capsys.readouterr().err
-    assert "no notebooks to run" in err and str(empty) in err
     assert sorted((p.name, p.read_bytes()) for p in out.iterdir()) == before  # the earlier report is kept
 
 
@@ -159,3 +162,36 @@ def test_run_without_notebooks_names_where_it_looked(tmp_path, monkeypatch, caps
     err = capsys.readouterr().err
     assert str(places[0]) in err and str(places[1]) in err and "--notebooks" in err
     assert not (tmp_path / "out").exists()
+    for run in (lambda: run_report(EVENT, tmp_path / "out"),
+                lambda: run_events([EVENT, ROOT / "data" / "ahli-hospital-2023-10"], tmp_path / "out")):
+        with pytest.raises(NotebooksNotFound, match="nor in"):
+            run()
+        assert not (tmp_path / "out").exists()
+
+
+def _top_level_imports(path: Path) -> set:
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names.update(a.name.split(".")[0] for a in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+def _normalised(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()  # PEP 503
+
+
+def test_every_library_the_package_and_notebooks_import_is_a_declared_dependency():
+    # an installed package has only its declared dependencies: one imported but not declared
+    # breaks the main job after `pip install .` (pyreadstat did, for the SPSS download)
+    declared = {_normalised(Requirement(r).name) for r in PYPROJECT["project"]["dependencies"]}
+    dists = packages_distributions()
+    sources = sorted((ROOT / "analysis").rglob("*.py")) + sorted((ROOT / "notebooks").glob("[0-9][0-9]-*.py"))
+    missing = {}
+    for path in sources:
+        for module in _top_level_imports(path) - set(sys.stdlib_module_names) - {"analysis", "__future__"}:
+            if not declared & {_normalised(d) for d in dists.get(module, [module])}:
+                missing.setdefault(module, path.relative_to(ROOT).as_posix())
+    assert not missing, f"imported but not in pyproject's dependencies: {missing}"
