@@ -137,16 +137,17 @@ def cmd_autocode(args) -> int:
 
 
 def cmd_run(args) -> int:
-    from .report import run_events, run_report
+    from .report import NotebooksNotFound, find_notebooks, run_events, run_report
 
-    options = dict(seed=args.seed, n_boot=args.n_boot, notebooks_dir=args.notebooks, jobs=args.jobs,
-                   progress=not args.quiet)
     try:
+        # a run without notebooks would write a report of nothing: refused before anything is written
+        options = dict(seed=args.seed, n_boot=args.n_boot, notebooks_dir=find_notebooks(args.notebooks),
+                       jobs=args.jobs, progress=not args.quiet)
         if len(args.event_dirs) == 1:
             report = run_report(args.event_dirs[0], args.out, **options)
         else:
             report = run_events(args.event_dirs, args.out, **options)
-    except FileExistsError as exc:
+    except (FileExistsError, NotebooksNotFound) as exc:
         print(str(exc), file=sys.stderr)
         return 1
     out = Path(args.out)
@@ -171,9 +172,13 @@ def _positive_int(text: str) -> int:
 
 
 def cmd_refresh(args) -> int:
-    from .report import refresh_notebooks
+    from .report import NotebooksNotFound, refresh_notebooks
 
-    done = refresh_notebooks(args.notebooks, progress=not args.quiet)
+    try:
+        done = refresh_notebooks(args.notebooks, progress=not args.quiet)
+    except NotebooksNotFound as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
     print(f"Refreshed {len(done)} notebooks.")
     return 0
 
@@ -220,13 +225,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True)
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--n-boot", type=int, default=1000)
-    p.add_argument("--notebooks", default=None, help="folder of notebooks (default: the repository's)")
+    p.add_argument("--notebooks", default=None, help="folder of notebooks (default: those installed with the package, "
+                                                     "else the repository's notebooks/)")
     p.add_argument("--jobs", type=_positive_int, default=None,
                    help="notebooks run at once, each in its own kernel (default: CPUs, at most the notebooks)")
     p.add_argument("--quiet", action="store_true", help="print nothing but failures")
     p.set_defaults(func=cmd_run)
     p = sub.add_parser("refresh-notebooks", help="re-execute the stored notebooks in place (refresh nbval outputs)")
-    p.add_argument("--notebooks", default=None)
+    p.add_argument("--notebooks", default=None, help="folder of notebooks (default: the repository's notebooks/)")
     p.add_argument("--quiet", action="store_true")
     p.set_defaults(func=cmd_refresh)
     return parser

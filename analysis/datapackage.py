@@ -71,7 +71,9 @@ def build_datapackage(folder, *, name: str, title: str = "") -> dict:
     Returns
     -------
     dict
-        JSON-serialisable descriptor with one resource per table file, sorted by path.
+        JSON-serialisable descriptor with one resource per table file, sorted by path. A CSV file
+        is a Tabular Data Resource with a schema from its header; a workbook or Parquet file is a
+        plain Data Resource, and the package then a plain Data Package.
     """
     folder = Path(folder)
     resources = []
@@ -91,8 +93,13 @@ def build_datapackage(folder, *, name: str, title: str = "") -> dict:
             header = None  # an unreadable file gets no schema; the loader reports the file itself
         if header is not None:
             res["schema"] = {"fields": [{"name": h, "type": _FIELD_TYPES.get(h, "string")} for h in header]}
+        else:
+            # a Tabular Data Resource must have a schema (Tabular Data Resource spec); a workbook,
+            # a Parquet file or an unreadable CSV gets none, so it is a plain Data Resource
+            res["profile"] = "data-resource"
         resources.append(res)
-    desc = {"profile": "tabular-data-package", "name": name, "resources": resources}
+    tabular = all(r["profile"] == "tabular-data-resource" for r in resources)
+    desc = {"profile": "tabular-data-package" if tabular else "data-package", "name": name, "resources": resources}
     if title:
         desc["title"] = title
     desc["licenses"] = [{"name": "CC-BY-4.0", "title": "Creative Commons Attribution 4.0",

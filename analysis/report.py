@@ -39,7 +39,13 @@ from pathlib import Path
 
 from .sheets import atomic_write_bytes
 
-NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
+# the folder that holds the package: the repository in a checkout or an editable install,
+# site-packages in an installed wheel; tracebacks show paths under it relative to it
+_PACKAGE_PARENT = Path(__file__).resolve().parents[1]
+# the repository's notebooks/ (a checkout or an editable install); the wheel ships them as
+# analysis/notebooks/ (pyproject.toml)
+SOURCE_NOTEBOOKS = _PACKAGE_PARENT / "notebooks"
+_NOTEBOOK_GLOB = "[0-9][0-9]-*.ipynb"
 CASE_STUDY_KEY = "event_id"
 # notebook metadata {"analysis": {"events": "several"}}: the notebook compares two or more events,
 # is run on them together, and never on one event alone
@@ -119,6 +125,64 @@ class Report:
         return [p for p in self.pages if p.status == "failed"]
 
 
+class NotebooksNotFound(FileNotFoundError):
+    """No notebook ``NN-*.ipynb`` where the main job looked for them; the message names the places."""
+
+
+def _notebook_places() -> list:
+    """Where the notebooks are looked for, in order: shipped inside the installed package, then
+    the source tree (only folders on disk: papermill and the kernels need real files)."""
+    from importlib.resources import files
+
+    places = []
+    shipped = files(__package__) / "notebooks"
+    if isinstance(shipped, Path):
+        places.append(shipped.resolve())
+    if SOURCE_NOTEBOOKS not in places:
+        places.append(SOURCE_NOTEBOOKS)
+    return places
+
+
+def _has_notebooks(folder: Path) -> bool:
+    return folder.is_dir() and any(folder.glob(_NOTEBOOK_GLOB))
+
+
+def find_notebooks(notebooks_dir=None) -> Path:
+    """The folder of notebooks to run: ``notebooks_dir`` if given, else :func:`default_notebooks`.
+
+    Raises
+    ------
+    NotebooksNotFound
+        The folder holds no notebook ``NN-*.ipynb``; the message names where it looked.
+    """
+    if notebooks_dir is None:
+        return default_notebooks()
+    folder = Path(notebooks_dir).resolve()
+    if not _has_notebooks(folder):
+        raise NotebooksNotFound(f"no notebooks to run: no NN-*.ipynb file in {folder}")
+    return folder
+
+
+def default_notebooks() -> Path:
+    """The folder of notebooks the main job runs when none is given.
+
+    The notebooks installed with the package (``analysis/notebooks/`` in the wheel), else the
+    repository's ``notebooks/`` (a checkout, or an editable install).
+
+    Raises
+    ------
+    NotebooksNotFound
+        Neither place holds a notebook ``NN-*.ipynb``; the message names both.
+    """
+    places = _notebook_places()
+    for folder in places:
+        if _has_notebooks(folder):
+            return folder
+    raise NotebooksNotFound(f"no notebooks to run: no NN-*.ipynb file in {' nor in '.join(map(str, places))} "
+                            "(the notebooks installed with the package, then the repository's notebooks/); "
+                            "reinstall the package, or pass a folder of notebooks with --notebooks")
+
+
 def _analysis_meta(nb: Path) -> dict:
     """The notebook's ``metadata.analysis`` ({} when absent)."""
     return json.loads(nb.read_text(encoding="utf-8")).get("metadata", {}).get("analysis", {}) or {}
@@ -131,7 +195,7 @@ def notebook_list(notebooks_dir: Path, event_id: str) -> list:
     ``{"analysis": {"events": "several"}}``, which compares events (:func:`across_notebooks`).
     """
     out = []
-    for nb in sorted(Path(notebooks_dir).glob("[0-9][0-9]-*.ipynb")):
+    for nb in sorted(Path(notebooks_dir).glob(_NOTEBOOK_GLOB)):
         meta = _analysis_meta(nb)
         only = meta.get(CASE_STUDY_KEY)
         if (only and only != event_id) or meta.get(EVENTS_KEY) == SEVERAL:
@@ -142,14 +206,14 @@ def notebook_list(notebooks_dir: Path, event_id: str) -> list:
 
 def across_notebooks(notebooks_dir: Path) -> list:
     """Notebooks that compare two or more events (metadata ``events: several``), sorted by name."""
-    return [nb for nb in sorted(Path(notebooks_dir).glob("[0-9][0-9]-*.ipynb"))
+    return [nb for nb in sorted(Path(notebooks_dir).glob(_NOTEBOOK_GLOB))
             if _analysis_meta(nb).get(EVENTS_KEY) == SEVERAL]
 
 
 def written_for_other_events(notebooks_dir: Path, event_id: str) -> list:
     """``(notebook, event id)`` of the case studies written for another event, sorted by name."""
     out = []
-    for nb in sorted(Path(notebooks_dir).glob("[0-9][0-9]-*.ipynb")):
+    for nb in sorted(Path(notebooks_dir).glob(_NOTEBOOK_GLOB)):
         only = _analysis_meta(nb).get(CASE_STUDY_KEY)
         if only and only != event_id:
             out.append((nb, str(only)))
@@ -234,7 +298,7 @@ def _hide_text(text: str, replace: dict) -> str:
 def _path_names(*, event_dir: Path, event_id: str, figures: Path, notebooks_dir: Path) -> dict:
     """Local paths that pages and stored notebooks show by a stable name instead."""
     replace = {str(event_dir): event_id, str(figures): "figures", str(notebooks_dir): "notebooks",
-               str(NOTEBOOKS.parent) + os.sep: "", sys.prefix: "<python>", sys.base_prefix: "<python>"}
+               str(_PACKAGE_PARENT) + os.sep: "", sys.prefix: "<python>", sys.base_prefix: "<python>"}
     home = str(Path.home())
     if len(Path(home).parts) > 1:
         replace.setdefault(home, "~")
@@ -509,7 +573,10 @@ def run_report(event_dir, out_dir, *, notebooks_dir=None, seed: int = 0, n_boot:
         has a README.md) and the manifest.
         It must be new, empty, or an earlier report, whose listed files alone are replaced.
     notebooks_dir : Path, optional
-        Defaults to the repository's ``notebooks/``.
+        Defaults to :func:`default_notebooks`: those installed with the package, else the
+        repository's ``notebooks/``. A folder given without notebooks gives the report of the
+        event folder alone (index, outlet pages, downloads); the command line refuses it
+        (:func:`find_notebooks`).
     seed, n_boot : int
         Passed to every notebook's parameters, and used for the index's key findings.
     jobs : int, optional
@@ -529,6 +596,8 @@ def run_report(event_dir, out_dir, *, notebooks_dir=None, seed: int = 0, n_boot:
         The event folder is not valid.
     FileExistsError
         ``out_dir`` is not empty and not an earlier report.
+    NotebooksNotFound
+        No ``notebooks_dir`` given and no notebook in the default places; nothing is written.
     """
     return _run_event(event_dir, out_dir, notebooks_dir=notebooks_dir, seed=seed, n_boot=n_boot, jobs=jobs,
                       progress=progress, kernel=kernel)
@@ -543,7 +612,7 @@ def _run_event(event_dir, out_dir, *, notebooks_dir, seed: int, n_boot: int, job
     start = time.perf_counter()
     event_dir = Path(event_dir).resolve()
     out_dir = Path(out_dir)
-    notebooks_dir = Path(notebooks_dir or NOTEBOOKS).resolve()
+    notebooks_dir = default_notebooks() if notebooks_dir is None else Path(notebooks_dir).resolve()
     event = load_event(event_dir)
     event_id = str(event.meta["id"])
     nbs = notebook_list(notebooks_dir, event_id)
@@ -659,11 +728,14 @@ def run_events(event_dirs, out_dir, *, notebooks_dir=None, seed: int = 0, n_boot
         An event folder is not valid, two have the same id, or an id cannot name a folder.
     FileExistsError
         ``out_dir`` holds files that are not an earlier report's.
+    NotebooksNotFound
+        As for :func:`run_report`.
     """
     from .events import load_event
 
     start = time.perf_counter()
     dirs = [Path(d).resolve() for d in event_dirs]
+    notebooks_dir = default_notebooks() if notebooks_dir is None else Path(notebooks_dir).resolve()
     if len(dirs) < 2:
         raise ValueError("run_events compares two or more event folders; run_report writes the report of one")
     if jobs is not None and jobs < 1:
@@ -672,7 +744,6 @@ def run_events(event_dirs, out_dir, *, notebooks_dir=None, seed: int = 0, n_boot
     ids = [str(ev.meta["id"]) for ev in events]
     _check_event_ids(dirs, ids)
     out_dir = Path(out_dir)
-    notebooks_dir = Path(notebooks_dir or NOTEBOOKS).resolve()
     _clear_previous(out_dir)
     written, reports = [], []
     for folder, event_id in zip(dirs, ids):
@@ -792,15 +863,16 @@ def refresh_notebooks(notebooks_dir=None, *, kernel: str = "python3", progress: 
 
     This is the one command that refreshes the outputs nbval compares against
     (``python -m analysis refresh-notebooks``). Run-time metadata is stripped, so an unchanged
-    result leaves the files byte-identical.
+    result leaves the files byte-identical. ``notebooks_dir`` defaults to the repository's
+    ``notebooks/`` (never the copies installed with the package); NotebooksNotFound if it holds none.
     """
     import papermill as pm
     from tqdm.std import tqdm
 
-    folder = Path(notebooks_dir or NOTEBOOKS)
+    folder = find_notebooks(SOURCE_NOTEBOOKS if notebooks_dir is None else notebooks_dir)
     done = []
     with tempfile.TemporaryDirectory() as tmp:
-        for nb_path in tqdm(sorted(folder.glob("[0-9][0-9]-*.ipynb")), desc="notebooks", unit="nb",
+        for nb_path in tqdm(sorted(folder.glob(_NOTEBOOK_GLOB)), desc="notebooks", unit="nb",
                             disable=not progress):
             executed = Path(tmp) / nb_path.name
             pm.execute_notebook(str(nb_path), str(executed), kernel_name=kernel, progress_bar=False,
