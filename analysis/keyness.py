@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from .divergence import _two_groups
+from .distributions import two_groups
 from .common import check_columns
 from .text import UNSPACED_LANGUAGES, clean_terms
 
@@ -180,7 +180,7 @@ def keyness(terms: pd.DataFrame, reports: pd.DataFrame, *, column: str, group_a,
     an algorithm for identification in text. Natural Language Engineering, 1(1), 9-27.
     """
     _check_options(terms, reports, prior=prior, alpha0=alpha0, min_count=min_count, fdr=fdr)
-    in_a, in_b = _two_groups(reports, column=column, group_a=group_a, group_b=group_b)
+    in_a, in_b = two_groups(reports, column=column, group_a=group_a, group_b=group_b)
     t = clean_terms(terms)
     sides, language, notes = _compared_reports(reports, in_a, in_b, set(t["report_id"]), language)
     stops = stop_words(language) if stopwords is None else _normalised(stopwords)

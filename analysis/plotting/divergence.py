@@ -18,7 +18,9 @@ from matplotlib.patches import Patch, Rectangle
 from matplotlib.transforms import Bbox, ScaledTranslation
 
 from ..common import check_columns
-from ..divergence import MEAN, MIN_GROUP, _group_sizes, _leaf_order, _mean_matrix
+from ..divergence import MIN_GROUP
+from ..divergence_map import group_sizes, leaf_order, mean_matrix
+from ..distributions import MEAN
 from ..wire import REPRINT_CHANGED, WIRE_ROLES
 from ._style import PALETTE, SEQUENTIAL, finish, new_axes
 
@@ -61,12 +63,12 @@ def plot_divergence_heatmap(distances, *, ax=None, source=None, title=None):
     are annotated up to 20 groups, with a star where the pair differs beyond chance
     (``significant``).
     """
-    groups, jsd = _mean_matrix(distances)
-    order = _leaf_order(np.sqrt(jsd))
+    groups, jsd = mean_matrix(distances)
+    order = leaf_order(np.sqrt(jsd))
     groups, jsd = groups[order], jsd[np.ix_(order, order)]
     n = len(groups)
     by = distances.attrs.get("by", "outlet")
-    sizes = _group_sizes(distances)
+    sizes = group_sizes(distances)
     small = np.array([sizes.get(g, np.inf) < _min_group(distances) for g in groups])
     stars = _significant_pairs(distances)
     fresh = ax is None
