@@ -391,7 +391,8 @@ def _bh(p: np.ndarray) -> np.ndarray:
     return stats.false_discovery_control(p, method="bh")
 
 
-def keyness_group(terms: pd.DataFrame, reports: pd.DataFrame, *, column: str) -> tuple:
+def keyness_group(terms: pd.DataFrame, reports: pd.DataFrame, *,
+                  column: str) -> tuple[str | None, str]:
     """The group to compare with the rest, or None and a sentence saying why there is none.
 
     Keyness compares reports of one language (the most common among reports with term counts),
