@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from .divergence import _two_groups
+from .distributions import two_groups
 from .common import check_columns
 from .text import UNSPACED_LANGUAGES, clean_terms
 
@@ -25,7 +25,7 @@ KEYNESS_COLUMNS = ("term", "count_a", "count_b", "delta", "variance", "z", "p", 
 DEFAULT_LANGUAGE = "en"
 
 
-def stop_words(language: str) -> frozenset:
+def stop_words(language: str) -> frozenset[str]:
     """The stop words of a language: the ``stopwordsiso`` list, as the tokenizer writes words.
 
     Parameters
@@ -57,7 +57,8 @@ def stop_words(language: str) -> frozenset:
     return _normalised(stopwordsiso.stopwords(code))
 
 
-def keyness(terms: pd.DataFrame, reports: pd.DataFrame, *, column: str, group_a, group_b=None,
+def keyness(terms: pd.DataFrame, reports: pd.DataFrame, *, column: str, group_a: object,
+            group_b: object = None,
             language: str | None = None, stopwords: Iterable[str] | None = None,
             prior: str = "informative", alpha0: float | None = None, min_count: int = 3,
             fdr: float = 0.05) -> pd.DataFrame:
@@ -180,7 +181,7 @@ def keyness(terms: pd.DataFrame, reports: pd.DataFrame, *, column: str, group_a,
     an algorithm for identification in text. Natural Language Engineering, 1(1), 9-27.
     """
     _check_options(terms, reports, prior=prior, alpha0=alpha0, min_count=min_count, fdr=fdr)
-    in_a, in_b = _two_groups(reports, column=column, group_a=group_a, group_b=group_b)
+    in_a, in_b = two_groups(reports, column=column, group_a=group_a, group_b=group_b)
     t = clean_terms(terms)
     sides, language, notes = _compared_reports(reports, in_a, in_b, set(t["report_id"]), language)
     stops = stop_words(language) if stopwords is None else _normalised(stopwords)
@@ -220,7 +221,8 @@ def keyness(terms: pd.DataFrame, reports: pd.DataFrame, *, column: str, group_a,
     return out
 
 
-def _check_options(terms, reports, *, prior, alpha0, min_count, fdr):
+def _check_options(terms: pd.DataFrame, reports: pd.DataFrame, *, prior: str, alpha0: object,
+                   min_count: object, fdr: object) -> None:
     check_columns(terms, ("report_id", "term", "count"), "terms")
     check_columns(reports, ("report_id",), "reports")
     if prior not in ("informative", "uniform"):
@@ -234,7 +236,9 @@ def _check_options(terms, reports, *, prior, alpha0, min_count, fdr):
         raise ValueError(f"fdr must be a number between 0 and 1, not {fdr!r}")
 
 
-def _compared_reports(reports, in_a, in_b, with_terms, language):
+def _compared_reports(reports: pd.DataFrame, in_a: pd.Series, in_b: pd.Series,
+                      with_terms: set[str], language: str | None
+                      ) -> tuple[dict[str, set[str]], str, list[str]]:
     """Report ids of each side in the compared language, the language, and the notes so far."""
     ids = reports["report_id"].astype(str).to_numpy()
     in_group = in_a.to_numpy() | in_b.to_numpy()
@@ -278,18 +282,18 @@ def _compared_reports(reports, in_a, in_b, with_terms, language):
     return sides, language, notes
 
 
-def _stories(reports):
+def _stories(reports: pd.DataFrame) -> dict[str, str]:
     """report_id -> story id: connected components of the ``derived_from`` links."""
     ids = reports["report_id"].astype(str).tolist()
     parent = {i: i for i in ids}
 
-    def find(x):
+    def find(x: str) -> str:
         while parent[x] != x:
             parent[x] = parent[parent[x]]
             x = parent[x]
         return x
 
-    derived = {}
+    derived: dict[str, str] = {}
     if "derived_from" in reports.columns:
         for rid, src in zip(ids, reports["derived_from"]):
             if pd.isna(src) or not str(src).strip():
@@ -300,7 +304,7 @@ def _stories(reports):
             ra, rb = find(rid), find(src)
             if ra != rb:
                 parent[max(ra, rb)] = min(ra, rb)
-    members = {}
+    members: dict[str, list[str]] = {}
     for node in parent:
         members.setdefault(find(node), []).append(node)
     # a story is named by its source: the member that derives from nothing (a report or a wire id)
@@ -308,7 +312,8 @@ def _stories(reports):
     return {i: name[find(i)] for i in ids}
 
 
-def _story_counts(t, side_ids, stories):
+def _story_counts(t: pd.DataFrame, side_ids: set[str],
+                  stories: dict[str, str]) -> tuple[pd.DataFrame, int]:
     """Story-weighted counts of one side: per term, the sum over stories of the mean count."""
     sub = t[t["report_id"].isin(side_ids)]
     story = sub["report_id"].map(stories)
@@ -319,7 +324,7 @@ def _story_counts(t, side_ids, stories):
     return counts.to_frame("count"), int(len(size))
 
 
-def _reprint_notes(side_ids, stories, name):
+def _reprint_notes(side_ids: set[str], stories: dict[str, str], name: str) -> list[str]:
     story = pd.Series({i: stories[i] for i in side_ids}, dtype=object)
     notes = []
     for s, members in story.groupby(story, sort=True):
@@ -329,7 +334,7 @@ def _reprint_notes(side_ids, stories, name):
     return notes
 
 
-def _has_stop_edge(term, stops):
+def _has_stop_edge(term: pd.Series, stops: frozenset[str]) -> pd.Series:
     words = term.str.split(" ")
     first, last = words.str[0], words.str[-1]
     # a token without a letter (a number, a date, a time) counts as a stop word
@@ -337,12 +342,13 @@ def _has_stop_edge(term, stops):
             | ~last.str.contains(r"[^\W\d_]"))
 
 
-def _normalised(words):
+def _normalised(words: Iterable[object]) -> frozenset[str]:
     # as the tokenizer writes words: NFKC, one apostrophe, lower case
     return frozenset(unicodedata.normalize("NFKC", str(w)).replace("’", "'").strip().lower() for w in words)
 
 
-def _log_odds(ya, yb, *, prior, alpha0):
+def _log_odds(ya: pd.Series, yb: pd.Series, *, prior: str,
+              alpha0: float | None) -> pd.DataFrame | None:
     """Monroe et al. (2008) eq. 16-22 for one vocabulary; None when it has a single term."""
     vocabulary = ya.index.union(yb.index)
     ya = ya.reindex(vocabulary, fill_value=0.0).to_numpy(dtype=np.float64)
@@ -370,14 +376,14 @@ def _log_odds(ya, yb, *, prior, alpha0):
                          "delta": delta[keep], "variance": variance[keep], "z": z[keep]})
 
 
-def _test(table, *, fdr):
+def _test(table: pd.DataFrame, *, fdr: float) -> pd.DataFrame:
     """Two-sided normal p-values of z and Benjamini-Hochberg q-values over all rows."""
     p = 2.0 * stats.norm.sf(np.abs(table["z"].to_numpy(dtype=np.float64)))
     q = _bh(p)
     return table.assign(p=p, q=q, significant=q <= fdr)
 
 
-def _bh(p):
+def _bh(p: np.ndarray) -> np.ndarray:
     """Benjamini-Hochberg adjusted p-values (an empty array for no test)."""
     p = np.asarray(p, dtype=np.float64)
     if p.size == 0:
@@ -385,7 +391,8 @@ def _bh(p):
     return stats.false_discovery_control(p, method="bh")
 
 
-def keyness_group(terms: pd.DataFrame, reports: pd.DataFrame, *, column: str) -> tuple:
+def keyness_group(terms: pd.DataFrame, reports: pd.DataFrame, *,
+                  column: str) -> tuple[str | None, str]:
     """The group to compare with the rest, or None and a sentence saying why there is none.
 
     Keyness compares reports of one language (the most common among reports with term counts),

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -40,6 +41,8 @@ NONE_CODES = ("none", "not_mentioned", "absent", "not_referred", "not_named")
 _QUOTED = (r"\"[^\"\n]{0,400}\"", r"“[^”\n]{0,400}”", r"«[^»\n]{0,400}»")
 _ENTRY_KEYS = {"referent", "variable", "codes", "mentions", "unmarked", "absent", "description"}
 _MENTION = object()
+# a word or phrase as the tokenizer writes it
+Tokens = tuple[str, ...]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -50,16 +53,16 @@ _MENTION = object()
 class _Entry:
     """One lexicon entry, checked: variants as tuples of tokens."""
 
-    referents: tuple
-    variables: tuple
-    codes: dict                      # code (as written) -> list of (token tuple, text)
-    mentions: list = field(default_factory=list)
+    referents: tuple[str, ...]
+    variables: tuple[str, ...]
+    codes: dict[object, list[tuple[Tokens, str]]]  # code (as written) -> (token tuple, text)
+    mentions: list[tuple[Tokens, str]] = field(default_factory=list)
     unmarked: object = None
     absent: object = None
     where: str = ""
 
 
-def read_lexicon(path=None):
+def read_lexicon(path: str | Path | None = None) -> dict:
     """Read and check a label lexicon.
 
     Parameters
@@ -91,7 +94,7 @@ def read_lexicon(path=None):
     return doc
 
 
-def _parse_lexicon(doc, name):
+def _parse_lexicon(doc: object, name: str) -> list[_Entry]:
     if not isinstance(doc, dict) or not isinstance(doc.get("entries"), list):
         raise DataError(Problem(name, "a lexicon is a mapping with a list under 'entries'",
                                 accepted="entries: [{referent: ..., codes: {code: [words, ...]}}, ...]"))
@@ -114,7 +117,7 @@ def _parse_lexicon(doc, name):
             problems.append(Problem(name, f"{where} names neither a referent nor a variable",
                                     accepted="referent: <the codebook's referent> or variable: <name>"))
         codes = e.get("codes")
-        parsed = {}
+        parsed: dict[object, list[tuple[Tokens, str]]] = {}
         if not isinstance(codes, dict) or not codes:
             problems.append(Problem(name, f"{where}: 'codes' must map codes to lists of words",
                                     column="codes", accepted="codes: {hostages: [hostage, hostages], ...}"))
@@ -132,7 +135,8 @@ def _parse_lexicon(doc, name):
     return entries
 
 
-def _strings(value, name, where, key, problems):
+def _strings(value: object, name: str, where: str, key: str,
+             problems: list[Problem]) -> list[str]:
     if value is None:
         return []
     values = value if isinstance(value, list) else [value]
@@ -140,10 +144,11 @@ def _strings(value, name, where, key, problems):
         problems.append(Problem(name, f"{where}: '{key}' must be a text or a list of texts", column=key,
                                 value=value, accepted="e.g. Hamas, or [Hamas, the movement]"))
         return []
-    return [v for v in values]
+    return [str(v) for v in values]
 
 
-def _variants(values, name, where, problems):
+def _variants(values: object, name: str, where: str,
+              problems: list[Problem]) -> list[tuple[Tokens, str]]:
     if isinstance(values, str):
         values = [values]
     if not isinstance(values, list):
@@ -161,7 +166,7 @@ def _variants(values, name, where, problems):
     return out
 
 
-def _norm(text):
+def _norm(text: object) -> str:
     return " ".join(str(text).split()).casefold()
 
 
@@ -170,13 +175,13 @@ class _Rule:
     """How one codebook variable is coded: variants per codebook code (in codebook order)."""
 
     variable: str
-    codes: list                      # [(codebook code, [token tuples])]
-    mentions: list
+    codes: list[tuple[object, list[Tokens]]]  # [(codebook code, [token tuples])]
+    mentions: list[Tokens]
     unmarked: object
     absent: object
 
 
-def _rules(entries, codebook, name):
+def _rules(entries: list[_Entry], codebook: pd.DataFrame, name: str) -> list[_Rule]:
     """Map lexicon entries to the codebook's label variables."""
     check_columns(codebook, ("variable", "level", "role", "codes", "referent"), "codebook")
     labels = codebook[codebook["role"] == "label"]
@@ -195,12 +200,12 @@ def _rules(entries, codebook, name):
         codes = tuple(codes)
         text_of = {str(c): c for c in codes}
 
-        def as_code(k):
+        def as_code(k: object) -> object:
             if k in codes:
                 return k
             return text_of.get(str(k))
 
-        per_code = {}
+        per_code: dict[object, list[Tokens]] = {}
         for k, variants in e.codes.items():
             c = as_code(k)
             if c is not None:
@@ -223,7 +228,8 @@ def _rules(entries, codebook, name):
 # coding with the lexicon
 # ---------------------------------------------------------------------------------------------
 
-def lexicon_code(data, lexicon, codebook):
+def lexicon_code(data: pd.DataFrame, lexicon: str | Path | dict | None,
+                 codebook: pd.DataFrame) -> pd.DataFrame:
     """Code the codebook's label variables from the words of each report.
 
     Parameters
@@ -301,8 +307,8 @@ def lexicon_code(data, lexicon, codebook):
 class _VariantIndex:
     """All variants of the coded variables: token tuple -> [(rule index, code or _MENTION)]."""
 
-    def __init__(self, rules):
-        self.owners = {}
+    def __init__(self, rules: list[_Rule]) -> None:
+        self.owners: dict[Tokens, list[tuple[int, object]]] = {}
         for i, r in enumerate(rules):
             for code, variants in r.codes:
                 for t in variants:
@@ -316,12 +322,13 @@ class _VariantIndex:
         self.by_length_desc = sorted(self.owners, key=lambda t: (-len(t), t))
 
 
-def _contains(longer, shorter):
+def _contains(longer: Tokens, shorter: Tokens) -> bool:
     k = len(shorter)
     return any(longer[i:i + k] == shorter for i in range(len(longer) - k + 1))
 
 
-def _decide(rule, first, best_mention):
+def _decide(rule: _Rule, first: tuple[object, str] | None,
+            best_mention: str | None) -> tuple[object, object]:
     """The value and evidence of one variable, from what was found for rule ``i``."""
     if first is not None:
         return first
@@ -332,14 +339,15 @@ def _decide(rule, first, best_mention):
     return np.nan, np.nan
 
 
-def _code_texts(data, rules, index):
+def _code_texts(data: pd.DataFrame, rules: list[_Rule],
+                index: _VariantIndex) -> list[tuple[str, str, object, object]]:
     quoted = re.compile("|".join(_QUOTED))
     out = []
     for rid, text in zip(data["report_id"].astype(str), data["text"]):
         text = "" if pd.isna(text) else str(text)
         text = unicodedata.normalize("NFKC", quoted.sub(" . ", text))
-        first = [None] * len(rules)
-        mention = [None] * len(rules)
+        first: list[tuple[object, str] | None] = [None] * len(rules)
+        mention: list[str | None] = [None] * len(rules)
         for toks in sentences(text):
             for hit in _matches(toks, index):
                 for i, code in index.owners[hit]:
@@ -354,7 +362,7 @@ def _code_texts(data, rules, index):
     return out
 
 
-def _matches(toks, index):
+def _matches(toks: list[str], index: _VariantIndex) -> list[Tokens]:
     """The variants found in a list of tokens, in text order, longest first where they overlap."""
     found = []
     for pos in range(len(toks)):
@@ -371,18 +379,19 @@ def _matches(toks, index):
     return [t for _, t in sorted(kept)]
 
 
-def _code_terms(terms, rules, index):
+def _code_terms(terms: pd.DataFrame, rules: list[_Rule],
+                index: _VariantIndex) -> list[tuple[str, str, object, object]]:
     out = []
     for rid, sub in terms.groupby("report_id", sort=True, observed=True):
         counts = dict(zip(sub["term"], sub["count"].to_numpy(dtype=np.float64)))
-        raw = {}
+        raw: dict[Tokens, float] = {}
         for t in index.owners:
             if len(t) <= 2:
                 raw[t] = counts.get(" ".join(t), 0.0)
             else:
                 raw[t] = min(counts.get(f"{a} {b}", 0.0) for a, b in zip(t, t[1:]))
         # occurrences not inside a longer variant, longest first
-        eff = {}
+        eff: dict[Tokens, float] = {}
         for t in index.by_length_desc:
             eff[t] = max(raw[t] - sum(eff[u] for u in index.containers[t]), 0.0)
         for i, r in enumerate(rules):
@@ -407,7 +416,8 @@ def _code_terms(terms, rules, index):
 # agreement with human coders
 # ---------------------------------------------------------------------------------------------
 
-def lexicon_agreement(lex_codes, final, codebook, *, n_boot=1000, seed=0):
+def lexicon_agreement(lex_codes: pd.DataFrame, final: pd.DataFrame, codebook: pd.DataFrame, *,
+                      n_boot: int = 1000, seed: int = 0) -> pd.DataFrame:
     """Krippendorff's alpha (nominal) between lexicon codes and consolidated human codes.
 
     Parameters

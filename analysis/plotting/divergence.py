@@ -9,16 +9,21 @@ from __future__ import annotations
 
 import re
 import textwrap
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
+from matplotlib.axes import Axes
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
+from matplotlib.text import Annotation
+from matplotlib.ticker import MaxNLocator
 from matplotlib.transforms import Bbox, ScaledTranslation
 
 from ..common import check_columns
-from ..divergence import MEAN, MIN_GROUP, _group_sizes, _leaf_order, _mean_matrix
+from ..divergence import MIN_GROUP
+from ..divergence_map import group_sizes, leaf_order, mean_matrix
+from ..distributions import MEAN
 from ..wire import REPRINT_CHANGED, WIRE_ROLES
 from ._style import PALETTE, SEQUENTIAL, finish, new_axes
 
@@ -26,14 +31,14 @@ __all__ = ["plot_divergence_heatmap", "plot_outlet_map", "plot_consensus", "plot
            "plot_wire_edits"]
 
 DEFAULT_SOURCE = "Source: coded reports"
-JSD_UNIT = "Jensen-Shannon divergence (bits, 0 = same codes, 1 = no code in common)"
 _GREY = "#BBBBBB"
 _DIM = "#8C8C8C"  # small groups: labels and hatching
 _MARKERS = ["o", "s", "^", "D", "v", "P", "X", "*"]
 _MAX_ANNOTATED = 20
 
 
-def plot_divergence_heatmap(distances, *, ax=None, source=None, title=None):
+def plot_divergence_heatmap(distances: pd.DataFrame, *, ax: Axes | None = None,
+                            source: str | None = None, title: str | None = None) -> Axes:
     """Heatmap of the mean divergence between every pair of groups, in dendrogram order.
 
     Parameters
@@ -61,15 +66,14 @@ def plot_divergence_heatmap(distances, *, ax=None, source=None, title=None):
     are annotated up to 20 groups, with a star where the pair differs beyond chance
     (``significant``).
     """
-    groups, jsd = _mean_matrix(distances)
-    order = _leaf_order(np.sqrt(jsd))
+    groups, jsd = mean_matrix(distances)
+    order = leaf_order(np.sqrt(jsd))
     groups, jsd = groups[order], jsd[np.ix_(order, order)]
     n = len(groups)
     by = distances.attrs.get("by", "outlet")
-    sizes = _group_sizes(distances)
+    sizes = group_sizes(distances)
     small = np.array([sizes.get(g, np.inf) < _min_group(distances) for g in groups])
     stars = _significant_pairs(distances)
-    fresh = ax is None
     ax = new_axes(ax, width=max(6.0, 0.45 * n + 3.5), height=max(5.0, 0.45 * n + 2.5))
     image = ax.imshow(jsd, cmap=SEQUENTIAL, vmin=0.0, vmax=1.0, aspect="equal")
     labels = [_with_size(g, sizes.get(g)) for g in groups]
@@ -79,8 +83,8 @@ def plot_divergence_heatmap(distances, *, ax=None, source=None, title=None):
         for tick, is_small in zip(ticks, small):
             if is_small:
                 tick.set_color(_DIM)
-    for i in np.flatnonzero(small):
-        for xy, w, h in (((-0.5, i - 0.5), n, 1), ((i - 0.5, -0.5), 1, n)):
+    for row in np.flatnonzero(small).tolist():
+        for xy, w, h in (((-0.5, row - 0.5), n, 1), ((row - 0.5, -0.5), 1, n)):
             ax.add_patch(Rectangle(xy, w, h, facecolor="none", edgecolor=_DIM, hatch="////",
                                    linewidth=0, zorder=2))
     ax.spines[:].set_visible(False)
@@ -100,13 +104,15 @@ def plot_divergence_heatmap(distances, *, ax=None, source=None, title=None):
     if stars:
         keys.append("* beyond chance (permutation test, Benjamini-Hochberg)")
     # the keys go under the axis label: a source line given by the caller stays as it is
-    return _finish(ax, fresh, title=title or f"Divergence between {_plural(by)}",
+    return finish(ax, title=title or f"Divergence between {_plural(by)}",
                   xlabel="\n".join([_label(by), *keys]), ylabel=_label(by),
                   source=_source(source, "mean over nominal variables; order: average-linkage clustering"))
 
 
-def plot_outlet_map(coords, *, groups=None, marker_by=None, label=12, ax=None, source=None,
-                    title=None):
+def plot_outlet_map(coords: pd.DataFrame, *, groups: Mapping[object, object] | pd.Series | None = None,
+                    marker_by: Mapping[object, object] | pd.Series | None = None, label: int = 12,
+                    ax: Axes | None = None, source: str | None = None,
+                    title: str | None = None) -> Axes:
     """Scatter of the outlet map, coloured by cluster or by a grouping, with selective labels.
 
     Parameters
@@ -149,7 +155,6 @@ def plot_outlet_map(coords, *, groups=None, marker_by=None, label=12, ax=None, s
     table["_marker"] = _lookup(marker_by, table[by], "marker_by") if marker_by is not None else ""
     sizes = table["n"] if "n" in table.columns else pd.Series(pd.NA, index=table.index)
     table["_small"] = [pd.notna(v) and v < MIN_GROUP for v in sizes]
-    fresh = ax is None
     ax = new_axes(ax, width=7.5, height=6.0)
     colour_of = _levels(table["_colour"], PALETTE, missing=_GREY)
     marker_of = _levels(table["_marker"], _MARKERS, missing="o")
@@ -172,7 +177,7 @@ def plot_outlet_map(coords, *, groups=None, marker_by=None, label=12, ax=None, s
     extra = "multidimensional scaling of the square root of the mean divergence"
     if stress is not None and np.isfinite(stress):
         extra += f"; Stress-1 = {stress:.2f}"
-    ax = _finish(ax, fresh, title=title or f"Map of {_plural(by)}: near means coded alike",
+    ax = finish(ax, title=title or f"Map of {_plural(by)}: near means coded alike",
                  xlabel="Dimension 1", ylabel="Dimension 2", source=_source(source, extra))
     ax.set_title(ax.get_title(loc="left"), loc="left", pad=20, fontsize=12, fontweight="bold")
     ax.annotate(f"Closer points: {_plural(by)} whose codes are more alike. Only distances count; "
@@ -181,7 +186,8 @@ def plot_outlet_map(coords, *, groups=None, marker_by=None, label=12, ax=None, s
     return ax
 
 
-def plot_consensus(consensus, *, ax=None, source=None, title=None):
+def plot_consensus(consensus: pd.DataFrame, *, ax: Axes | None = None, source: str | None = None,
+                   title: str | None = None) -> Axes:
     """Each group's divergence from all other reports, against what its size alone would give.
 
     Parameters
@@ -215,7 +221,6 @@ def plot_consensus(consensus, *, ax=None, source=None, title=None):
     small = (table["small"].to_numpy(dtype=bool) if "small" in table.columns
              else table["rank"].isna().to_numpy())
     n = len(table)
-    fresh = ax is None
     ax = new_axes(ax, width=8.0, height=max(3.6, 0.36 * n + 2.8))
     y = np.arange(n)[::-1].astype(float)
     jsd = table["jsd"].to_numpy(dtype=float)
@@ -243,14 +248,7 @@ def plot_consensus(consensus, *, ax=None, source=None, title=None):
             tick.set_color(_DIM)
     right = float(np.nanmax(np.r_[jsd, null, hi, 0.1]))
     ax.set_xlim(0, right * 1.55)
-    p = table["p_value"].to_numpy(dtype=float)
-    q = table["q_value"].to_numpy(dtype=float) if "q_value" in table.columns else np.full(n, np.nan)
-    sig = (table["significant"].to_numpy(dtype=bool) if "significant" in table.columns
-           else np.zeros(n, dtype=bool))
-    for yi, pi, qi, si in zip(y, p, q, sig):
-        text = "no test" if np.isnan(pi) else f"p = {_pfmt(pi)}"
-        text += "" if np.isnan(pi) or np.isnan(qi) else f", q = {_pfmt(qi)}"
-        ax.text(right * 1.08, yi, text, va="center", fontsize=8, fontweight="bold" if si else "normal")
+    _p_values(ax, table, y=y, x=right * 1.08)
     # below the x-axis label, clear of the points
     below = ax.transAxes + ScaledTranslation(0.0, -0.5, ax.figure.dpi_scale_trans)
     ax.legend(loc="upper left", bbox_to_anchor=(0.0, 0.0), bbox_transform=below, frameon=False,
@@ -259,13 +257,28 @@ def plot_consensus(consensus, *, ax=None, source=None, title=None):
                     "bold: significant")
     default = (f"How far each {_label(by).lower()} stands from all other reports, and how far its "
                "size alone would put it")
-    width_in = ax.figure.get_size_inches()[0]
-    return _finish(ax, fresh, title=textwrap.fill(title or default, width=max(30, int(width_in * 8))),
+    width_in = _figure_width(ax)
+    return finish(ax, title=textwrap.fill(title or default, width=max(30, int(width_in * 8))),
                   xlabel="Divergence from all other reports (bits, mean over variables)",
                   ylabel=_label(by), source=_source(source, "consensus: all other reports pooled"))
 
 
-def plot_keyness(keys, *, k=15, ax=None, source=None, title=None, labels=None):
+def _p_values(ax: Axes, table: pd.DataFrame, *, y: np.ndarray, x: float) -> None:
+    """Each row's p-value and q-value at ``x``, in bold where significant."""
+    n = len(table)
+    p = table["p_value"].to_numpy(dtype=float)
+    q = table["q_value"].to_numpy(dtype=float) if "q_value" in table.columns else np.full(n, np.nan)
+    sig = (table["significant"].to_numpy(dtype=bool) if "significant" in table.columns
+           else np.zeros(n, dtype=bool))
+    for yi, pi, qi, si in zip(y, p, q, sig):
+        text = "no test" if np.isnan(pi) else f"p = {_pfmt(pi)}"
+        text += "" if np.isnan(pi) or np.isnan(qi) else f", q = {_pfmt(qi)}"
+        ax.text(x, yi, text, va="center", fontsize=8, fontweight="bold" if si else "normal")
+
+
+def plot_keyness(keys: pd.DataFrame, *, k: int = 15, ax: Axes | None = None,
+                 source: str | None = None, title: str | None = None,
+                 labels: Sequence[object] | None = None) -> Axes:
     """The terms most typical of each group: z-scores of the log-odds ratio, tested terms in colour.
 
     Parameters
@@ -304,7 +317,6 @@ def plot_keyness(keys, *, k=15, ax=None, source=None, title=None, labels=None):
     top_b = ordered[ordered["z"] < 0].tail(k)
     shown = pd.concat([top_a, top_b])
     n = len(shown)
-    fresh = ax is None
     ax = new_axes(ax, width=7.5, height=max(3.6, 0.26 * n + 2.6))
     y = np.arange(n)[::-1]
     z = shown["z"].to_numpy(dtype=float)
@@ -317,6 +329,24 @@ def plot_keyness(keys, *, k=15, ax=None, source=None, title=None, labels=None):
     if cut is not None:
         for x in (-cut, cut):
             ax.axvline(x, color="#777777", linestyle="--", linewidth=0.8)
+    _keyness_legend(ax, name_a, name_b, attrs, tested=tested)
+    if tested:
+        xlabel = ("z-score of the log-odds ratio (standard errors; "
+                  + (f"dashed: |z| = {cut:.2f}, the smallest that passed)" if cut is not None
+                     else "no term passed the test)"))
+    else:
+        xlabel = "z-score of the log-odds ratio (standard errors)"
+    title = title or f"Words that set {name_a} apart from {name_b}"
+    width_in = _figure_width(ax)
+    return finish(ax, title=textwrap.fill(title, width=max(30, int(width_in * 9))),
+                  xlabel=xlabel, ylabel="Term", source=_source(
+                      source, "log-odds ratio, informative Dirichlet prior (Monroe et al. 2008); "
+                              "stop words removed; reprints counted once"))
+
+
+def _keyness_legend(ax: Axes, name_a: str, name_b: str, attrs: Mapping[str, object], *,
+                    tested: bool) -> None:
+    """The legend of :func:`plot_keyness`: the two groups with their sizes, and grey."""
     handles = [Line2D([], [], color=PALETTE[0], linewidth=6,
                       label=f"more typical of {_with_n(name_a, attrs, 'a')}"),
                Line2D([], [], color=PALETTE[1], linewidth=6,
@@ -326,26 +356,14 @@ def plot_keyness(keys, *, k=15, ax=None, source=None, title=None, labels=None):
         handles.append(Line2D([], [], color=_GREY, linewidth=6,
                               label=f"not significant (Benjamini-Hochberg, FDR {fdr:g})"))
     for h in handles:
-        h.set_label(textwrap.fill(h.get_label(), width=70, subsequent_indent="  "))
+        h.set_label(textwrap.fill(str(h.get_label()), width=70, subsequent_indent="  "))
     # below the x-axis label (0.55 inch under the axes), so that it never covers a bar
     below = ax.transAxes + ScaledTranslation(0.0, -0.55, ax.figure.dpi_scale_trans)
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.0, 0.0), bbox_transform=below,
               frameon=False, borderaxespad=0.0)
-    if tested:
-        xlabel = ("z-score of the log-odds ratio (standard errors; "
-                  + (f"dashed: |z| = {cut:.2f}, the smallest that passed)" if cut is not None
-                     else "no term passed the test)"))
-    else:
-        xlabel = "z-score of the log-odds ratio (standard errors)"
-    title = title or f"Words that set {name_a} apart from {name_b}"
-    width_in = ax.figure.get_size_inches()[0]
-    return _finish(ax, fresh, title=textwrap.fill(title, width=max(30, int(width_in * 9))),
-                  xlabel=xlabel, ylabel="Term", source=_source(
-                      source, "log-odds ratio, informative Dirichlet prior (Monroe et al. 2008); "
-                              "stop words removed; reprints counted once"))
 
 
-def _with_n(name, attrs, side):
+def _with_n(name: str, attrs: Mapping[str, object], side: str) -> str:
     n_rep, n_sto = attrs.get(f"n_reports_{side}"), attrs.get(f"n_stories_{side}")
     if n_rep is None:
         return name
@@ -354,13 +372,14 @@ def _with_n(name, attrs, side):
     return f"{name} (n = {n_rep} reports, {n_sto} distinct stories)"
 
 
-def _significance_cut(keys):
+def _significance_cut(keys: pd.DataFrame) -> float | None:
     """The smallest |z| among significant terms, or None when none is significant."""
     sig = keys.loc[keys["significant"].astype(bool), "z"].abs()
     return float(sig.min()) if len(sig) else None
 
 
-def plot_wire_edits(edits, *, ax=None, source=None, title=None):
+def plot_wire_edits(edits: pd.DataFrame, *, ax: Axes | None = None, source: str | None = None,
+                    title: str | None = None) -> Axes:
     """Codes in which reprints differ from their source, by outlet, stacked by role.
 
     Parameters
@@ -392,7 +411,6 @@ def plot_wire_edits(edits, *, ax=None, source=None, title=None):
     totals = table.groupby("_k").size()
     order = sorted(totals.index, key=lambda o: (-totals[o], o))
     n = len(order)
-    fresh = ax is None
     ax = new_axes(ax, width=8.0, height=max(3.0, 0.4 * n + 1.8))
     y = np.arange(n)[::-1]
     left = np.zeros(n)
@@ -408,14 +426,16 @@ def plot_wire_edits(edits, *, ax=None, source=None, title=None):
     count = table.groupby(["_k", "change"]).size()
     for yi, total, outlet in zip(y, left, order):
         c = {k: int(count.get((outlet, k), 0)) for k in ("changed", "added", "dropped", "differs")}
-        directed = c["changed"] + c["added"] + c["dropped"]
-        text = [f"{c['changed']} changed, {c['added']} added, {c['dropped']} dropped"] if directed else []
+        n_directed = c["changed"] + c["added"] + c["dropped"]
+        text = [f"{c['changed']} changed, {c['added']} added, {c['dropped']} dropped"] if n_directed else []
         if c["differs"]:
             text.append(f"{c['differs']} differ, direction unknown")
         ax.text(total + 0.1, yi, "; ".join(text), va="center", fontsize=8)
     ax.set_yticks(y, labels=order)
     ax.set_xlim(0, max(1.0, float(left.max(initial=0))) * 1.9)
-    ax.xaxis.get_major_locator().set_params(integer=True)
+    locator = ax.xaxis.get_major_locator()
+    if isinstance(locator, MaxNLocator):  # the default AutoLocator is one
+        locator.set_params(integer=True)
     handles = [Patch(facecolor=PALETTE[i % len(PALETTE)], label=r) for i, r in enumerate(roles)]
     if not table["_d"].all():
         handles.append(Patch(facecolor="white", edgecolor="#333333", hatch="///",
@@ -423,7 +443,7 @@ def plot_wire_edits(edits, *, ax=None, source=None, title=None):
     if handles:
         ax.legend(handles=handles, title="Role", loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False,
                   fontsize=8)
-    return _finish(ax, fresh, title=title or "Where reprints differ from their source",
+    return finish(ax, title=title or "Where reprints differ from their source",
                   xlabel="Codes that differ from the source report (count)", ylabel="Outlet",
                   source=_source(source, "reports with derived_from naming a report of the event"))
 
@@ -435,7 +455,7 @@ def plot_wire_edits(edits, *, ax=None, source=None, title=None):
 _SIZED = re.compile(r"\(n\s*=\s*\d+\)\s*$")
 
 
-def _with_size(name, n):
+def _with_size(name: object, n: float | None) -> str:
     """``"name (n=7)"``, unless the name already ends with its size or the size is unknown."""
     name = str(name)
     if n is None or pd.isna(n) or _SIZED.search(name):
@@ -443,22 +463,23 @@ def _with_size(name, n):
     return f"{name} (n={int(n)})"
 
 
-def _min_group(table):
+def _min_group(table: pd.DataFrame) -> int:
     return int(table.attrs.get("min_group", MIN_GROUP))
 
 
-def _significant_pairs(distances):
+def _significant_pairs(distances: pd.DataFrame) -> set[frozenset[object]]:
     if "significant" not in distances.columns:
         return set()
     rows = distances[(distances["variable"] == MEAN) & distances["significant"].astype(bool)]
     return {frozenset((a, b)) for a, b in zip(rows["a"], rows["b"])}
 
 
-def _pfmt(p):
+def _pfmt(p: float) -> str:
     return "<0.001" if p < 0.001 else f"{p:.3f}" if p < 0.01 else f"{p:.2f}"
 
 
-def _lookup(mapping, keys, name):
+def _lookup(mapping: Mapping[object, object] | pd.Series, keys: Iterable[object],
+            name: str) -> list[object]:
     """Values of ``mapping`` (a dict or Series) for ``keys``; missing ones are None."""
     if isinstance(mapping, pd.Series):
         mapping = mapping.to_dict()
@@ -467,7 +488,8 @@ def _lookup(mapping, keys, name):
     return [mapping.get(k) if pd.notna(mapping.get(k, np.nan)) else None for k in keys]
 
 
-def _levels(values, styles, *, missing):
+def _levels(values: Iterable[object], styles: Sequence[str], *,
+            missing: str) -> dict[object, str]:
     """One style per distinct value, in sorted order; None (no value) gets ``missing``."""
     present = sorted({v for v in values if v is not None}, key=str)
     out = {v: styles[i % len(styles)] for i, v in enumerate(present)}
@@ -475,7 +497,8 @@ def _levels(values, styles, *, missing):
     return out
 
 
-def _map_legend(colour_of, marker_of, table):
+def _map_legend(colour_of: dict[object, str], marker_of: dict[object, str],
+                table: pd.DataFrame) -> list[Line2D]:
     handles = []
     colours = [c for c in colour_of if c is not None and c in set(table["_colour"])]
     if len(colours) > 1 or table["_colour"].isna().any():
@@ -498,7 +521,7 @@ _SPOTS = [((5, 4), "left", "bottom"), ((5, -4), "left", "top"), ((-5, 4), "right
           ((9, 0), "left", "center"), ((-9, 0), "right", "center")]
 
 
-def _place_labels(ax, table, *, k):
+def _place_labels(ax: Axes, table: pd.DataFrame, *, k: int) -> None:
     """Label the points (all, or the k farthest from the centre), each where it overlaps least.
 
     Greedy: points in order of distance from the centre, each label put at the first of eight
@@ -512,20 +535,21 @@ def _place_labels(ax, table, *, k):
         order = order[:k]
     fig = ax.figure
     fig.canvas.draw()  # fixes the limits and layout that the positions depend on
-    renderer = fig.canvas.get_renderer()
+    # extents below are measured with the renderer of that draw (the figure keeps it)
     pts = ax.transData.transform(xy)
     r = 5 * fig.dpi / 72  # about a marker's radius, in pixels
     obstacles = [Bbox.from_extents(px - r, py - r, px + r, py + r) for px, py in pts]
-    if ax.get_legend() is not None:
-        obstacles.append(ax.get_legend().get_window_extent(renderer))
-    frame = ax.get_window_extent(renderer)
+    legend = ax.get_legend()
+    if legend is not None:
+        obstacles.append(legend.get_window_extent())
+    frame = ax.get_window_extent()
     names = table["_k"].to_numpy()
     for i in order:
-        best = None
+        best: tuple[float, Annotation, Bbox] | None = None
         for offset, ha, va in _SPOTS:
             text = ax.annotate(names[i], xy[i], xytext=offset, textcoords="offset points", ha=ha,
                                va=va, fontsize=8, zorder=4)
-            box = text.get_window_extent(renderer)
+            box = text.get_window_extent()
             # a label sticking out of the axes counts as overlapping by the part outside
             clash = box.width * box.height - _overlap(box, frame)
             clash += sum(_overlap(box, o) for j, o in enumerate(obstacles) if j != i)
@@ -537,10 +561,11 @@ def _place_labels(ax, table, *, k):
                 text.remove()
             if clash == 0:
                 break
-        obstacles.append(best[2])
+        if best is not None:
+            obstacles.append(best[2])
 
 
-def _overlap(a, b):
+def _overlap(a: Bbox, b: Bbox) -> float:
     w = min(a.x1, b.x1) - max(a.x0, b.x0)
     h = min(a.y1, b.y1) - max(a.y0, b.y0)
     return w * h if w > 0 and h > 0 else 0.0
@@ -548,21 +573,24 @@ def _overlap(a, b):
 
 # ---------------------------------------------------------------------------------------------
 
-def _finish(ax, fresh, **kw):
-    """``finish`` (which also keeps room for the source line on constrained layouts)."""
-    return finish(ax, **kw)
+def _figure_width(ax: Axes) -> float:
+    """Width in inches of the figure that holds ``ax`` (the whole figure, for a subfigure)."""
+    fig = ax.get_figure(root=True)
+    if fig is None:
+        raise ValueError("the axes belong to no figure")
+    return float(fig.get_size_inches()[0])
 
 
-def _source(source, extra):
+def _source(source: str | None, extra: str) -> str:
     if source:
         return source
     return f"{DEFAULT_SOURCE}; {extra}" if extra else DEFAULT_SOURCE
 
 
-def _label(by):
+def _label(by: object) -> str:
     return str(by).replace("_", " ").capitalize()
 
 
-def _plural(by):
+def _plural(by: object) -> str:
     word = str(by).replace("_", " ")
     return word if word.endswith("s") else word + "s"
