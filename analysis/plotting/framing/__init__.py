@@ -23,16 +23,16 @@ from matplotlib.ticker import FuncFormatter
 import numpy as np
 import pandas as pd
 
-from ..common import is_missing
-from ..framing import (
+from ...common import is_missing
+from ...framing import (
     FACT_MATRIX_COLUMNS,
     FRAME_PROFILE_COLUMNS,
     LABEL_SHARE_COLUMNS,
     SOURCE_MIX_COLUMNS,
 )
-from ._style import (FLAG_HATCH, GREYS, PALE, PALETTE, SEQUENTIAL, add_note, check_flags, code_styles, finish,
+from .._style import (FLAG_HATCH, GREYS, PALE, PALETTE, SEQUENTIAL, add_note, check_flags, code_styles, finish,
                      flag_note, integer_ticks, legend_outside, new_axes, pale, variable_codes, worst_flag)
-from ._time import (as_days, date_axis, date_only_handle, day_axis, draw_day_marks, draw_moments,
+from .._time import (as_days, date_axis, date_only_handle, day_axis, draw_day_marks, draw_moments,
                     known_times)
 
 MISSING_GROUP = "(none)"
