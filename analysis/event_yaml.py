@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 import pandas as pd
 
-from ._yaml import add_lines
+from ._yaml import Lines, add_lines
 from .errors import Problem
 
 __all__ = ["TEXT_KEYS", "EVENT_KEYS", "ISO_RE", "parse_event_yaml", "is_positive_int"]
@@ -26,8 +26,6 @@ ISO_RE = re.compile(
 FACT_COLUMNS = ["id", "label", "as_of", "as_of_time_known"]
 FIGURE_COLUMNS = ["id", "label", "value", "unit", "as_of", "source"]
 
-# where each mapping of a document is: read_yaml(..., lines=True)
-Lines = dict[int, dict[object, int]]
 # one entry of a list (its number, the entry, ids seen, rows so far, problems, file name)
 _EntryParser = Callable[[int, object, set[str], list[dict[str, object]], list[Problem], str], None]
 

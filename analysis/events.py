@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypeVar, cast
+from typing import Any, TypeVar, cast
 
 import numpy as np
 import pandas as pd
@@ -77,7 +77,7 @@ class Event:
         Rows read, used, blank and rejected per table file.
     """
 
-    meta: dict[str, object]
+    meta: dict[str, Any]  # texts and dates: see above
     reports: pd.DataFrame
     codes: pd.DataFrame
     codebook: pd.DataFrame
@@ -161,15 +161,15 @@ def _read_head(folder: Path, fatal: list[Problem], problems: list[Problem], warn
                max_bytes: int) -> _Head:
     """event.yaml, codebook.yaml, the reports and the list of coding sheets, checked."""
     head = _Head()
-    read = _guard(read_yaml, fatal, folder / "event.yaml", "event.yaml", lines=True)
+    read = _guard(lambda: read_yaml(folder / "event.yaml", "event.yaml", lines=True), fatal)
     doc = read[0] if read else None
     if read:
         head.meta, head.facts, head.figures = parse_event_yaml(doc, fatal, lines=read[1])
     if isinstance(doc, dict) and is_positive_int(doc.get("max_evidence_words")):
         head.max_words = doc["max_evidence_words"]
-    read = _guard(read_yaml, fatal, folder / "codebook.yaml", "codebook.yaml", lines=True)
-    if read:
-        cbdoc, cb_lines = read
+    cb_read = _guard(lambda: read_yaml(folder / "codebook.yaml", "codebook.yaml", lines=True), fatal)
+    if cb_read:
+        cbdoc, cb_lines = cb_read
         # without a readable event.yaml, fact and figure ids cannot be checked: None skips them
         head.codebook, cbp = parse_codebook(
             cbdoc, facts=None if head.facts is None else set(head.facts["id"]),
