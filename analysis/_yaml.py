@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
+from typing import Any, Literal, overload
 
 import numpy as np
 import yaml
@@ -14,9 +16,15 @@ MAX_YAML_BYTES = 5 * 1024**2
 MAX_NODES = 200_000
 MAX_FLOW_DEPTH = 100
 
+# where each mapping of a document is (read_yaml(..., lines=True)): id(mapping) -> {key: line}, with
+# the mapping's own line under None
+Lines = dict[int, dict[object, int]]
+
 
 class _Loader(yaml.SafeLoader):
     """SafeLoader with YAML 1.2 booleans: only true/false, so a code ``yes`` stays the word."""
+
+    lines: Lines | None = None  # filled by _construct_map when asked for
 
 
 _Loader.yaml_implicit_resolvers = {
@@ -29,11 +37,11 @@ _Loader.add_implicit_resolver(
 
 
 class _DuplicateKey(Exception):
-    def __init__(self, key, line):
+    def __init__(self, key: object, line: int):
         self.key, self.line = key, line
 
 
-def _check_unique_keys(loader, node) -> None:
+def _check_unique_keys(loader: _Loader, node: yaml.MappingNode) -> None:
     seen = set()
     for key_node, _ in node.value:
         key = loader.construct_object(key_node, deep=True)
@@ -49,15 +57,15 @@ def _check_unique_keys(loader, node) -> None:
             pass
 
 
-def _construct_map(loader, node):
+def _construct_map(loader: _Loader, node: yaml.MappingNode) -> Iterator[dict[object, object]]:
     # SafeLoader's map constructor, refusing duplicate keys and noting the line of the mapping and
     # of each key (when asked for)
     _check_unique_keys(loader, node)
-    data = {}
+    data: dict[object, object] = {}
     yield data
     data.update(loader.construct_mapping(node))
     if loader.lines is not None:
-        where = {None: node.start_mark.line + 1}
+        where: dict[object, int] = {None: node.start_mark.line + 1}
         for key_node, _ in node.value:
             try:
                 where.setdefault(loader.construct_object(key_node), key_node.start_mark.line + 1)
@@ -74,15 +82,14 @@ _Loader.yaml_constructors = {
     if tag not in {f"tag:yaml.org,2002:{t}" for t in ("binary", "set", "omap", "pairs")}
 }
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_map)
-_Loader.lines = None
 
 
 class _BadScalar(Exception):
-    def __init__(self, value, tag, line, reason):
+    def __init__(self, value: object, tag: str, line: int, reason: str):
         self.value, self.tag, self.line, self.reason = value, tag, line, reason
 
 
-def _construct_checked(self, node, deep=False):
+def _construct_checked(self: _Loader, node: yaml.Node, deep: bool = False) -> object:
     # A scalar that matches a type's pattern but is not a valid value (2024-13-45, !!int abc)
     # makes the constructor raise ValueError; name the line instead.
     try:
@@ -95,7 +102,7 @@ def _construct_checked(self, node, deep=False):
 _Loader.construct_object = _construct_checked
 
 
-def _count_expanded(node, limit: int) -> int:
+def _count_expanded(node: yaml.Node, limit: int) -> int:
     """Count nodes as they would be after expanding aliases, stopping past ``limit``."""
     count = 0
     stack = [node]
@@ -120,7 +127,13 @@ def _flow_depth(text: str) -> int:
     return int(np.cumsum(step).max(initial=0))
 
 
-def read_yaml(path: Path, name: str, *, lines: bool = False):
+@overload
+def read_yaml(path: str | Path, name: str, *, lines: Literal[False] = False) -> Any: ...
+@overload
+def read_yaml(path: str | Path, name: str, *, lines: Literal[True]) -> tuple[Any, Lines]: ...
+
+
+def read_yaml(path: str | Path, name: str, *, lines: bool = False) -> Any:
     """Read one YAML document safely.
 
     Parameters
@@ -136,6 +149,7 @@ def read_yaml(path: Path, name: str, *, lines: bool = False):
     Returns
     -------
     object, or (object, dict) when ``lines``
+        The document is typed ``Any``: its shape is what the caller checks next.
 
     Raises
     ------
@@ -143,7 +157,29 @@ def read_yaml(path: Path, name: str, *, lines: bool = False):
         Missing or oversized file, malformed YAML, tags such as ``!!python/object``, alias bombs,
         duplicate keys.
     """
-    path = Path(path)
+    text = _read_text(Path(path), name)
+    loader = None
+    try:
+        loader = _Loader(text)
+        loader.lines = {} if lines else None
+        node = loader.get_single_node()
+        if node is None:
+            raise DataError(Problem(name, "the file is empty"))
+        if _count_expanded(node, MAX_NODES) > MAX_NODES:
+            raise DataError(Problem(
+                name, f"the document expands to more than {MAX_NODES:,} nodes (an alias bomb?)",
+                accepted="plain YAML without deeply nested anchors and aliases"))
+        doc = loader.construct_document(node)
+        return (doc, loader.lines or {}) if lines else doc
+    except (RecursionError, _BadScalar, _DuplicateKey, yaml.YAMLError) as exc:
+        raise DataError(_problem(exc, name, text)) from None
+    finally:
+        if loader is not None:
+            loader.dispose()
+
+
+def _read_text(path: Path, name: str) -> str:
+    """The file's text: UTF-8, of ordinary size, not nested too deeply to parse in good time."""
     if not path.is_file():
         raise DataError(Problem(name, "file not found"))
     if path.stat().st_size > MAX_YAML_BYTES:
@@ -169,63 +205,55 @@ def read_yaml(path: Path, name: str, *, lines: bool = False):
         # PyYAML's scanner takes time quadratic in the depth of [ { nesting: refuse before it runs
         raise DataError(Problem(name, f"the document is nested more than {MAX_FLOW_DEPTH} levels deep "
                                 "in [ ] or { }", accepted="plain YAML with a few levels of nesting"))
-    loader = None
-    try:
-        loader = _Loader(text)
-        loader.lines = {} if lines else None
-        node = loader.get_single_node()
-        if node is None:
-            raise DataError(Problem(name, "the file is empty"))
-        if _count_expanded(node, MAX_NODES) > MAX_NODES:
-            raise DataError(Problem(
-                name, f"the document expands to more than {MAX_NODES:,} nodes (an alias bomb?)",
-                accepted="plain YAML without deeply nested anchors and aliases"))
-        doc = loader.construct_document(node)
-        return (doc, loader.lines) if lines else doc
-    except RecursionError:
-        raise DataError(Problem(name, "the document is nested too deeply to read",
-                                accepted="plain YAML with a few levels of nesting")) from None
-    except _BadScalar as exc:
+    return text
+
+
+def _problem(exc: BaseException, name: str, text: str) -> Problem:
+    """What went wrong reading the YAML, naming the line where the parser says."""
+    if isinstance(exc, RecursionError):
+        return Problem(name, "the document is nested too deeply to read",
+                       accepted="plain YAML with a few levels of nesting")
+    if isinstance(exc, _BadScalar):
         what = "a date" if exc.tag == "timestamp" else f"a YAML {exc.tag}"
-        raise DataError(Problem(name, f"{exc.value!r} looks like {what} but is not a valid one ({exc.reason})",
-                                row=exc.line, accepted="a valid value, or put it in quotes to keep it as text")) from None
-    except _DuplicateKey as exc:
-        raise DataError(Problem(name, f"key '{exc.key}' appears twice in one mapping", row=exc.line,
-                                accepted="each key once")) from None
-    except yaml.constructor.ConstructorError as exc:
-        line = exc.problem_mark.line + 1 if exc.problem_mark else None
-        tag = re.search(r"constructor for the tag '([^']*)'", exc.problem or "")
-        tag = tag.group(1).replace("tag:yaml.org,2002:", "!!") if tag else None
-        if tag == "!!merge":
-            problem = "merge keys (<<) are not supported (YAML 1.2 has none); write the keys out"
-        elif tag:
-            problem = f"the tag '{tag}' is not accepted (tags can build objects or run code)"
-        else:
-            problem = exc.problem
-        raise DataError(Problem(
-            name, f"unsupported YAML: {problem}", row=line,
-            accepted="plain YAML: mappings, lists, strings, numbers, dates; no tags such as "
-            "!!python/object")) from None
-    except yaml.reader.ReaderError as exc:
+        return Problem(name, f"{exc.value!r} looks like {what} but is not a valid one ({exc.reason})",
+                       row=exc.line, accepted="a valid value, or put it in quotes to keep it as text")
+    if isinstance(exc, _DuplicateKey):
+        return Problem(name, f"key '{exc.key}' appears twice in one mapping", row=exc.line,
+                       accepted="each key once")
+    if isinstance(exc, yaml.constructor.ConstructorError):
+        return _constructor_problem(exc, name)
+    if isinstance(exc, yaml.reader.ReaderError):
         line = text[: exc.position].count("\n") + 1
         char = f"U+{exc.character:04X}" if isinstance(exc.character, int) else repr(exc.character)
-        raise DataError(Problem(name, f"character {char} is not allowed in YAML", row=line,
-                                accepted="printable text (remove control characters)")) from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark else None
-        problem = getattr(exc, "problem", None) or str(exc)
-        context = getattr(exc, "context", None)
-        if context:
-            problem = f"{context}, {problem}"
-        raise DataError(Problem(name, f"malformed YAML: {problem}", row=line,
-                                accepted="valid YAML (check indentation and colons)")) from None
-    finally:
-        if loader is not None:
-            loader.dispose()
+        return Problem(name, f"character {char} is not allowed in YAML", row=line,
+                       accepted="printable text (remove control characters)")
+    mark = getattr(exc, "problem_mark", None)
+    problem = getattr(exc, "problem", None) or str(exc)
+    context = getattr(exc, "context", None)
+    if context:
+        problem = f"{context}, {problem}"
+    return Problem(name, f"malformed YAML: {problem}", row=mark.line + 1 if mark else None,
+                   accepted="valid YAML (check indentation and colons)")
 
 
-def add_lines(problems: list, start: int, where: dict | None) -> None:
+def _constructor_problem(exc: yaml.constructor.ConstructorError, name: str) -> Problem:
+    """A tag that would build an object (or a merge key): refused, naming the tag."""
+    line = exc.problem_mark.line + 1 if exc.problem_mark else None
+    found = re.search(r"constructor for the tag '([^']*)'", exc.problem or "")
+    tag = found.group(1).replace("tag:yaml.org,2002:", "!!") if found else None
+    if tag == "!!merge":
+        problem = "merge keys (<<) are not supported (YAML 1.2 has none); write the keys out"
+    elif tag:
+        problem = f"the tag '{tag}' is not accepted (tags can build objects or run code)"
+    else:
+        problem = exc.problem
+    return Problem(
+        name, f"unsupported YAML: {problem}", row=line,
+        accepted="plain YAML: mappings, lists, strings, numbers, dates; no tags such as "
+        "!!python/object")
+
+
+def add_lines(problems: list[Problem], start: int, where: dict[object, int] | None) -> None:
     """Give ``problems[start:]`` that have no line the line of their column's key in a mapping.
 
     ``where`` is one entry of the ``lines`` of :func:`read_yaml` (or None: nothing to add); a

@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import json
 from pathlib import Path
+from typing import Any
 
 from .errors import Problem
 from .sheets import TABLE_SUFFIXES
@@ -30,7 +31,7 @@ _DESCRIPTIONS = {
 }
 
 
-def _tables(folder: Path) -> list:
+def _tables(folder: Path) -> list[Path]:
     found = []
     for p in sorted(folder.iterdir()):
         if p.is_file() and p.suffix.lower() in TABLE_SUFFIXES and not p.name.startswith("."):
@@ -42,7 +43,7 @@ def _tables(folder: Path) -> list:
     return found
 
 
-def _header(path: Path) -> list | None:
+def _header(path: Path) -> list[str] | None:
     """The header of a CSV file (None for other formats); ValueError if it cannot be read."""
     if path.suffix.lower() != ".csv":
         return None
@@ -58,7 +59,7 @@ def _resource_name(rel: str) -> str:
     return "".join(ch if ch.isalnum() or ch in "-._" else "-" for ch in stem.replace("/", "-"))
 
 
-def build_datapackage(folder, *, name: str, title: str = "") -> dict:
+def build_datapackage(folder: str | Path, *, name: str, title: str = "") -> dict[str, Any]:
     """A Data Package descriptor for the tables of an event folder.
 
     Parameters
@@ -80,8 +81,8 @@ def build_datapackage(folder, *, name: str, title: str = "") -> dict:
     for p in _tables(folder):
         rel = p.relative_to(folder).as_posix()
         fmt = p.suffix.lower().lstrip(".")
-        res = {"name": _resource_name(rel), "path": rel, "profile": "tabular-data-resource",
-               "format": fmt}
+        res: dict[str, object] = {"name": _resource_name(rel), "path": rel, "profile": "tabular-data-resource",
+                                  "format": fmt}
         if fmt == "csv":
             res.update(encoding="utf-8", mediatype="text/csv")
         kind = rel.split("/")[0].rsplit(".", 1)[0]
@@ -99,7 +100,8 @@ def build_datapackage(folder, *, name: str, title: str = "") -> dict:
             res["profile"] = "data-resource"
         resources.append(res)
     tabular = all(r["profile"] == "tabular-data-resource" for r in resources)
-    desc = {"profile": "tabular-data-package" if tabular else "data-package", "name": name, "resources": resources}
+    desc: dict[str, Any] = {"profile": "tabular-data-package" if tabular else "data-package", "name": name,
+                            "resources": resources}
     if title:
         desc["title"] = title
     desc["licenses"] = [{"name": "CC-BY-4.0", "title": "Creative Commons Attribution 4.0",
@@ -107,7 +109,7 @@ def build_datapackage(folder, *, name: str, title: str = "") -> dict:
     return desc
 
 
-def check_datapackage(folder) -> list:
+def check_datapackage(folder: str | Path) -> list[Problem]:
     """Problems where datapackage.json does not match the folder's tables (empty if it matches)."""
     folder = Path(folder)
     name = "datapackage.json"

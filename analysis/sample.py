@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 
 COUNT_COLUMNS = ["value", "n_reports", "n_outlets", "share"]
 TIMELINE_COLUMNS = ["date", "group", "n_reports", "n_date_only"]
@@ -84,7 +85,8 @@ def publication_timeline(reports: pd.DataFrame, *, by: str | None = None) -> pd.
     return out.sort_values(["date", "group"], kind="stable").reset_index(drop=True)[TIMELINE_COLUMNS]
 
 
-def publication_order(source_time, source_known, time, known) -> np.ndarray:
+def publication_order(source_time: ArrayLike, source_known: ArrayLike, time: ArrayLike,
+                      known: ArrayLike) -> np.ndarray:
     """Whether each source was published before its copy, at the precision the dates allow.
 
     Parameters

@@ -46,7 +46,7 @@ def _normalise(text: str) -> str:
     return unicodedata.normalize("NFKC", str(text)).replace("’", "'").lower()
 
 
-def sentences(text: str) -> list:
+def sentences(text: str) -> list[list[str]]:
     """Split text into sentences of lower-case word tokens.
 
     Sentences end at ``. ! ? ; :`` and line breaks, except the full stops of an abbreviation
@@ -57,7 +57,8 @@ def sentences(text: str) -> list:
     >>> sentences("The U.S. and Egypt met. Talks went on")
     [['the', 'u.s.', 'and', 'egypt', 'met'], ['talks', 'went', 'on']]
     """
-    out, current = [], []
+    out: list[list[str]] = []
+    current: list[str] = []
     for m in _TOKEN.finditer(_normalise(text)):
         kind = m.lastgroup
         if kind == "end":
@@ -74,7 +75,7 @@ def sentences(text: str) -> list:
     return out
 
 
-def tokenize(text: str) -> list:
+def tokenize(text: str) -> list[str]:
     """Split text into lower-case word tokens.
 
     Unicode-normalised (NFKC), apostrophes unified, hyphenated words kept whole
@@ -110,10 +111,11 @@ def term_counts(texts: pd.DataFrame, *, ngrams: int = 2) -> pd.DataFrame:
         of sentences naming the reports whose text in scripts written without spaces was left
         out (empty when none was).
     """
-    rows, notes = [], []
+    rows: list[tuple[object, str, int]] = []
+    notes: list[str] = []
     for rid, text in zip(texts["report_id"], texts["text"]):
         text = "" if pd.isna(text) else str(text)
-        counts: Counter = Counter()
+        counts: Counter[str] = Counter()
         for toks in sentences(text):
             counts.update(toks)
             if ngrams >= 2:
@@ -129,7 +131,7 @@ def term_counts(texts: pd.DataFrame, *, ngrams: int = 2) -> pd.DataFrame:
     return out
 
 
-def read_texts(folder) -> pd.DataFrame:
+def read_texts(folder: str | Path) -> pd.DataFrame:
     """Read ``<report_id>.txt`` files into ``report_id, text``.
 
     A file may start with the page's address on its first line followed by a blank line (as the

@@ -5,7 +5,6 @@ group-size artefact (groups of one report and a group of 48 drawn from one distr
 not be ranked or called significant; a planted difference must be; exact enumeration must equal
 scipy.stats.permutation_test, which computes the same exact p-value independently.
 """
-import itertools
 
 import numpy as np
 import pandas as pd

@@ -44,7 +44,8 @@ from hypothesis import strategies as st
 
 from analysis import DataError, load_event
 from analysis._yaml import read_yaml
-from analysis.sheets import _parquet_as_text, read_table
+from analysis.parquet_sheet import parquet_as_text as _parquet_as_text
+from analysis.sheets import read_table
 from test_broken_inputs import assert_every_row_accounted
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -22,7 +22,6 @@ import pandas as pd
 import pytest
 
 from analysis import DataError, load_event
-from analysis.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
 TEMPLATE = ROOT / "data" / "template"
