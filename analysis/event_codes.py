@@ -17,6 +17,7 @@ from .cells import map_distinct
 from .common import is_blank
 from .errors import Problem
 from .event_sheets import CODE_COLUMNS, EVIDENCE_SUFFIX, LongRows, closest
+from .text import evidence_words
 
 __all__ = ["MAX_EVIDENCE_WORDS", "CheckedCodes", "validate_codes", "codes_frame", "used_order"]
 
@@ -220,12 +221,13 @@ class _Checks:
         has_ev_u = np.array([t != "" for t in ev_text], dtype=bool)
         has_ev = has_ev_u[ev_f[0]] if len(ev_text) else np.zeros(self.n, dtype=bool)
         if has_ev.any():
-            words_u = np.array([len(t.split()) for t in ev_text], dtype=np.int64)
+            words_u = np.array([evidence_words(t) for t in ev_text], dtype=np.int64)
             words = Cells(ev_f[0], words_u)
             evidence = Cells(ev_f[0], ev_text)
             self.report(has_ev & (words_u[ev_f[0]] > max_words), lambda i: f"evidence has {words[i]} words",
                         lambda i: f"{vcol[i]}{EVIDENCE_SUFFIX}" if vcol[i] != "value" else "evidence",
-                        lambda i: f"at most {max_words} words quoted from the report (no article text is stored)",
+                        lambda i: (f"at most {max_words} words quoted from the report (no article text is stored; "
+                                   f"in Chinese, Japanese or Thai script two characters count as a word)"),
                         lambda i: str(evidence[i])[:60])
         snippets = ev_text.copy()
         snippets[~has_ev_u] = None

@@ -34,3 +34,16 @@ def test_unspaced_scripts_are_left_out_with_a_note():
     assert len(counts.attrs["notes"]) == 1 and "zh1: 5 characters" in counts.attrs["notes"][0]
     assert tokenize("Egypt's state-affiliated Al-Qahera News said") == [
         "egypt's", "state-affiliated", "al-qahera", "news", "said"]
+
+
+def test_evidence_words_counts_unspaced_scripts_two_characters_to_a_word():
+    from analysis.text import evidence_words
+
+    assert evidence_words("A Hamas official told Reuters there was no progress") == 9
+    # 24 Han characters are 12 words, 25 are 13: the limit of 12 words allows 24 characters
+    assert evidence_words("传" * 24) == 12 and evidence_words("传" * 25) == 13
+    # Thai and Japanese kana count the same way; words in other scripts around them count as words
+    assert evidence_words("ฮามาส" + " said") == 4
+    assert evidence_words("ハマス 路透社 Reuters") == 4
+    # spaces between such characters do not change the count
+    assert evidence_words("传 加 沙") == evidence_words("传加沙") == 2
