@@ -78,7 +78,7 @@ def sentences(text: str) -> list[list[str]]:
 def evidence_words(snippet: str) -> int:
     """The length of an evidence snippet in words, as the 12-word limit counts it.
 
-    Words are runs of text between spaces; characters of scripts written without spaces
+    Words are runs of text between spaces (punctuation alone is not a word); characters of scripts written without spaces
     (Chinese, Japanese, Thai, Lao, Khmer, Burmese) count two to a word, rounded up, so that the
     12-word limit allows 24 such characters (a Chinese word is 1.5 to 2 characters on average).
 
@@ -89,7 +89,9 @@ def evidence_words(snippet: str) -> int:
     """
     text = unicodedata.normalize("NFKC", str(snippet))
     unspaced = len(_UNSPACED_CHAR.findall(text))
-    return len(_UNSPACED_CHAR.sub(" ", text).split()) + (unspaced + 1) // 2
+    # punctuation left between such characters ("、", "“") is not a word
+    words = [w for w in _UNSPACED_CHAR.sub(" ", text).split() if any(c.isalnum() for c in w)]
+    return len(words) + (unspaced + 1) // 2
 
 
 def tokenize(text: str) -> list[str]:

@@ -47,3 +47,5 @@ def test_evidence_words_counts_unspaced_scripts_two_characters_to_a_word():
     assert evidence_words("ハマス 路透社 Reuters") == 4
     # spaces between such characters do not change the count
     assert evidence_words("传 加 沙") == evidence_words("传加沙") == 2
+    # punctuation between such characters is not a word
+    assert evidence_words("以便立即、不受限制") == 4

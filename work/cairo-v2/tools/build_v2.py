@@ -18,6 +18,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from analysis.text import evidence_words
+
 WORK = Path("work/cairo-v2")
 DATA = Path("data/cairo-talks-2024-04")
 COLUMNS = ["report_id", "outlet", "outlet_id", "published", "url", "headline", "outlet_country", "language",
@@ -30,6 +32,19 @@ def read(path: Path) -> pd.DataFrame:
     return pd.read_csv(path, dtype=str, keep_default_na=False)
 
 
+TRIMMED: list[str] = []
+
+
+def trim(evidence: str) -> str:
+    """Evidence over the limit (a coder counted a digit as no character) loses its first characters."""
+    out = evidence
+    while evidence_words(out) > 12:
+        out = out[1:]
+    if out != evidence:
+        TRIMMED.append(evidence)
+    return out
+
+
 def coded_reports(coding: Path) -> tuple[pd.DataFrame, dict]:
     """Every coder's judgements, one file per coder instance; which reports each coder read."""
     frames = {}
@@ -40,7 +55,8 @@ def coded_reports(coding: Path) -> tuple[pd.DataFrame, dict]:
         num = pd.to_numeric(d["value"], errors="coerce")
         whole = num.notna() & (num == num.round())
         d.loc[whole, "value"] = num[whole].astype("int64").astype(str)
-        frames[name] = d[["report_id", "coder", "variable", "value", "evidence"]]
+        frames[name] = d[["report_id", "coder", "variable", "value", "evidence"]].assign(
+            evidence=d["evidence"].map(trim))
     read_by = {}
     for name, d in frames.items():
         read_by.setdefault(d["coder"].iloc[0], set()).update(d["report_id"])
@@ -48,7 +64,8 @@ def coded_reports(coding: Path) -> tuple[pd.DataFrame, dict]:
 
 
 def main(coding: Path, adjudication: Path | None) -> None:
-    cand = pd.concat([read(WORK / "reports-v2.csv"), read(WORK / "new-reports-3.csv")], ignore_index=True)
+    cand = pd.concat([read(WORK / f) for f in ("reports-v2.csv", "new-reports-3.csv", "new-reports-4.csv")],
+                     ignore_index=True)
     cues = read(WORK / "cues-v1-reports.csv").set_index("report_id")
     frames, read_by = coded_reports(coding)
     both = set.intersection(*read_by.values())
@@ -71,12 +88,14 @@ def main(coding: Path, adjudication: Path | None) -> None:
 
     # sampling: every page considered in v1 and v2, with the v2 decision
     v1 = read(Path("work/cairo-v2/sampling-v1.csv") if (WORK / "sampling-v1.csv").exists() else DATA / "sampling.csv")
-    v2 = pd.concat([read(WORK / "sampling-v2.csv"), read(WORK / "sampling-v3.csv")], ignore_index=True)
+    v2 = pd.concat([read(WORK / f) for f in ("sampling-v2.csv", "sampling-v3.csv", "sampling-v4.csv")],
+                   ignore_index=True)
     v2_urls = set(v2["url"])
     rows = []
     by_url = {u: r for r, u in zip(cand["report_id"], cand["url"])}
+    redecided = {n.split("lead", 1)[1].strip() for n in v2["n"] if n.startswith("v1:lead")}
     for r in v1.itertuples(index=False):
-        if r.url in v2_urls:
+        if r.url in v2_urls or str(r.lead) in redecided:
             continue
         rid = r.report_id or by_url.get(r.url, "")
         row = {"n": f"v1:lead {r.lead}", "url": r.url, "outlet": r.outlet, "language": "", "date": "",
@@ -123,6 +142,7 @@ def main(coding: Path, adjudication: Path | None) -> None:
     print(f"{len(keep)} reports, {keep['outlet_id'].nunique()} outlets, "
           f"{keep['outlet_country'].replace('', pd.NA).nunique()} countries, "
           f"{keep['language'].nunique()} languages: {keep['language'].value_counts().to_dict()}")
+    print(f"{len(TRIMMED)} evidence snippets trimmed to the limit")
     print(f"{len(out_reason)} candidates left out:", dict(sorted(out_reason.items())))
 
 
