@@ -49,7 +49,13 @@ from .coding_data import (
 from .common import check_columns
 from .crossval import CROSS_VAL_COLUMNS, LEARNABLE, cross_val_codes
 from .events import CODE_COLUMNS
-from .machine_agreement import CI, EVALUATION_COLUMNS, RECALL_COLUMNS, evaluate, per_class_recall
+from .machine_agreement import (
+    CI,
+    EVALUATION_COLUMNS,
+    RECALL_COLUMNS,
+    evaluate,
+    per_class_recall,
+)
 from .termcoder import MAX_EVIDENCE_TERMS, TermCoder, evidence, plain_code
 
 __all__ = [

@@ -9,7 +9,7 @@ an event and of a variable's labels (:func:`unlearnable`) are here too.
 from __future__ import annotations
 
 from collections.abc import Hashable, Sequence
-from typing import NamedTuple, Protocol, TypeAlias
+from typing import NamedTuple, Protocol, TypeAlias, cast
 
 import numpy as np
 import pandas as pd
@@ -145,12 +145,12 @@ def check_event(event: object) -> None:
         if not hasattr(event, attr):
             raise ValueError(f"expected an Event (analysis.load_event) or an object with reports, "
                              f"codes, codebook and terms; {type(event).__name__} has no {attr}")
-    check_columns(getattr(event, "reports"), ("report_id", "outlet"), "reports")
-    check_columns(getattr(event, "codes"), CODE_COLUMNS, "codes")
-    check_columns(getattr(event, "codebook"), ("variable", "level", "codes"), "codebook")
-    terms = getattr(event, "terms")
-    if terms is not None:
-        check_columns(terms, TERM_COLUMNS, "terms")
+    tables = cast(EventTables, event)
+    check_columns(tables.reports, ("report_id", "outlet"), "reports")
+    check_columns(tables.codes, CODE_COLUMNS, "codes")
+    check_columns(tables.codebook, ("variable", "level", "codes"), "codebook")
+    if tables.terms is not None:
+        check_columns(tables.terms, TERM_COLUMNS, "terms")
 
 
 def whole_number(x: object, name: str, *, minimum: int) -> int:

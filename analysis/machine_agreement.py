@@ -16,8 +16,8 @@ import numpy as np
 import pandas as pd
 
 from .coding_data import (
-    Codes,
     N_SPLITS,
+    Codes,
     EventTables,
     Variable,
     chosen_variables,
@@ -25,7 +25,7 @@ from .coding_data import (
     human_codes,
     whole_number,
 )
-from .crossval import LEARNABLE, VariableFolds, cross_validation
+from .crossval import LEARNABLE, cross_validation
 from .errors import DataError
 from .events import ADJUDICATOR
 from .reliability import reliability
@@ -154,6 +154,8 @@ def evaluate(event: EventTables, *, variables: str | Sequence[str] | None = None
     codebook = event.codebook
     human = _human_alpha(event.codes, codebook, [r.variable for r in spec])
     lex_codes, lex_note = _lexicon_codes(event, lexicon)
+    machine = agreements(table, "model", codebook, n_boot=n_boot, seed=seed)
+    baseline = agreements(table, "baseline", codebook, n_boot=0, seed=seed)
     rows = []
     for var in spec:
         meta = info[var.variable]
@@ -167,8 +169,9 @@ def evaluate(event: EventTables, *, variables: str | Sequence[str] | None = None
         if lex_msg:
             notes.append(lex_msg)
         if meta.status == LEARNABLE:
-            notes += _machine_scores(row, table[table["variable"] == var.variable], var, codebook,
-                                     n_boot=n_boot, seed=seed)
+            notes += _machine_scores(row, table[table["variable"] == var.variable], var,
+                                     machine[var.variable], baseline[var.variable], n_boot=n_boot,
+                                     seed=seed)
         row["note"] = "; ".join(notes)
         rows.append(row)
     out = pd.DataFrame(rows, columns=list(EVALUATION_COLUMNS))
@@ -180,21 +183,18 @@ def evaluate(event: EventTables, *, variables: str | Sequence[str] | None = None
     return out
 
 
-def _machine_scores(row: dict[str, object], sub: pd.DataFrame, var: Variable,
-                    codebook: pd.DataFrame, *, n_boot: int, seed: int) -> list[str]:
-    """Fill ``row``'s machine and baseline columns from one variable's out-of-fold codes;
-    return notes on them."""
+def _machine_scores(row: dict[str, object], sub: pd.DataFrame, var: Variable, alpha: Agreement,
+                    baseline: Agreement, *, n_boot: int, seed: int) -> list[str]:
+    """Fill ``row``'s machine and baseline columns from one variable's out-of-fold codes and
+    alphas; return notes on them."""
     rng = np.random.default_rng([seed, zlib.crc32(var.variable.encode("utf-8"))])
     f1, lo, hi = macro_f1_interval(sub["human"], sub["model"], var.codes, n_boot, rng)
     row.update(macro_f1=f1, macro_f1_ci_low=lo, macro_f1_ci_high=hi)
-    alpha = agreement(sub["report_id"], sub["human"], sub["model"], var, codebook,
-                      n_boot=n_boot, seed=seed)
     row.update(alpha_machine_human=alpha["alpha"], alpha_ci_low=alpha["ci_low"],
                alpha_ci_high=alpha["ci_high"])
     row["baseline_macro_f1"], _, _ = macro_f1_interval(sub["human"], sub["baseline"],
                                                        var.codes, 0, rng)
-    row["baseline_alpha"] = agreement(sub["report_id"], sub["human"], sub["baseline"],
-                                      var, codebook, n_boot=0, seed=seed)["alpha"]
+    row["baseline_alpha"] = baseline["alpha"]
     return ["machine-human alpha: " + alpha["note"]] if alpha["note"] else []
 
 
@@ -279,6 +279,30 @@ def agreement(report_ids: Codes, human: Codes, machine: Codes, var: Variable,
     row = reliability(codes, cb, coders=None, exclude=(), n_boot=n_boot, ci=CI, seed=seed).iloc[0]
     return {"alpha": float(row["alpha"]), "ci_low": float(row["ci_low"]),
             "ci_high": float(row["ci_high"]), "note": row["note"]}
+
+
+def agreements(table: pd.DataFrame, column: str, codebook: pd.DataFrame, *, n_boot: int,
+               seed: int) -> dict[str, Agreement]:
+    """Krippendorff's alpha between ``human`` and another column of a :func:`cross_val_codes`
+    table, per variable, via one reliability() call.
+
+    The same figures as :func:`agreement` variable by variable: reliability() draws each
+    variable's resamples from its own stream, seeded by ``seed`` and the variable's name.
+    """
+    if table.empty:
+        return {}
+    n = len(table)
+    codes = pd.DataFrame({
+        "report_id": np.concatenate([table["report_id"].to_numpy(dtype=object)] * 2),
+        "coder": ["human"] * n + ["machine"] * n,
+        "variable": np.concatenate([table["variable"].to_numpy(dtype=object)] * 2),
+        "value": list(table["human"]) + list(table[column])})
+    codes["value"] = codes["value"].astype(object)
+    cb = codebook[codebook["variable"].isin(set(table["variable"]))]
+    out = reliability(codes, cb, coders=None, exclude=(), n_boot=n_boot, ci=CI, seed=seed)
+    return {r.variable: {"alpha": float(r.alpha), "ci_low": float(r.ci_low),
+                         "ci_high": float(r.ci_high), "note": r.note}
+            for r in out.itertuples(index=False)}
 
 
 def _human_alpha(codes: pd.DataFrame, codebook: pd.DataFrame,

@@ -8,6 +8,7 @@ its code. Learning from an event and judging the coder are in :mod:`analysis.cro
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from functools import lru_cache
 from typing import TypeAlias
 
 import numpy as np
@@ -50,6 +51,13 @@ class _DocumentFrequency(TransformerMixin, BaseEstimator):
         return X[:, self.mask_]
 
 
+@lru_cache(maxsize=4)
+def _column_names(n: int) -> tuple[str, ...]:
+    """``x0 .. x{n-1}``, the terms of a count matrix's columns (cached: cross-validation fits
+    many models on matrices of one width)."""
+    return tuple(f"x{j}" for j in range(n))
+
+
 class _Vectorizer(TransformerMixin, BaseEstimator):
     """Term dicts (vocabulary learned in fit, as DictVectorizer) or a count matrix (columns kept)
     -> a sparse matrix."""
@@ -60,7 +68,7 @@ class _Vectorizer(TransformerMixin, BaseEstimator):
             self.feature_names_ = self.dict_.get_feature_names_out()
         else:
             self.dict_ = None
-            self.feature_names_ = np.array([f"x{j}" for j in range(X.shape[1])], dtype=object)
+            self.feature_names_ = np.array(_column_names(X.shape[1]), dtype=object)
         return self
 
     def transform(self, X: Rows) -> sp.csr_matrix:
