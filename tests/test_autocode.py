@@ -512,6 +512,29 @@ def test_determinism_and_no_mutation(event, evaluation):
         pd.testing.assert_frame_equal(getattr(event, k), frame)
 
 
+def test_remembered_folds_are_those_of_a_fresh_run(event):
+    """Cross-validation reuses its last results only for identical inputs: after a run on the
+    event, a run on an event with two codes swapped gives what a run with nothing remembered
+    gives, and the event itself gives what it gave."""
+    from analysis import crossval
+
+    first = cross_val_codes(event, seed=0)
+    swap = {"hostages": "captives", "captives": "hostages"}
+    codes = event.codes.copy()
+    is_label = codes["variable"] == "label_captives"
+    codes.loc[is_label, "value"] = codes.loc[is_label, "value"].map(lambda v: swap.get(v, v))
+    swapped = dataclasses.replace(event, codes=codes)
+    remembered = cross_val_codes(swapped, seed=0)
+    crossval.clear_cache()
+    fresh = cross_val_codes(swapped, seed=0)
+    pd.testing.assert_frame_equal(remembered, fresh)
+    label = fresh[fresh["variable"] == "label_captives"]
+    old = first[first["variable"] == "label_captives"]
+    assert (label["human"].to_numpy() != old["human"].to_numpy()).any()
+    crossval.clear_cache()
+    pd.testing.assert_frame_equal(cross_val_codes(event, seed=0), first)
+
+
 def test_machine_agreement_chart():
     import matplotlib.pyplot as plt
 
