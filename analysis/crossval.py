@@ -9,7 +9,6 @@ codes report by report; :mod:`analysis.machine_agreement` turns them into agreem
 from __future__ import annotations
 
 import hashlib
-import pickle
 import warnings
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Sequence
@@ -186,12 +185,13 @@ def _remembered_out_of_fold(matrix: sp.csr_matrix, y: np.ndarray, groups: np.nda
     """:func:`_out_of_fold`, looked up first among the last results by a digest of its inputs.
 
     Notebook 09 asks for the same folds twice (``evaluate``, then ``per_class_recall``); the
-    fits are deterministic, so a result is reused only for byte-identical inputs: the rows'
-    sparse arrays, the codes and their Python types (pickled), the groups, ``k`` and ``seed``.
+    fits are deterministic, so a result is reused only for identical inputs: the bytes of the
+    rows' sparse arrays and of the groups, each code with its type (codebook codes are words
+    and numbers, whose repr is exact), ``k`` and ``seed``.
     """
-    digest = hashlib.sha256(pickle.dumps((matrix.shape, k, seed, y.tolist(), groups.tolist()),
-                                         protocol=pickle.HIGHEST_PROTOCOL))
-    for part in (matrix.indptr, matrix.indices, matrix.data):
+    codes = [(type(v).__module__, type(v).__qualname__, v) for v in y.tolist()]
+    digest = hashlib.sha256(repr((matrix.shape, k, seed, codes)).encode("utf-8"))
+    for part in (matrix.indptr, matrix.indices, matrix.data, np.asarray(groups)):
         digest.update(part.dtype.str.encode("ascii"))
         digest.update(np.ascontiguousarray(part).tobytes())
     key = digest.digest()
