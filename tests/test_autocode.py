@@ -19,7 +19,9 @@ from sklearn.exceptions import NotFittedError
 from sklearn.metrics import f1_score, recall_score
 from sklearn.utils.estimator_checks import check_estimator
 
-import analysis.autocode as ac
+import analysis.coding_data as cd
+import analysis.termcoder as tc
+import analysis.machine_agreement as ma
 from analysis import load_event
 from analysis.autocode import (
     CROSS_VAL_COLUMNS,
@@ -263,7 +265,7 @@ def test_per_class_recall(event):
 
 def test_macro_f1_interval_edge():
     rng = np.random.default_rng(0)
-    f1, lo, hi = ac._macro_f1_interval(["a", "b", "a"], ["a", "b", "a"], ("a", "b"), 200, rng)
+    f1, lo, hi = ma.macro_f1_interval(["a", "b", "a"], ["a", "b", "a"], ("a", "b"), 200, rng)
     assert (f1, lo, hi) == (1.0, 1.0, 1.0)
 
 
@@ -304,8 +306,8 @@ def test_splits_with_sklearn_directly(event):
     from sklearn.model_selection import StratifiedGroupKFold
 
     groups = report_groups(event.reports)
-    labels = ac._human_labels(event.codes, event.codebook,
-                              ac._chosen_variables(event.codebook, ["label_captives"]))
+    labels = cd.human_labels(event.codes, event.codebook,
+                             cd.chosen_variables(event.codebook, ["label_captives"]))
     g = groups.set_index("report_id")["group"].reindex(labels["report_id"]).to_numpy()
     outlet = event.reports.set_index("report_id")["outlet"].reindex(labels["report_id"]).to_numpy()
     y = labels["value"].to_numpy()
@@ -389,8 +391,9 @@ def test_sklearn_estimator_checks():
 
 
 def test_doctests():
-    results = doctest.testmod(ac, optionflags=doctest.ELLIPSIS)
-    assert results.failed == 0 and results.attempted >= 2
+    # the examples of TermCoder and feature_matrix, which analysis.autocode re-exports
+    results = [doctest.testmod(m, optionflags=doctest.ELLIPSIS) for m in (tc, cd)]
+    assert sum(r.failed for r in results) == 0 and sum(r.attempted for r in results) >= 2
 
 
 def test_feature_matrix(event):
@@ -507,6 +510,29 @@ def test_determinism_and_no_mutation(event, evaluation):
     pd.testing.assert_frame_equal(first, second)
     for k, frame in before.items():
         pd.testing.assert_frame_equal(getattr(event, k), frame)
+
+
+def test_remembered_folds_are_those_of_a_fresh_run(event):
+    """Cross-validation reuses its last results only for identical inputs: after a run on the
+    event, a run on an event with two codes swapped gives what a run with nothing remembered
+    gives, and the event itself gives what it gave."""
+    from analysis import crossval
+
+    first = cross_val_codes(event, seed=0)
+    swap = {"hostages": "captives", "captives": "hostages"}
+    codes = event.codes.copy()
+    is_label = codes["variable"] == "label_captives"
+    codes.loc[is_label, "value"] = codes.loc[is_label, "value"].map(lambda v: swap.get(v, v))
+    swapped = dataclasses.replace(event, codes=codes)
+    remembered = cross_val_codes(swapped, seed=0)
+    crossval.clear_cache()
+    fresh = cross_val_codes(swapped, seed=0)
+    pd.testing.assert_frame_equal(remembered, fresh)
+    label = fresh[fresh["variable"] == "label_captives"]
+    old = first[first["variable"] == "label_captives"]
+    assert (label["human"].to_numpy() != old["human"].to_numpy()).any()
+    crossval.clear_cache()
+    pd.testing.assert_frame_equal(cross_val_codes(event, seed=0), first)
 
 
 def test_machine_agreement_chart():

@@ -2,11 +2,14 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
 
 from ._style import PALETTE, finish, new_axes
 
 
-def plot_machine_agreement(table, *, ax=None, title: str | None = None, source: str = ""):
+def plot_machine_agreement(table: pd.DataFrame, *, ax: Axes | None = None, title: str | None = None,
+                           source: str = "") -> Axes:
     """Dot plot from :func:`analysis.autocode.evaluate`: one row per learnable variable.
 
     Blue dots with bars: Krippendorff's alpha between out-of-fold machine codes and the
