@@ -74,6 +74,8 @@ def main(coding: Path, adjudication: Path | None) -> None:
         if rid in cues.index and cues.loc[rid, "established"] != "yes":
             cue = cues.loc[rid, "date_cue"]
             out_reason[rid] = ("stored page not found when the date rule was re-applied" if cue == "page_not_found"
+                               else "no publication-date cue under date-rule.md: the page shows only the store's "
+                               "date stamp (R1.4)" if cue == "store_stamp_only"
                                else f"no publication-date cue under date-rule.md ({cue})")
         elif rid not in both:
             out_reason[rid] = NOT_READ
