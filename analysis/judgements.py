@@ -36,9 +36,9 @@ class Rows(NamedTuple):
 
     ``unit``: the rank of the report_id among the sorted ids of all chosen rows (``ids``);
     ``coder``: the index of the coder's name in ``names``; ``group``: the index in ``distinct``
-    of the row's value object (see :func:`analysis._columns.by_identity`: equal values may be
-    different objects); ``pos``: the row's position in ``codes`` (for evidence and messages).
-    The arrays may be read-only views of the input.
+    of the row's value object (:func:`analysis._columns.by_identity`: the variable's distinct
+    objects in order of first appearance; equal values may be different objects); ``pos``: the
+    row's position in ``codes`` (for evidence and messages). Arrays may be read-only views.
     """
 
     unit: np.ndarray
@@ -186,11 +186,9 @@ def rows_of(codes: pd.DataFrame, chosen: Sequence[str], spec: pd.DataFrame) -> d
     v_code, v_uniq = key_codes(codes["variable"], False)
     r_code, r_uniq = key_codes(codes["report_id"], True)
     wanted = pd.Index(v_uniq).isin(spec["variable"])
-    # value objects grouped once for all variables: a few objects repeated millions of times
-    group, first = by_identity(codes["value"].to_numpy(dtype=object))
-    distinct = codes["value"].to_numpy(dtype=object)[first]
+    values = codes["value"].to_numpy(dtype=object)
     if pd.Index(c_uniq).isin(chosen).all() and _is_grid(r_code, c_code, v_code, r_uniq, c_uniq, v_uniq):
-        return _grid_rows(group, distinct, r_uniq, c_uniq, v_uniq, wanted)
+        return _grid_rows(values, r_uniq, c_uniq, v_uniq, wanted)
     keep = pd.Index(c_uniq).isin(chosen)[c_code] & wanted[v_code]
     everything = bool(keep.all())  # every row chosen: no copies of the columns
     sel = np.arange(len(keep)) if everything else np.flatnonzero(keep)
@@ -209,7 +207,7 @@ def rows_of(codes: pd.DataFrame, chosen: Sequence[str], spec: pd.DataFrame) -> d
         if hi > lo:
             part = by_var[lo:hi]
             pos = sel[part]
-            rows[v_uniq[j]] = Rows(unit[part], c_sel[part], group[pos], pos, ids, c_uniq, len(ids), distinct)
+            rows[v_uniq[j]] = _rows(unit[part], c_sel[part], values[pos], pos, ids, c_uniq, len(ids))
         lo = hi
     return rows
 
@@ -230,18 +228,25 @@ def _is_grid(r_code: np.ndarray, c_code: np.ndarray, v_code: np.ndarray, r_uniq:
                 and bool((r_uniq[:-1] < r_uniq[1:]).all()))
 
 
-def _grid_rows(group: np.ndarray, distinct: np.ndarray, r_uniq: np.ndarray, c_uniq: np.ndarray,
-               v_uniq: np.ndarray, wanted: np.ndarray) -> dict[str, Rows]:
+def _grid_rows(values: np.ndarray, r_uniq: np.ndarray, c_uniq: np.ndarray, v_uniq: np.ndarray,
+               wanted: np.ndarray) -> dict[str, Rows]:
     """:func:`rows_of` for rows in the layout of :func:`_is_grid`: strided views per variable."""
     n_r, n_c, n_v = len(r_uniq), len(c_uniq), len(v_uniq)
     unit = np.repeat(np.arange(n_r), n_c)
     coder = np.tile(np.arange(n_c), n_r)
-    by_var = group.reshape(n_r * n_c, n_v)
-    pos = np.arange(len(group)).reshape(n_r * n_c, n_v)
-    for shared in (unit, coder, by_var, pos):
+    pos = np.arange(len(values)).reshape(n_r * n_c, n_v)
+    for shared in (unit, coder, pos):
         shared.flags.writeable = False
-    return {v_uniq[j]: Rows(unit, coder, by_var[:, j], pos[:, j], r_uniq, c_uniq, n_r, distinct)
+    by_var = values.reshape(n_r * n_c, n_v)
+    return {v_uniq[j]: _rows(unit, coder, by_var[:, j], pos[:, j], r_uniq, c_uniq, n_r)
             for j in np.flatnonzero(wanted)}
+
+
+def _rows(unit: np.ndarray, coder: np.ndarray, values: np.ndarray, pos: np.ndarray, ids: np.ndarray,
+          names: np.ndarray, n_units: int) -> Rows:
+    """:class:`Rows` with the values grouped by object: a few objects repeated many times."""
+    group, first = by_identity(values)
+    return Rows(unit, coder, group, pos, ids, names, n_units, values[first])
 
 
 def _check_repeats(unit: np.ndarray, coder: np.ndarray, variable: np.ndarray, ids: np.ndarray,
@@ -281,27 +286,11 @@ def encode(sub: Rows | None, var: Spec) -> Encoded:
     """Map one variable's values to categories, checking them against the codebook."""
     if sub is None:
         sub = no_rows()
-    local, seen = _distinct_groups(sub.group, in_order=var.level == "nominal" and not var.codes)
-    objects = sub.distinct[seen]
-    missing = pd.isna(objects)
+    # each distinct value object is looked at once
+    missing = pd.isna(sub.distinct)
     if var.level in ("nominal", "ordinal"):
-        return _encode_codes(sub, var, local, objects, missing)
-    return _encode_numbers(sub, var, local, objects, missing)
-
-
-def _distinct_groups(group: np.ndarray, *, in_order: bool) -> tuple[np.ndarray, np.ndarray]:
-    """The value groups a variable uses, ``seen``, and each row's index into them, ``local``.
-
-    Each distinct value object is then looked at once. ``seen`` is in order of first appearance
-    when ``in_order`` (it sets the order of a nominal variable without listed codes), else by
-    group number: codes are the first objects the loader meets, so their numbers are small and
-    a count per number finds them without hashing.
-    """
-    top = int(group.max()) if len(group) else -1
-    if in_order or top > 4 * len(group) + 1024:
-        return pd.factorize(group)
-    present = np.bincount(group, minlength=top + 1) > 0
-    return (np.cumsum(present) - 1)[group], np.flatnonzero(present)
+        return _encode_codes(sub, var, sub.group, sub.distinct, missing)
+    return _encode_numbers(sub, var, sub.group, sub.distinct, missing)
 
 
 def _encode_codes(sub: Rows, var: Spec, local: np.ndarray, objects: np.ndarray,
@@ -322,9 +311,9 @@ def _encode_codes(sub: Rows, var: Spec, local: np.ndarray, objects: np.ndarray,
             found[k] = rank.get(objects[k], -1)
         except TypeError:  # unhashable: not a code, named below if it is the first
             pass
-    unknown = ~missing & (found < 0)
+    unknown = (~missing & (found < 0))[local]
     if unknown.any():
-        i = int(np.flatnonzero(unknown[local])[0])
+        i = int(np.flatnonzero(unknown)[0])
         raise _bad_value(sub, i, var, "is not one of its codes", "one of " + ", ".join(map(repr, domain)))
     return Encoded(sub, found[local], domain, np.arange(len(domain), dtype=np.float64))
 
@@ -336,7 +325,7 @@ def _encode_numbers(sub: Rows, var: Spec, local: np.ndarray, objects: np.ndarray
     bad = ~missing & ~np.isfinite(numbers)
     if var.level == "ratio":
         bad |= ~missing & (numbers < 0)
-    if bad.any():
+    if bad[local].any():
         i = int(np.flatnonzero(bad[local])[0])
         accepted = "a number >= 0 (ratio scale)" if var.level == "ratio" else "a finite number"
         raise _bad_value(sub, i, var, "is not a number of this scale", accepted)
