@@ -94,7 +94,7 @@ def dense_coincidences(counts: np.ndarray, level: str, points: np.ndarray, *, va
         per_unit = counts[:, :, None] * counts[:, None, :]
         per_unit[:, np.arange(n_cat), np.arange(n_cat)] -= counts
         per_unit /= (m - 1)[:, None, None]
-        return Coincidences(level, n_units, m, values, points, counts, per_unit.reshape(n_pairable, -1),
+        return Coincidences(level, n_units, m, values, points, counts, per_unit.reshape(n_pairable, n_cat * n_cat),
                             None, same)
     delta = fixed_delta(points, level)
     # a unit's disagreement sum_ck o_uck delta_ck; the diagonal of delta is zero. Nominal:

@@ -50,11 +50,6 @@ class Rows(NamedTuple):
     n_units: int
     distinct: np.ndarray
 
-    @property
-    def value(self) -> np.ndarray:
-        """The rows' values as given (objects)."""
-        return self.distinct[self.group]
-
 
 class Encoded(NamedTuple):
     """One variable's rows as categories.
@@ -286,16 +281,16 @@ def encode(sub: Rows | None, var: Spec) -> Encoded:
     """Map one variable's values to categories, checking them against the codebook."""
     if sub is None:
         sub = no_rows()
-    # each distinct value object is looked at once
+    # each distinct value object is looked at once, then spread to its rows through group
     missing = pd.isna(sub.distinct)
     if var.level in ("nominal", "ordinal"):
-        return _encode_codes(sub, var, sub.group, sub.distinct, missing)
-    return _encode_numbers(sub, var, sub.group, sub.distinct, missing)
+        return _encode_codes(sub, var, missing)
+    return _encode_numbers(sub, var, missing)
 
 
-def _encode_codes(sub: Rows, var: Spec, local: np.ndarray, objects: np.ndarray,
-                  missing: np.ndarray) -> Encoded:
+def _encode_codes(sub: Rows, var: Spec, missing: np.ndarray) -> Encoded:
     """Nominal and ordinal values as indices into the codebook's codes."""
+    local, objects = sub.group, sub.distinct
     domain = list(var.codes) if isinstance(var.codes, (tuple, list)) else []
     if var.level == "nominal" and not domain:
         # a nominal variable without listed codes: its observed values, in order of appearance
@@ -318,9 +313,9 @@ def _encode_codes(sub: Rows, var: Spec, local: np.ndarray, objects: np.ndarray,
     return Encoded(sub, found[local], domain, np.arange(len(domain), dtype=np.float64))
 
 
-def _encode_numbers(sub: Rows, var: Spec, local: np.ndarray, objects: np.ndarray,
-                    missing: np.ndarray) -> Encoded:
+def _encode_numbers(sub: Rows, var: Spec, missing: np.ndarray) -> Encoded:
     """Interval and ratio values as indices into their sorted distinct numbers."""
+    local, objects = sub.group, sub.distinct
     numbers = pd.to_numeric(pd.Series(objects, dtype=object), errors="coerce").to_numpy(dtype=np.float64)
     bad = ~missing & ~np.isfinite(numbers)
     if var.level == "ratio":

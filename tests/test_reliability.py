@@ -789,3 +789,12 @@ def test_figure_reliability_counts_a_blank_against_a_number():
     assert row["alpha_cited"] == pytest.approx(expected, abs=1e-12)
     assert row["verdict"] == verdict_of(expected, row["ci_low_cited"])  # the worse of the two
     assert np.isnan(reliability(codes, codebook, n_boot=0).set_index("variable").loc["q", "alpha_cited"])
+
+
+def test_an_ordinal_variable_without_pairable_units_is_undefined():
+    # one coder per report: no pairable unit, for every level
+    codes = long_codes([[1, None, 2], [None, 3, None]])
+    for level in LEVELS:
+        row = reliability(codes, book(("v", level, (1, 2, 3) if level in ("nominal", "ordinal") else ())),
+                          n_boot=0).iloc[0]
+        assert row["n_pairable"] == 0 and np.isnan(row["alpha"]) and row["verdict"] == "not measured"
