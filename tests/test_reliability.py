@@ -15,7 +15,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from analysis.alpha import alpha_of, dense_coincidences
 import analysis.reliability as rel
+from analysis import alpha_bootstrap
+from analysis.alpha_bootstrap import UnitResamples, resample_counts
 from analysis.errors import DataError
 from analysis.reliability import (
     CONSOLIDATION_COLUMNS,
@@ -25,6 +28,7 @@ from analysis.reliability import (
     disagreements,
     reliability,
 )
+from analysis.verdicts import verdict as verdict_of
 
 nan = np.nan
 LEVELS = ("nominal", "ordinal", "interval", "ratio")
@@ -196,8 +200,8 @@ def test_bootstrap_resample_equals_alpha_of_the_resampled_data(level):
     m = m[:, (~np.isnan(m)).sum(axis=0) >= 2]
     counts = np.stack([(m == v).sum(axis=0) for v in np.unique(m[~np.isnan(m)])], axis=1).astype(float)
     points = np.unique(m[~np.isnan(m)]) if level in ("interval", "ratio") else np.arange(counts.shape[1], dtype=float)
-    weights = rel._resample_weights(m.shape[1], 5, rng)
-    boot, _, _ = rel._alpha(counts, weights, level, points)
+    weights = resample_counts(m.shape[1], 5, seed=3).astype(float)
+    boot, _, _ = alpha_of(dense_coincidences(counts, level, points), weights)
     for w, ours in zip(weights, boot):
         repeated = np.repeat(m, w.astype(int), axis=1)
         if level in ("nominal", "ordinal"):
@@ -479,7 +483,7 @@ def test_resamples_without_variation_are_left_out_and_noted():
 ])
 def test_verdict_thresholds(alpha, verdict):
     # Krippendorff (2004), Content Analysis, 2nd ed., p. 241: .800 and .667
-    assert rel._verdict(alpha) == verdict
+    assert verdict_of(alpha) == verdict
 
 
 def test_no_codes_at_all():
@@ -666,14 +670,33 @@ def test_a_repeated_judgement_is_found_in_any_order_and_dtype():
             reliability(table, book(("v", "nominal", (1, 2))), n_boot=0)
 
 
-def test_resamples_drawn_in_blocks_are_those_drawn_at_once():
-    # the bootstrap draws large tables block by block; the draws must not depend on the blocks
-    whole = rel._resample_weights(1000, 50, np.random.default_rng([0, 1]))
-    rng = np.random.default_rng([0, 1])
-    blocks = np.vstack([rel._resample_weights(1000, k, rng) for k in (7, 20, 23)])
-    np.testing.assert_array_equal(whole, blocks)
-    draws = np.random.default_rng([0, 1]).integers(0, 1000, size=(50, 1000))
+def test_resamples_drawn_in_blocks_are_those_drawn_at_once(monkeypatch):
+    # the documented draw order: resample b is the b-th call integers(0, n, size=n, uint32) on
+    # default_rng([seed, n]); float blocks, the cache and a longer run give the same resamples
+    whole = resample_counts(1000, 50, seed=7)
+    rng = np.random.default_rng([7, 1000])
+    draws = [rng.integers(0, 1000, size=1000, dtype=np.uint32) for _ in range(50)]
     np.testing.assert_array_equal(whole, np.stack([np.bincount(d, minlength=1000) for d in draws]))
+    np.testing.assert_array_equal(resample_counts(1000, 80, seed=7)[:50], whole)
+    monkeypatch.setattr(alpha_bootstrap, "BLOCK_ELEMENTS", 7000)  # blocks of 7 resamples
+    shared = UnitResamples(50, 7)
+    for n_units in (1000, 3, 1000):  # drawn, drawn, then from the cache
+        blocks = [b.copy() for b in shared.blocks(n_units)]
+        assert all(b.dtype == np.float64 for b in blocks)
+        np.testing.assert_array_equal(np.vstack(blocks), resample_counts(n_units, 50, seed=7))
+    assert len(blocks) == 8
+
+
+def test_variables_with_the_same_number_of_pairable_units_share_their_resamples():
+    # two variables over the same 60 reports: the same unit counts, so a variable whose codes
+    # are the other's with labels swapped has the very same interval
+    rng = np.random.default_rng(2)
+    truth = rng.integers(0, 2, 60)
+    noisy = np.where(rng.random(60) < 0.8, truth, 1 - truth)
+    codes = pd.concat([long_codes([list(truth), list(noisy)], variable="a"),
+                       long_codes([list(1 - truth), list(1 - noisy)], variable="b")], ignore_index=True)
+    table = reliability(codes, book(("a", "nominal", (0, 1)), ("b", "nominal", (0, 1))), n_boot=100, seed=3)
+    assert table.loc[0, ["alpha", "ci_low", "ci_high"]].tolist() == table.loc[1, ["alpha", "ci_low", "ci_high"]].tolist()
 
 
 def test_consolidate_machines_fill_only_reports_no_coder_coded():
@@ -715,7 +738,7 @@ def test_consolidate_figures_count_a_blank_as_no_number():
 def test_interval_aware_verdict(alpha, ci_low, verdict):
     # Krippendorff (2004), ch. 12: rely on a variable only if alpha is unlikely to fall below the
     # minimum; "reliable" needs alpha >= .800 and the interval's lower end >= .667
-    assert rel._verdict(alpha, ci_low) == verdict
+    assert verdict_of(alpha, ci_low) == verdict
 
 
 def test_a_high_alpha_with_a_wide_interval_is_not_reliable():
@@ -764,5 +787,14 @@ def test_figure_reliability_counts_a_blank_against_a_number():
     ben = [1] * 8 + [0] * 22
     expected = krippendorff.alpha(reliability_data=[ana, ben], level_of_measurement="nominal")
     assert row["alpha_cited"] == pytest.approx(expected, abs=1e-12)
-    assert row["verdict"] == rel._verdict(expected, row["ci_low_cited"])  # the worse of the two
+    assert row["verdict"] == verdict_of(expected, row["ci_low_cited"])  # the worse of the two
     assert np.isnan(reliability(codes, codebook, n_boot=0).set_index("variable").loc["q", "alpha_cited"])
+
+
+def test_an_ordinal_variable_without_pairable_units_is_undefined():
+    # one coder per report: no pairable unit, for every level
+    codes = long_codes([[1, None, 2], [None, 3, None]])
+    for level in LEVELS:
+        row = reliability(codes, book(("v", level, (1, 2, 3) if level in ("nominal", "ordinal") else ())),
+                          n_boot=0).iloc[0]
+        assert row["n_pairable"] == 0 and np.isnan(row["alpha"]) and row["verdict"] == "not measured"

@@ -4,6 +4,8 @@ from __future__ import annotations
 import textwrap
 
 import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
 
 from ._style import PALETTE, finish, legend_outside, new_axes
 
@@ -11,7 +13,8 @@ _VERDICT_COLOURS = {"reliable": PALETTE[2], "tentative": PALETTE[1], "unreliable
                     "unknown": "#999999", "not measured": "#999999"}
 
 
-def plot_reliability(table, *, ax=None, title: str | None = None, source: str = ""):
+def plot_reliability(table: pd.DataFrame, *, ax: Axes | None = None, title: str | None = None,
+                     source: str = "") -> Axes:
     """Dot plot of Krippendorff's alpha per variable (from :func:`analysis.reliability.reliability`).
 
     Variables keep the table's (codebook) order from top to bottom; the dashed lines mark 0.667 and
