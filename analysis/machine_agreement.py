@@ -317,10 +317,14 @@ def _human_alpha(codes: pd.DataFrame, codebook: pd.DataFrame,
     return dict(zip(table["variable"], table["alpha"]))
 
 
-def _lexicon_codes(event: EventTables, lexicon: object) -> tuple[pd.DataFrame | None, str | None]:
+def _lexicon_codes(event: EventTables, lexicon: str | Path | dict | bool | None
+                   ) -> tuple[pd.DataFrame | None, str | None]:
     """The lexicon coder's codes (texts where reports have them, else term counts), or
     (None, why not)."""
-    if lexicon is False:
+    if lexicon is False or lexicon is True:
+        # False: no comparison; True is not a lexicon (documented values: path, dict, None, False)
+        if lexicon is True:
+            raise ValueError("lexicon must be a path, a dict, None (the package lexicon) or False, not True")
         return None, ""
     try:
         from .lexicon import lexicon_code
