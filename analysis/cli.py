@@ -3,22 +3,25 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any, TextIO
 
 import pandas as pd
 
 from .errors import DataError
 
 
-def _print_table(frame: pd.DataFrame, out=None) -> None:
+def _print_table(frame: pd.DataFrame, out: TextIO | None = None) -> None:
     out = out or sys.stdout
     with pd.option_context("display.max_rows", None, "display.max_columns", None, "display.width", 200,
                            "display.max_colwidth", 60):
         print(frame.to_string(index=False), file=out)
 
 
-def cmd_validate(args) -> int:
+def cmd_validate(args: argparse.Namespace) -> int:
     from .events import summary, validate_event
 
     event, problems = validate_event(args.event_dir, progress=sys.stderr.isatty())
@@ -50,9 +53,12 @@ def cmd_validate(args) -> int:
     return 0
 
 
-def _where(p) -> str:
-    """'file, row N, column C' of a problem or warning row (``line`` for YAML and JSON files)."""
-    where = p.file
+def _where(p: Any) -> str:
+    """'file, row N, column C' of a problem or warning row (``line`` for YAML and JSON files).
+
+    ``p`` is a row of the problems or warnings table, as ``DataFrame.itertuples`` gives it.
+    """
+    where: str = p.file
     if pd.notna(p.row):
         unit = "line" if str(p.file).endswith((".yaml", ".yml", ".json")) else "row"
         where += f", {unit} {p.row}"
@@ -61,7 +67,7 @@ def _where(p) -> str:
     return where
 
 
-def cmd_sheet(args) -> int:
+def cmd_sheet(args: argparse.Namespace) -> int:
     from .events import load_event
     from .sheets import write_blank_sheet
 
@@ -71,7 +77,7 @@ def cmd_sheet(args) -> int:
     return 0
 
 
-def cmd_datapackage(args) -> int:
+def cmd_datapackage(args: argparse.Namespace) -> int:
     from ._yaml import read_yaml
     from .datapackage import build_datapackage
     from .sheets import atomic_write_bytes
@@ -84,7 +90,7 @@ def cmd_datapackage(args) -> int:
     return 0
 
 
-def cmd_reliability(args) -> int:
+def cmd_reliability(args: argparse.Namespace) -> int:
     from .events import load_event
     from .reliability import reliability
 
@@ -109,7 +115,7 @@ def cmd_reliability(args) -> int:
     return 0
 
 
-def cmd_terms(args) -> int:
+def cmd_terms(args: argparse.Namespace) -> int:
     from .sheets import write_csv
     from .text import read_texts, term_counts
 
@@ -121,7 +127,7 @@ def cmd_terms(args) -> int:
     return 0
 
 
-def cmd_autocode(args) -> int:
+def cmd_autocode(args: argparse.Namespace) -> int:
     from .autocode import autocode
     from .events import load_event
     from .sheets import write_csv
@@ -136,17 +142,19 @@ def cmd_autocode(args) -> int:
     return 0
 
 
-def cmd_run(args) -> int:
-    from .report import NotebooksNotFound, find_notebooks, run_events, run_report
+def cmd_run(args: argparse.Namespace) -> int:
+    from .report import NotebooksNotFound, Report, Reports, find_notebooks, run_events, run_report
 
+    report: Report | Reports
     try:
         # a run without notebooks would write a report of nothing: refused before anything is written
-        options = dict(seed=args.seed, n_boot=args.n_boot, notebooks_dir=find_notebooks(args.notebooks),
-                       jobs=args.jobs, progress=not args.quiet)
+        notebooks = find_notebooks(args.notebooks)
         if len(args.event_dirs) == 1:
-            report = run_report(args.event_dirs[0], args.out, **options)
+            report = run_report(args.event_dirs[0], args.out, seed=args.seed, n_boot=args.n_boot,
+                                notebooks_dir=notebooks, jobs=args.jobs, progress=not args.quiet)
         else:
-            report = run_events(args.event_dirs, args.out, **options)
+            report = run_events(args.event_dirs, args.out, seed=args.seed, n_boot=args.n_boot,
+                                notebooks_dir=notebooks, jobs=args.jobs, progress=not args.quiet)
     except (FileExistsError, NotebooksNotFound) as exc:
         print(str(exc), file=sys.stderr)
         return 1
@@ -171,7 +179,7 @@ def _positive_int(text: str) -> int:
     return value
 
 
-def cmd_refresh(args) -> int:
+def cmd_refresh(args: argparse.Namespace) -> int:
     from .report import NotebooksNotFound, refresh_notebooks
 
     try:
@@ -183,8 +191,26 @@ def cmd_refresh(args) -> int:
     return 0
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m analysis", description=__doc__)
+MODULE_PROG = "python -m analysis"
+
+
+def invoked_as(argv: Sequence[str] | None = None) -> str:
+    """The program name for usage lines: how the command line was invoked.
+
+    The console script's file name (``media-discrepancy``) when it runs as one; otherwise, run as a
+    module (``python -m analysis``) or called from Python with ``argv``, :data:`MODULE_PROG`.
+    """
+    main_module = sys.modules.get("__main__")
+    as_script = main_module is not None and getattr(main_module, "__spec__", None) is None
+    name = os.path.basename(sys.argv[0]) if sys.argv else ""
+    if argv is None and as_script and name not in ("", "-c") and not name.endswith(".py"):
+        return name
+    return MODULE_PROG
+
+
+def build_parser(*, prog: str = MODULE_PROG) -> argparse.ArgumentParser:
+    """The parser of the command line; ``prog`` names the program in usage lines."""
+    parser = argparse.ArgumentParser(prog=prog, description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("validate", help="check an event folder and print a summary and warnings; exit 1 on any problem")
     p.add_argument("event_dir")
@@ -238,11 +264,13 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv=None) -> int:
-    parser = build_parser()
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line on ``argv`` (default ``sys.argv[1:]``); the exit status."""
+    parser = build_parser(prog=invoked_as(argv))
     args = parser.parse_args(argv)
     try:
-        return args.func(args)
+        status: int = args.func(args)
+        return status
     except DataError as exc:
         print(str(exc), file=sys.stderr)
         return 1

@@ -12,12 +12,17 @@ import hashlib
 import html
 import re
 import unicodedata
+from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from .downloads import code_label, code_labels, published_text
 from .common import is_missing
+from .downloads import code_label, code_labels, published_text
+
+if TYPE_CHECKING:
+    from .page import Page
 
 ROLES_SHOWN = ("claim", "label", "figure", "source")  # columns of the outlet table, with attributions
 OUTLET_TABLE_ID = "outlet-reports"
@@ -49,12 +54,9 @@ blockquote { margin: 0; color: #333; } blockquote::before { content: "\201C"; } 
 """
 
 
-def e(text) -> str:
+def e(text: object) -> str:
     """Escape text for HTML element content and attribute values."""
     return html.escape("" if text is None else str(text), quote=True)
-
-
-
 
 
 # ---------------------------------------------------------------------------------- small parts
@@ -103,16 +105,16 @@ def markdown_document(text: str) -> str:
     return md.renderer.render(tokens, md.options, {})
 
 
-def folder_hash(folder) -> str:
+def folder_hash(folder: str | Path) -> str:
     """SHA-256 of an event folder's content, the same on any machine.
 
     Every file under ``folder`` whose path has no hidden part (``.text/``, ``.DS_Store``), in
     order of its relative POSIX path, contributes ``path``, a NUL byte, its size in bytes as
     decimal text, a NUL byte and its bytes. Dates, owners and the folder's own name do not count.
     """
-    folder = Path(folder)
+    root = Path(folder)
     digest = hashlib.sha256()
-    files = sorted((p.relative_to(folder).as_posix(), p) for p in folder.rglob("*") if p.is_file())
+    files = sorted((p.relative_to(root).as_posix(), p) for p in root.rglob("*") if p.is_file())
     for rel, path in files:
         if any(part.startswith(".") for part in rel.split("/")):
             continue
@@ -207,13 +209,13 @@ def html_page(*, title: str, body: str, nav: str = "", head: str = "", wide: boo
 """
 
 
-def nav(links: list) -> str:
+def nav(links: list[tuple[str, str]]) -> str:
     """A navigation bar of ``(href, text)`` links."""
     items = "\n".join(f'<a href="{e(href)}">{e(text)}</a>' for href, text in links)
     return f'<nav class="report-nav" aria-label="Report pages">\n{items}\n</nav>\n'
 
 
-def _link(url, text: str, *, dir_auto: bool = False) -> str:
+def _link(url: object, text: object, *, dir_auto: bool = False) -> str:
     """A link to a report's address; plain text when the address is not a web address."""
     d = ' dir="auto"' if dir_auto else ""
     if isinstance(url, str) and url.startswith(_SAFE_SCHEMES):
@@ -221,7 +223,7 @@ def _link(url, text: str, *, dir_auto: bool = False) -> str:
     return f"<span{d}>{e(text)}</span>"
 
 
-def _published_html(reports: pd.DataFrame) -> list:
+def _published_html(reports: pd.DataFrame) -> list[str]:
     text = published_text(reports)
     return [f'{e(t)} <span class="date-only">date only</span>' if not known else e(t.replace("T", " ").replace("Z", " UTC"))
             for t, known in zip(text, reports["published_time_known"])]
@@ -230,7 +232,7 @@ def _published_html(reports: pd.DataFrame) -> list:
 # ---------------------------------------------------------------------------------- the index
 
 
-def _date(ts) -> str:
+def _date(ts: pd.Timestamp) -> str:
     return f"{ts.day} {ts.strftime('%B %Y')}"
 
 
@@ -238,15 +240,16 @@ def _count(n: int, one: str, many: str | None = None) -> str:
     return f"{n} {one if n == 1 else (many or one + 's')}"
 
 
-def method_items(page, *, design: str, datasheet: str | None, provenance: dict) -> list:
+def method_items(page: Page, *, design: str, datasheet: str | None,
+                 provenance: dict[str, object]) -> list[tuple[str, str]]:
     """The method box as ``(term, HTML)`` rows: sample, coders, design, text, sampling, caveats,
     datasheet, provenance."""
     meta, r = page.event.meta, page.event.reports
-    sample = [_count(len(r), "report"), _count(r["outlet"].nunique(), "outlet")]
+    counts = [_count(len(r), "report"), _count(r["outlet"].nunique(), "outlet")]
     for col, one, many in (("outlet_country", "country", "countries"), ("language", "language", "languages")):
         n = int(r[col].nunique()) if col in r else 0
-        sample.append(_count(n, one, many) if n else f"{many}: not given in reports.csv")
-    sample = ", ".join(sample) + (f"; published from {_date(r['published'].min())} to "
+        counts.append(_count(n, one, many) if n else f"{many}: not given in reports.csv")
+    sample = ", ".join(counts) + (f"; published from {_date(r['published'].min())} to "
                                   f"{_date(r['published'].max())} (event window {meta.get('start')} to "
                                   f"{meta.get('end')})" if len(r) else "")
     caveats = []
@@ -277,8 +280,9 @@ def method_items(page, *, design: str, datasheet: str | None, provenance: dict) 
     return rows
 
 
-def index_html(page, *, findings: list, pages: list, charts: list, design: str, provenance: dict,
-               datasheet: str | None, downloads: list) -> str:
+def index_html(page: Page, *, findings: list[str], pages: list[tuple[str, str, str, str]],
+               charts: list[tuple[str, str, str]], design: str, provenance: dict[str, object],
+               datasheet: str | None, downloads: list[tuple[str, str]]) -> str:
     """The report's front page.
 
     Parameters
@@ -304,25 +308,14 @@ def index_html(page, *, findings: list, pages: list, charts: list, design: str, 
     """
     meta = page.event.meta
     people = coders_are_people(str(meta.get("coders") or ""))
-    findings = [truthful(s, people=people) for s in findings]
-    pages = [(href, title, st, truthful(summary, people=people)) for href, title, st, summary in pages]
-    charts = [(src, truthful(title, people=people), link) for src, title, link in charts]
-    status = {"ok": '<span class="status ok">ok</span>',
-              "failed": '<span class="status failed">failed: see page</span>',
-              "not run": '<span class="status">written for another event</span>',
-              "needs events": '<span class="status">not run: needs two or more events</span>'}
-    keys = "\n".join(f"<li>{inline_markdown(s)}</li>" for s in findings) or "<li>No finding: the folder holds no codes.</li>"
+    keys = "\n".join(f"<li>{inline_markdown(truthful(s, people=people))}</li>" for s in findings) \
+        or "<li>No finding: the folder holds no codes.</li>"
     method = "\n".join(f"<dt>{e(t)}</dt><dd>{v}</dd>" for t, v in
                        method_items(page, design=design, datasheet=datasheet, provenance=provenance))
-    items = "\n".join(
-        f'<li><a href="{e(href)}">{e(title)}</a> {status[st]}'
-        + (f' <span class="summary">{inline_markdown(summary)}</span>' if summary else "") + "</li>"
-        for href, title, st, summary in pages)
+    items = _page_items([(href, title, st, truthful(summary, people=people)) for href, title, st, summary in pages])
     files = "\n".join(f'<li><a href="{e(href)}">{e(href.rsplit("/", 1)[-1])}</a>: {e(text)}</li>'
                       for href, text in downloads)
-    thumbs = "\n".join(
-        f'<figure><a href="{e(link)}"><img src="{e(src)}" alt="{e(title)}" loading="lazy"></a>'
-        f'<figcaption><a href="{e(link)}">{e(title)}</a></figcaption></figure>' for src, title, link in charts)
+    thumbs = _chart_grid([(src, truthful(title, people=people), link) for src, title, link in charts])
     body = f"""<h1>{e(meta.get('title', ''))}</h1>
 <p>{e(meta.get('description', ''))}</p>
 <p>Event <code>{e(meta.get('id', ''))}</code>, {e(meta.get('start', ''))} to {e(meta.get('end', ''))}.</p>
@@ -354,6 +347,27 @@ the findings, sortable and searchable; each outlet has a card with its codes, qu
     return html_page(title=str(meta.get("title", "")), body=body)
 
 
+_STATUS = {"ok": '<span class="status ok">ok</span>',
+           "failed": '<span class="status failed">failed: see page</span>',
+           "not run": '<span class="status">written for another event</span>',
+           "needs events": '<span class="status">not run: needs two or more events</span>'}
+
+
+def _page_items(pages: list[tuple[str, str, str, str]]) -> str:
+    """The index's list of pages: a link, the status and the summary of each."""
+    return "\n".join(
+        f'<li><a href="{e(href)}">{e(title)}</a> {_STATUS[st]}'
+        + (f' <span class="summary">{inline_markdown(summary)}</span>' if summary else "") + "</li>"
+        for href, title, st, summary in pages)
+
+
+def _chart_grid(charts: list[tuple[str, str, str]]) -> str:
+    """The index's thumbnails: each chart linked to its page, its title as alt text and caption."""
+    return "\n".join(
+        f'<figure><a href="{e(link)}"><img src="{e(src)}" alt="{e(title)}" loading="lazy"></a>'
+        f'<figcaption><a href="{e(link)}">{e(title)}</a></figcaption></figure>' for src, title, link in charts)
+
+
 def datasheet_html(text: str, *, event_title: str) -> str:
     """The event folder's README.md as a page of the report."""
     return html_page(title=f"Datasheet - {event_title}", body=markdown_document(text),
@@ -363,10 +377,11 @@ def datasheet_html(text: str, *, event_title: str) -> str:
 # ---------------------------------------------------------------------------------- outlets
 
 
-def outlet_slugs(outlets) -> dict:
+def outlet_slugs(outlets: Iterable[object]) -> dict[str, str]:
     """``{outlet name: file stem}``: lower-case ASCII words joined by "-", unique (``-2``, ...);
     "outlet" where the name has no ASCII letter or digit. Names are taken in sorted order."""
-    slugs, used = {}, set()
+    slugs: dict[str, str] = {}
+    used: set[str] = set()
     for name in sorted({str(o) for o in outlets}):
         ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
         base = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[:60].strip("-") or "outlet"
@@ -379,7 +394,7 @@ def outlet_slugs(outlets) -> dict:
     return slugs
 
 
-def shown_variables(page) -> list:
+def shown_variables(page: Page) -> list[str]:
     """The outlet table's variables: the page's claims, labels, figures (each followed by its
     attribution variable when the page uses it) and sources, in codebook order."""
     cb = page.codebook
@@ -395,7 +410,7 @@ def shown_variables(page) -> list:
     return out
 
 
-def _labelled_codes(page) -> pd.DataFrame:
+def _labelled_codes(page: Page) -> pd.DataFrame:
     """Consolidated codes with ``label`` (the code's codebook label; the number for figures)."""
     labels = code_labels(page.event.values)
     final = page.final.assign(report_id=page.final["report_id"].astype(str),
@@ -404,13 +419,13 @@ def _labelled_codes(page) -> pd.DataFrame:
     return final
 
 
-def _header(page, variable: str) -> str:
+def _header(page: Page, variable: str) -> str:
     cb = page.event.codebook.set_index("variable")
     flag = page.flag(variable)
     return str(cb.loc[variable, "label"]) + (f" ({flag})" if flag else "")
 
 
-def outlet_table(page, slugs: dict) -> pd.DataFrame:
+def outlet_table(page: Page, slugs: dict[str, str]) -> pd.DataFrame:
     """The outlet table as HTML cells, one row per report in reports.csv order."""
     reports = page.event.reports
     codes = _labelled_codes(page)
@@ -426,7 +441,7 @@ def outlet_table(page, slugs: dict) -> pd.DataFrame:
         "Published": _published_html(reports),
         "Headline": headline,
     }
-    headers = {}
+    headers: dict[str, str] = {}
     for v in variables:
         name = _header(page, v)
         while name in cols or name in headers.values():
@@ -438,7 +453,7 @@ def outlet_table(page, slugs: dict) -> pd.DataFrame:
     return pd.DataFrame({k: list(v) for k, v in cols.items()})
 
 
-def _datatable(frame: pd.DataFrame) -> tuple:
+def _datatable(frame: pd.DataFrame) -> tuple[str, str]:
     """``(head, table)``: the DataTables bundle (offline, inline) and the table, by itables."""
     from itables.javascript import generate_init_offline_itables_html, to_html_datatable
     from itables import options
@@ -458,7 +473,7 @@ def _datatable(frame: pd.DataFrame) -> tuple:
     return head, table
 
 
-def outlets_html(page, slugs: dict) -> str:
+def outlets_html(page: Page, slugs: dict[str, str]) -> str:
     """OUT/outlets.html: every report with its outlet, date, headline and shown codes."""
     title = page.event.meta.get("title", "")
     head, table = _datatable(outlet_table(page, slugs))
@@ -474,14 +489,14 @@ card: every code with the quote behind it, and its reprints.</p>
                      nav=nav([("index.html", "Index")]))
 
 
-def _stories(reports: pd.DataFrame) -> dict:
+def _stories(reports: pd.DataFrame) -> dict[str, str | None]:
     """``{report_id: story}``: the ``derived_from`` it names, or its own id when others name it."""
     derived = reports.set_index(reports["report_id"].astype(str))["derived_from"]
     named = set(derived.dropna().astype(str))
     return {rid: (str(d) if not is_missing(d) else (rid if rid in named else None)) for rid, d in derived.items()}
 
 
-def card_html(page, outlet: str, slugs: dict, *, codes: pd.DataFrame, edits: pd.DataFrame) -> str:
+def card_html(page: Page, outlet: str, slugs: dict[str, str], *, codes: pd.DataFrame, edits: pd.DataFrame) -> str:
     """OUT/outlets/<slug>.html: one outlet's reports, codes with evidence, reprint siblings and
     what differs between them."""
     reports = page.event.reports.assign(report_id=page.event.reports["report_id"].astype(str))
@@ -523,7 +538,8 @@ def card_html(page, outlet: str, slugs: dict, *, codes: pd.DataFrame, edits: pd.
                      nav=nav([("../index.html", "Index"), ("../outlets.html", "All outlets")]))
 
 
-def _siblings_html(rid: str, stories: dict, outlet_of: dict, slugs: dict, edits: pd.DataFrame, cb, labels) -> str:
+def _siblings_html(rid: str, stories: dict[str, str | None], outlet_of: dict[str, str], slugs: dict[str, str],
+                   edits: pd.DataFrame, cb: pd.DataFrame, labels: dict) -> str:
     story = stories.get(rid)
     if story is None:
         return "<p>No other report of the folder reprints or reworks the same story.</p>"
@@ -539,7 +555,7 @@ def _siblings_html(rid: str, stories: dict, outlet_of: dict, slugs: dict, edits:
         out.append("<p>The coded variables of these copies do not differ.</p>")
         return "\n".join(out)
 
-    def lab(var, value):
+    def lab(var: str, value: object) -> str:
         text = code_label(labels, var, value)
         return e(text) if text is not None else "none"
     body = "\n".join(
@@ -553,7 +569,7 @@ def _siblings_html(rid: str, stories: dict, outlet_of: dict, slugs: dict, edits:
     return "\n".join(out)
 
 
-def outlet_files(page) -> dict:
+def outlet_files(page: Page) -> dict[str, bytes]:
     """``{relative path: bytes}``: ``outlets.html`` and ``outlets/<slug>.html`` for each outlet."""
     from .wire import wire_edits
 

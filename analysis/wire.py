@@ -16,11 +16,14 @@ copies that differ, and no edit is called "added" or "dropped".
 """
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
 from .errors import DataError, Problem
-from .common import check_columns
+from .common import check_columns, is_missing
 from .sample import SOURCE_FIRST, SOURCE_LATER, publication_order, time_known
 
 __all__ = ["wire_edits", "wire_edit_summary", "WIRE_ROLES", "MEANING_ROLES", "DIRECTIONS"]
@@ -41,7 +44,8 @@ CHANGES = ("changed", "added", "dropped", "differs")
 UNRESOLVED = ("tie", "single_coder")
 
 
-def wire_edits(final, codebook, reports, *, roles=WIRE_ROLES):
+def wire_edits(final: pd.DataFrame, codebook: pd.DataFrame, reports: pd.DataFrame, *,
+               roles: str | Sequence[str] = WIRE_ROLES) -> pd.DataFrame:
     """How each derived report differs from its source, variable by variable.
 
     Parameters
@@ -108,33 +112,14 @@ def wire_edits(final, codebook, reports, *, roles=WIRE_ROLES):
     pairs = [(r, str(s)) for r, s in zip(rep["report_id"], rep["derived_from"])
              if pd.notna(s) and str(s) in outlet and str(s) != r]
     direction = _directions(pairs, when)
-
-    fin = final.assign(report_id=final["report_id"].astype(str))
-    dup = fin.duplicated(["report_id", "variable"])
-    if dup.any():
-        row = fin[dup].iloc[0]
-        raise DataError(Problem("final", f"report {row['report_id']}, variable {row['variable']} has more "
-                                "than one row", accepted="one consolidated value per report and variable"))
-    coded = set(fin["report_id"])
-    fin = fin[fin["variable"].isin(spec["variable"])]
-    evidence = fin["evidence"] if "evidence" in fin.columns else pd.Series(np.nan, index=fin.index)
-    unresolved = (fin["rule"].isin(UNRESOLVED) if "rule" in fin.columns
-                  else pd.Series(False, index=fin.index))
-    cell = {(r, v): (val, ev, bad) for r, v, val, ev, bad in
-            zip(fin["report_id"], fin["variable"], fin["value"], evidence, unresolved)}
+    coded, cell = _cells(final, spec)
 
     rows = []
     for report, source in sorted(pairs):
         if report not in coded or source not in coded:
             continue
         directed = direction[(report, source)] == REPRINT_CHANGED
-        for order, var in enumerate(spec.itertuples(index=False)):
-            here, there = cell.get((report, var.variable)), cell.get((source, var.variable))
-            if here is None or there is None or here[2] or there[2]:
-                continue
-            change = _change(there[0], here[0], var)
-            if change is None:
-                continue
+        for order, var, there, here, change in _differences(cell, report, source, spec):
             rows.append({"report_id": report, "outlet": outlet[report], "source_report": source,
                          "source_outlet": outlet[source], "variable": var.variable, "role": var.role,
                          "meaning": var.role in MEANING_ROLES, "direction": direction[(report, source)],
@@ -149,7 +134,47 @@ def wire_edits(final, codebook, reports, *, roles=WIRE_ROLES):
     return out[list(EDIT_COLUMNS)].reset_index(drop=True)
 
 
-def wire_edit_summary(edits):
+# a consolidated code: (value, evidence, unresolved by the coders)
+_Cell = tuple[object, object, bool]
+
+
+def _cells(final: pd.DataFrame, spec: pd.DataFrame) -> tuple[set[str], dict[tuple[str, str], _Cell]]:
+    """The reports with codes, and the code of each report and compared variable.
+
+    DataError when ``final`` has two rows for one report and variable.
+    """
+    fin = final.assign(report_id=final["report_id"].astype(str))
+    dup = fin.duplicated(["report_id", "variable"])
+    if dup.any():
+        row = fin[dup].iloc[0]
+        raise DataError(Problem("final", f"report {row['report_id']}, variable {row['variable']} has more "
+                                "than one row", accepted="one consolidated value per report and variable"))
+    coded = set(fin["report_id"])
+    fin = fin[fin["variable"].isin(spec["variable"])]
+    evidence = fin["evidence"] if "evidence" in fin.columns else pd.Series(np.nan, index=fin.index)
+    unresolved = (fin["rule"].isin(UNRESOLVED) if "rule" in fin.columns
+                  else pd.Series(False, index=fin.index))
+    cell = {(r, v): (val, ev, bad) for r, v, val, ev, bad in
+            zip(fin["report_id"], fin["variable"], fin["value"], evidence, unresolved)}
+    return coded, cell
+
+
+def _differences(cell: dict[tuple[str, str], _Cell], report: str, source: str,
+                 spec: pd.DataFrame) -> Iterator[tuple[int, Any, _Cell, _Cell, str]]:
+    """``(order, codebook row, source's code, report's code, change)`` per variable that differs.
+
+    Variables either side leaves unresolved, or does not code, are not compared.
+    """
+    for order, var in enumerate(spec.itertuples(index=False)):
+        here, there = cell.get((report, var.variable)), cell.get((source, var.variable))
+        if here is None or there is None or here[2] or there[2]:
+            continue
+        change = _change(there[0], here[0], var)
+        if change is not None:
+            yield order, var, there, here, change
+
+
+def wire_edit_summary(edits: pd.DataFrame) -> pd.DataFrame:
     """The edits to read first: those that change meaning, with the evidence of both copies.
 
     Parameters
@@ -191,9 +216,9 @@ def wire_edit_summary(edits):
     return out[list(SUMMARY_COLUMNS)].reset_index(drop=True)
 
 
-def _compared(codebook, roles):
+def _compared(codebook: pd.DataFrame, roles: tuple[str, ...]) -> pd.DataFrame:
     """The codebook rows compared, with role "attribution" for figures' attribution variables."""
-    named = set()
+    named: set[str] = set()
     if "attribution" in codebook.columns:
         named = {a for a in codebook["attribution"] if isinstance(a, str) and a}
     role = np.where(codebook["variable"].isin(named), "attribution", codebook["role"].astype(object))
@@ -201,7 +226,8 @@ def _compared(codebook, roles):
     return spec[spec["role"].isin(roles)].reset_index(drop=True)
 
 
-def _directions(pairs, when):
+def _directions(pairs: list[tuple[str, str]],
+                when: dict[str, tuple[pd.Timestamp, bool]]) -> dict[tuple[str, str], str]:
     """direction of each (report, source) pair, from their publication times."""
     if not pairs:
         return {}
@@ -212,9 +238,13 @@ def _directions(pairs, when):
     return {p: name.get(o, ORDER_UNKNOWN) for p, o in zip(pairs, order)}
 
 
-def _change(source_value, value, var):
-    """'changed', 'added', 'dropped' or None (no difference, or not comparable)."""
-    s_missing, r_missing = _missing(source_value), _missing(value)
+def _change(source_value: Any, value: Any, var: Any) -> str | None:
+    """'changed', 'added', 'dropped' or None (no difference, or not comparable).
+
+    The values are codes as read (text or numbers; numbers for interval and ratio variables);
+    ``var`` is a codebook row (``level``, ``yes_code``) as ``DataFrame.itertuples`` gives it.
+    """
+    s_missing, r_missing = is_missing(source_value), is_missing(value)
     if var.level in ("interval", "ratio"):
         if s_missing and r_missing:
             return None
@@ -226,7 +256,7 @@ def _change(source_value, value, var):
     if s_missing or r_missing:
         return None
     yes = var.yes_code
-    if yes is not None and not _missing(yes):
+    if yes is not None and not is_missing(yes):
         s_yes, r_yes = source_value == yes, value == yes
         if s_yes and not r_yes:
             return "dropped"
@@ -234,12 +264,3 @@ def _change(source_value, value, var):
             return "added"
         return None
     return None if source_value == value else "changed"
-
-
-def _missing(x):
-    try:
-        return bool(pd.isna(x))
-    except (TypeError, ValueError):
-        return False
-
-

@@ -7,10 +7,12 @@ and SVG with fixed metadata, so two runs write identical files.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import matplotlib as mpl
 
-from ._style import PALETTE, SAVE_RC, code_colour, code_colours, finish, is_neutral, new_axes, source_line
+from ._style import (PALETTE, SAVE_RC, code_colour, code_colours, finish, is_neutral, new_axes, root_figure,
+                     source_line)
 from .autocode import plot_machine_agreement
 from .divergence import (plot_consensus, plot_divergence_heatmap, plot_keyness, plot_outlet_map,
                          plot_wire_edits)
@@ -19,8 +21,11 @@ from .framing import (plot_claim_timeline, plot_fact_matrix, plot_figure_deviati
 from .reliability import plot_reliability
 from .sample import plot_composition, plot_timeline
 
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
 
-def save(ax, name: str, figures_dir=None) -> None:
+
+def save(ax: Axes, name: str, figures_dir: str | Path | None = None) -> None:
     """Write the Axes' figure as ``<name>.png`` and ``<name>.svg`` into ``figures_dir``.
 
     Does nothing when ``figures_dir`` is None (interactive use and tests). Returns None so that a
@@ -34,7 +39,7 @@ def save(ax, name: str, figures_dir=None) -> None:
     import io
 
     folder = Path(figures_dir)
-    fig = ax.figure
+    fig = root_figure(ax.figure)
     # text stays text in the SVG (searchable, selectable): for this save only, not process-wide
     with mpl.rc_context(SAVE_RC):
         for ext, meta in (("png", {"Software": None}), ("svg", {"Date": None, "Creator": None})):

@@ -16,14 +16,25 @@ Reliability flags
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
 
 import matplotlib as mpl
-import numpy as np
 import matplotlib.pyplot as plt
+import pandas as pd
+from matplotlib.figure import Figure
 from matplotlib.layout_engine import ConstrainedLayoutEngine
+from matplotlib.rcsetup import cycler
 from matplotlib.ticker import MaxNLocator
 
 from ..codebook import NEUTRAL_CODES, is_neutral  # noqa: F401 (re-exported: the charts grey these codes)
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.axis import Axis
+    from matplotlib.figure import SubFigure
+    from matplotlib.legend import Legend
+    from matplotlib.typing import RcKeyType
 
 # Okabe and Ito (2008), "Color Universal Design": distinguishable under the common colour-vision
 # deficiencies.
@@ -42,30 +53,31 @@ FLAG_ORDER = ("unreliable", "reliability unknown", "reliability not measured", "
 PALE = 0.4             # alpha of flagged marks
 FLAG_HATCH = "///"     # hatch of flagged areas, drawn in their full colour on a pale face
 
-RC = {
+RC: dict[RcKeyType, Any] = {
     "figure.dpi": 100, "savefig.dpi": 150, "font.size": 10, "axes.titlesize": 12,
     "axes.titleweight": "bold", "axes.labelsize": 10, "xtick.labelsize": 9, "ytick.labelsize": 9,
     "legend.fontsize": 9, "axes.spines.top": False, "axes.spines.right": False,
-    "axes.prop_cycle": mpl.cycler(color=PALETTE),
+    "axes.prop_cycle": cycler(color=PALETTE),
 }
 # text stays text in SVG (searchable, selectable, smaller); applied by plotting.save only
-SAVE_RC = {"svg.hashsalt": "analysis", "svg.fonttype": "none"}
+SAVE_RC: dict[RcKeyType, Any] = {"svg.hashsalt": "analysis", "svg.fonttype": "none"}
 
 _NOTE_GID, _SOURCE_GID = "chart-note", "source-line"
 _LINE_PT = 11          # height of one line under the chart, points
 _NOTE_SIZE = 8
 
 
-def new_axes(ax=None, *, width: float = 8.0, height: float = 5.0):
+def new_axes(ax: Axes | None = None, *, width: float = 8.0, height: float = 5.0) -> Axes:
     """Return ``ax`` or a fresh Axes of report size (inches)."""
     if ax is not None:
         return ax
     with mpl.rc_context(RC):
-        _, ax = plt.subplots(figsize=(width, height), layout="constrained")
-    return ax
+        _, new = plt.subplots(figsize=(width, height), layout="constrained")
+    axes: Axes = new
+    return axes
 
 
-def finish(ax, *, title: str, xlabel: str = "", ylabel: str = "", source: str = ""):
+def finish(ax: Axes, *, title: str, xlabel: str = "", ylabel: str = "", source: str = "") -> Axes:
     """Set title (wrapped to the figure's width), axis labels and a source line; return ``ax``."""
     ax.set_title(wrap_title(title, ax.figure), loc="left", fontsize=RC["axes.titlesize"], fontweight="bold")
     if xlabel:
@@ -79,32 +91,43 @@ def finish(ax, *, title: str, xlabel: str = "", ylabel: str = "", source: str = 
     return ax
 
 
-def wrap_title(title: str, fig) -> str:
+def wrap_title(title: str, fig: Figure | SubFigure) -> str:
     """``title`` on as many lines as it needs to fit in about 60% of the figure's width.
 
     60%: the title starts where the plot starts, right of the tick labels, which can take a
     third of the width (outlet names); bold 12 pt characters are about 7.5 pt wide.
     """
-    width = max(20, int(fig.get_size_inches()[0] * 72 * 0.6 / (0.62 * RC["axes.titlesize"])))
+    width = max(20, int(_inches(fig)[0] * 72 * 0.6 / (0.62 * RC["axes.titlesize"])))
     return "\n".join(textwrap.wrap(str(title), width)) if len(str(title)) > width else str(title)
 
 
-def add_note(ax, text: str) -> None:
+def add_note(ax: Axes, text: str) -> None:
     """A line (wrapped if long) under the chart, above the source line."""
     fig = ax.figure
-    width = max(40, int(fig.get_size_inches()[0] * 72 * 0.95 / (0.55 * _NOTE_SIZE)))
+    width = max(40, int(_inches(fig)[0] * 72 * 0.95 / (0.55 * _NOTE_SIZE)))
     for line in textwrap.wrap(text, width):
         fig.text(0.01, 0.005, line, fontsize=_NOTE_SIZE, color="#444444", ha="left", va="bottom",
                  gid=_NOTE_GID)
     _stack_lines(fig)
 
 
-def _stack_lines(fig) -> None:
+def root_figure(fig: Figure | SubFigure) -> Figure:
+    """The figure that holds ``fig``: itself, or a subfigure's root (which has the size and is saved)."""
+    return fig if isinstance(fig, Figure) else fig.figure
+
+
+def _inches(fig: Figure | SubFigure) -> tuple[float, float]:
+    """Width and height of the figure that holds ``fig``, inches."""
+    width, height = root_figure(fig).get_size_inches()
+    return float(width), float(height)
+
+
+def _stack_lines(fig: Figure | SubFigure) -> None:
     """Notes in the order added, then the source line, from the bottom of the figure up."""
     notes = [t for t in fig.texts if t.get_gid() == _NOTE_GID]
     sources = [t for t in fig.texts if t.get_gid() == _SOURCE_GID]
     lines = notes + sources
-    step = _LINE_PT / 72 / fig.get_size_inches()[1]
+    step = _LINE_PT / 72 / _inches(fig)[1]
     for i, t in enumerate(reversed(lines)):
         t.set_y(0.005 + i * step)
     # constrained layout does not see figure text: keep the lines' height free
@@ -120,12 +143,12 @@ def source_line(event_id: str, n_reports: int, extra: str = "") -> str:
     return text + (f"; {extra}" if extra else "")
 
 
-def integer_ticks(axis) -> None:
+def integer_ticks(axis: Axis) -> None:
     """Whole-number ticks on a count axis (``ax.xaxis`` or ``ax.yaxis``): no 2.5 reports."""
     axis.set_major_locator(MaxNLocator(integer=True))
 
 
-def legend_outside(ax, **kwargs):
+def legend_outside(ax: Axes, **kwargs: Any) -> Legend:
     """A legend right of the plot, where it cannot cover bars or points."""
     options = {"loc": "upper left", "bbox_to_anchor": (1.01, 1.0), "frameon": False, "fontsize": 8,
                "title_fontsize": 9}
@@ -136,7 +159,7 @@ def legend_outside(ax, **kwargs):
 # one colour per code
 # ---------------------------------------------------------------------------------------------
 
-def code_styles(codes, labels=None) -> dict:
+def code_styles(codes: Iterable[Any], labels: Mapping[Any, str] | None = None) -> dict[Any, tuple[str, str]]:
     """``{code: (colour, hatch)}`` for codes in codebook order.
 
     The i-th code that is not neutral takes ``PALETTE[i % 8]`` (hatched from the ninth on); the
@@ -144,7 +167,8 @@ def code_styles(codes, labels=None) -> dict:
     used by :func:`is_neutral`.
     """
     labels = labels or {}
-    out, i, j = {}, 0, 0
+    out: dict[Any, tuple[str, str]] = {}
+    i, j = 0, 0
     for code in dict.fromkeys(codes):
         if is_neutral(code, labels.get(code)):
             out[code] = (GREYS[j % len(GREYS)], "")
@@ -155,12 +179,12 @@ def code_styles(codes, labels=None) -> dict:
     return out
 
 
-def code_colours(codes, labels=None) -> dict:
+def code_colours(codes: Iterable[Any], labels: Mapping[Any, str] | None = None) -> dict[Any, str]:
     """``{code: colour}`` for codes in codebook order (see :func:`code_styles`)."""
     return {c: colour for c, (colour, _) in code_styles(codes, labels).items()}
 
 
-def variable_codes(values, variable):
+def variable_codes(values: pd.DataFrame, variable: str) -> tuple[list[Any], dict[Any, str]]:
     """Codes of ``variable`` in codebook order and their labels, from ``Event.values``
     (``variable, code, label[, rank]``); ``([], {})`` when the variable has no values."""
     part = values[values["variable"] == variable]
@@ -169,7 +193,7 @@ def variable_codes(values, variable):
     return list(part["code"]), dict(zip(part["code"], part["label"].astype(str)))
 
 
-def code_colour(values, variable, code) -> str:
+def code_colour(values: pd.DataFrame, variable: str, code: object) -> str:
     """The colour of ``code`` of ``variable``: fixed by the codebook order of its values.
 
     Parameters
@@ -193,17 +217,18 @@ def code_colour(values, variable, code) -> str:
 # reliability flags
 # ---------------------------------------------------------------------------------------------
 
-def pale(colour, amount: float = PALE) -> str:
+def pale(colour: str, amount: float = PALE) -> str:
     """``colour`` mixed with white: ``amount`` of the colour (a flagged area's face)."""
-    rgb = np.array(mpl.colors.to_rgb(colour))
-    return mpl.colors.to_hex(amount * rgb + (1 - amount) * np.ones(3))
+    r, g, b = mpl.colors.to_rgb(colour)
+    white = 1 - amount
+    return mpl.colors.to_hex((amount * r + white, amount * g + white, amount * b + white))
 
 
-def check_flags(flags) -> dict:
+def check_flags(flags: Mapping[Any, str | None] | None) -> dict[Any, str]:
     """``flags`` as a dict without empty flags; ValueError for a flag not in :data:`FLAGS`."""
     if flags is None:
         return {}
-    out = {}
+    out: dict[Any, str] = {}
     for key, flag in dict(flags).items():
         flag = "" if flag is None else flag
         if flag not in FLAGS:
@@ -214,13 +239,13 @@ def check_flags(flags) -> dict:
     return out
 
 
-def worst_flag(flags) -> str:
+def worst_flag(flags: Iterable[str]) -> str:
     """The flag that puts a drawing most in doubt (:data:`FLAG_ORDER`), "" for none."""
     given = set(flags)
     return next((f for f in FLAG_ORDER if f in given), "")
 
 
-def flag_note(ax, flags, shown) -> None:
+def flag_note(ax: Axes, flags: Mapping[Any, str], shown: Iterable[Any]) -> None:
     """Under the chart, name the flagged things among ``shown`` (in that order) and their flags."""
     flagged = [(k, flags[k]) for k in dict.fromkeys(shown) if flags.get(k)]
     if flagged:

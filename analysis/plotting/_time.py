@@ -6,12 +6,20 @@ of the day with a line across the day, never as a point at midnight.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING
+
 import matplotlib.dates as mdates
 import numpy as np
 import pandas as pd
 from matplotlib.lines import Line2D
 
 from ._style import add_note
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.collections import PathCollection
+    from numpy.typing import ArrayLike
 
 MOMENT_COLUMNS = ("time", "label", "time_known")
 DATE_ONLY = "date only: the day, time not given"
@@ -20,7 +28,7 @@ _MOMENT_COLOUR = "#555555"
 MOMENT_GID, DAY_GID = "moment", "date-only"
 
 
-def as_days(times) -> np.ndarray:
+def as_days(times: Iterable[object]) -> np.ndarray:
     """Matplotlib date numbers (days) of UTC timestamps, tz-naive UTC."""
     t = pd.to_datetime(pd.Series(times, dtype=object), utc=True, format="ISO8601").dt.tz_localize(None)
     return mdates.date2num(t.to_numpy())
@@ -33,7 +41,7 @@ def known_times(table: pd.DataFrame, column: str) -> np.ndarray:
     return np.array([True if pd.isna(k) else bool(k) for k in table[column]], dtype=bool)
 
 
-def moments_frame(moments) -> pd.DataFrame:
+def moments_frame(moments: pd.DataFrame | Iterable[Mapping[str, object]] | None) -> pd.DataFrame:
     """``moments`` as a table ``time`` (UTC), ``label``, ``time_known``.
 
     Accepts a DataFrame with ``time, label`` (and ``time_known``) or a list of mappings
@@ -55,7 +63,7 @@ def moments_frame(moments) -> pd.DataFrame:
     return pd.DataFrame({"time": time, "label": frame["label"].astype(str).to_numpy(), "time_known": known})
 
 
-def draw_moments(ax, moments) -> None:
+def draw_moments(ax: Axes, moments: pd.DataFrame | Iterable[Mapping[str, object]] | None) -> None:
     """Numbered moments: a dashed line at a known time, a shaded day for a date only.
 
     The number stands at the top of the line and the labels go under the chart ("1 label (time);
@@ -82,7 +90,8 @@ def draw_moments(ax, moments) -> None:
     add_note(ax, "Moments: " + "; ".join(notes))
 
 
-def draw_day_marks(ax, x, y, *, color, marker="o", size=40):
+def draw_day_marks(ax: Axes, x: ArrayLike, y: Sequence[float] | np.ndarray, *, color: str, marker: str = "o",
+                   size: float = 40) -> PathCollection:
     """Hollow marks at the middle of each day ``floor(x)``, with a line across the day.
 
     Returns the scatter collection of the marks (the lines are added to ``ax.lines``).
@@ -95,20 +104,20 @@ def draw_day_marks(ax, x, y, *, color, marker="o", size=40):
                       linewidths=1.4, zorder=3, gid=DAY_GID)
 
 
-def date_only_handle(color="#333333", marker="o"):
+def date_only_handle(color: str = "#333333", marker: str = "o") -> Line2D:
     """A legend entry for day marks."""
     return Line2D([], [], color=color, marker=marker, markerfacecolor="white", linewidth=2.0,
                   alpha=0.8, label=DATE_ONLY)
 
 
-def date_axis(ax) -> None:
+def date_axis(ax: Axes) -> None:
     """Date ticks that do not overlap: AutoDateLocator with ConciseDateFormatter."""
     locator = mdates.AutoDateLocator(minticks=3, maxticks=9)
     ax.xaxis.set_major_locator(locator)
     ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
 
 
-def day_axis(ax, days) -> None:
+def day_axis(ax: Axes, days: ArrayLike) -> None:
     """Ticks at the middle of whole days (bars spanning days); a date axis for long spans."""
     days = np.unique(np.floor(np.asarray(days, dtype=float)))
     if not len(days) or days[-1] - days[0] > 31:

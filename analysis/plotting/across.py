@@ -1,17 +1,22 @@
 """The chart of the cross-event page: each shared outlet's position in each event."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 import pandas as pd
 from matplotlib.lines import Line2D
 
 from ._style import PALE, PALETTE, add_note, check_flags, finish, flag_note, legend_outside, new_axes, worst_flag
 
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
 _MARKERS = ("o", "s", "^", "D", "v", "P")
 _GREY = "#888888"
 
 
-def _rows(positions: pd.DataFrame, events: list) -> pd.DataFrame:
+def _rows(positions: pd.DataFrame, events: list[object]) -> pd.DataFrame:
     """One row per outlet and concept with a position in two or more events: label, spread, order."""
     defined = positions[positions["position"].notna()]
     rows = []
@@ -27,7 +32,8 @@ def _rows(positions: pd.DataFrame, events: list) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["outlet_id", "concept", "label", "text", "spread", "flag"])
 
 
-def plot_positions(positions, *, max_rows: int = 60, ax=None, title=None, source=""):
+def plot_positions(positions: pd.DataFrame, *, max_rows: int = 60, ax: Axes | None = None,
+                   title: str | None = None, source: str = "") -> Axes:
     """Dumbbell chart: each outlet's position on each concept, one mark per event, with intervals.
 
     Parameters
@@ -69,29 +75,12 @@ def plot_positions(positions, *, max_rows: int = 60, ax=None, title=None, source
         return ax
     y_of = {(o, c): i for i, (o, c) in enumerate(zip(shown["outlet_id"], shown["concept"]))}
     pale_rows = {key for key, flag in zip(y_of, shown["flag"]) if flag}
-    step = min(0.5 / max(len(events) - 1, 1), 0.22)
     table = positions[positions["position"].notna()]
     table = table[[(o, c) in y_of for o, c in zip(table["outlet_id"], table["concept"])]]
     for key, part in table.groupby(["outlet_id", "concept"], sort=False):
-        y = y_of[key]
-        ax.plot(part["position"], [y] * len(part), color=_GREY, linewidth=1.0, zorder=1,
+        ax.plot(part["position"], [y_of[key]] * len(part), color=_GREY, linewidth=1.0, zorder=1,
                 alpha=PALE if key in pale_rows else 1.0)
-    handles = []
-    for j, event in enumerate(events):
-        part = table[table["event"] == event]
-        if part.empty:
-            continue
-        y = np.array([y_of[(o, c)] for o, c in zip(part["outlet_id"], part["concept"])], dtype=float)
-        y += (j - (len(events) - 1) / 2) * step
-        x = part["position"].to_numpy(float)
-        err = np.vstack([x - part["ci_low"].to_numpy(float), part["ci_high"].to_numpy(float) - x])
-        doubt = np.array([(o, c) in pale_rows for o, c in zip(part["outlet_id"], part["concept"])])
-        colour, marker = PALETTE[j % len(PALETTE)], _MARKERS[j % len(_MARKERS)]
-        for mask, alpha in ((~doubt, 1.0), (doubt, PALE)):
-            if mask.any():
-                ax.errorbar(x[mask], y[mask], xerr=err[:, mask], fmt=marker, color=colour, ecolor=colour,
-                            capsize=2, markersize=5, linewidth=1.0, alpha=alpha, zorder=2)
-        handles.append(Line2D([], [], color=colour, marker=marker, label=str(event)))
+    handles = _event_marks(ax, table, events, y_of=y_of, pale_rows=pale_rows)
     ax.set_yticks(range(len(shown)), list(shown["text"]))
     for tick, flag in zip(ax.get_yticklabels(), shown["flag"]):
         if flag:
@@ -107,3 +96,27 @@ def plot_positions(positions, *, max_rows: int = 60, ax=None, title=None, source
         add_note(ax, f"Showing the {len(shown)} of {len(rows)} outlet-concept rows whose positions differ most "
                      "between events.")
     return ax
+
+
+def _event_marks(ax: Axes, table: pd.DataFrame, events: list[object], *, y_of: dict[tuple[object, object], int],
+                 pale_rows: set[tuple[object, object]]) -> list[Line2D]:
+    """Per event, its marks with their intervals (one error-bar container, two when some rows are
+    pale), each event a little above or below the row; the legend handles."""
+    step = min(0.5 / max(len(events) - 1, 1), 0.22)
+    handles = []
+    for j, event in enumerate(events):
+        part = table[table["event"] == event]
+        if part.empty:
+            continue
+        rows = np.array([y_of[(o, c)] for o, c in zip(part["outlet_id"], part["concept"])], dtype=float)
+        y = rows + (j - (len(events) - 1) / 2) * step
+        x = part["position"].to_numpy(float)
+        err = np.vstack([x - part["ci_low"].to_numpy(float), part["ci_high"].to_numpy(float) - x])
+        doubt = np.array([(o, c) in pale_rows for o, c in zip(part["outlet_id"], part["concept"])])
+        colour, marker = PALETTE[j % len(PALETTE)], _MARKERS[j % len(_MARKERS)]
+        for mask, alpha in ((~doubt, 1.0), (doubt, PALE)):
+            if mask.any():
+                ax.errorbar(x[mask], y[mask], xerr=err[:, mask], fmt=marker, color=colour, ecolor=colour,
+                            capsize=2, markersize=5, linewidth=1.0, alpha=alpha, zorder=2)
+        handles.append(Line2D([], [], color=colour, marker=marker, label=str(event)))
+    return handles

@@ -1,15 +1,22 @@
 """Charts of the sample: composition bars and the publication timeline."""
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING
+
 import numpy as np
+import pandas as pd
 from matplotlib.patches import Patch
 
 from ._style import PALETTE, finish, integer_ticks, legend_outside, new_axes
 from ._time import as_days, day_axis, draw_moments
 
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
 
-def plot_composition(table, *, what: str = "value", ax=None, title: str | None = None, source: str = "",
-                     top: int = 25):
+
+def plot_composition(table: pd.DataFrame, *, what: str = "value", ax: Axes | None = None,
+                     title: str | None = None, source: str = "", top: int = 25) -> Axes:
     """Horizontal bars of reports per value (from :func:`analysis.sample.composition`)."""
     ax = new_axes(ax, height=max(3.0, 0.28 * min(len(table), top) + 1.5))
     t = table.head(top).iloc[::-1]
@@ -17,7 +24,7 @@ def plot_composition(table, *, what: str = "value", ax=None, title: str | None =
     ax.barh(y, t["n_reports"], color=PALETTE[0])
     ax.set_yticks(y, [f"{v} ({o} outlet{'s' if o != 1 else ''})" for v, o in zip(t["value"], t["n_outlets"])])
     for yi, n in zip(y, t["n_reports"]):
-        ax.text(n, yi, f" {n}", va="center", fontsize=8)
+        ax.text(n, float(yi), f" {n}", va="center", fontsize=8)
     rest = len(table) - len(t)
     integer_ticks(ax.xaxis)
     finish(ax, title=title or f"Reports by {what}" + (f" (top {top}; {rest} more)" if rest > 0 else ""),
@@ -25,7 +32,8 @@ def plot_composition(table, *, what: str = "value", ax=None, title: str | None =
     return ax
 
 
-def plot_timeline(table, *, moments=None, ax=None, title: str | None = None, source: str = ""):
+def plot_timeline(table: pd.DataFrame, *, moments: pd.DataFrame | Iterable[Mapping[str, object]] | None = None,
+                  ax: Axes | None = None, title: str | None = None, source: str = "") -> Axes:
     """Stacked daily bars of reports per group (from :func:`analysis.sample.publication_timeline`).
 
     Parameters
