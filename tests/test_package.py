@@ -195,3 +195,13 @@ def test_every_library_the_package_and_notebooks_import_is_a_declared_dependency
             if not declared & {_normalised(d) for d in dists.get(module, [module])}:
                 missing.setdefault(module, path.relative_to(ROOT).as_posix())
     assert not missing, f"imported but not in pyproject's dependencies: {missing}"
+
+
+@pytest.mark.slow
+def test_mypy_passes_on_the_package():
+    # the configuration (disallow_untyped_defs on every module) is in pyproject.toml
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    run = subprocess.run([sys.executable, "-m", "mypy"], cwd=root, capture_output=True, text=True)
+    assert run.returncode == 0, run.stdout[-3000:]

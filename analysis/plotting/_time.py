@@ -90,17 +90,18 @@ def draw_moments(ax: Axes, moments: pd.DataFrame | Iterable[Mapping[str, object]
     add_note(ax, "Moments: " + "; ".join(notes))
 
 
-def draw_day_marks(ax: Axes, x: ArrayLike, y: Sequence[float] | np.ndarray, *, color: str, marker: str = "o",
+def draw_day_marks(ax: Axes, x: ArrayLike, y: ArrayLike, *, color: str, marker: str = "o",
                    size: float = 40) -> PathCollection:
     """Hollow marks at the middle of each day ``floor(x)``, with a line across the day.
 
     Returns the scatter collection of the marks (the lines are added to ``ax.lines``).
     """
     day = np.floor(np.asarray(x, dtype=float))
-    for d, yi in zip(day, y):
+    heights = np.asarray(y, dtype=float)
+    for d, yi in zip(day, heights):
         ax.add_line(Line2D([d, d + 1], [yi, yi], color=color, linewidth=2.0, alpha=0.6,
                            solid_capstyle="butt", zorder=2, gid=DAY_GID))
-    return ax.scatter(day + 0.5, y, facecolors="white", edgecolors=color, marker=marker, s=size,
+    return ax.scatter(day + 0.5, heights, facecolors="white", edgecolors=color, marker=marker, s=size,
                       linewidths=1.4, zorder=3, gid=DAY_GID)
 
 

@@ -7,6 +7,7 @@ them.
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
+from typing import Any
 
 from matplotlib.axes import Axes
 import numpy as np
@@ -107,7 +108,7 @@ def category_style(j: int) -> tuple[str, str]:
 
 
 def variable_code_styles(values: pd.DataFrame | None, variable: str,
-                         present: Sequence[object]) -> dict[object, tuple[str, str | None]]:
+                         present: Sequence[object]) -> dict[Any, tuple[str, str]]:
     """``{code: (colour, hatch)}``: by the codebook order of ``values`` where given (codes it
     lacks after), else by the order of the codes ``present``."""
     codes, labels = variable_codes(values, variable) if values is not None else ([], {})
