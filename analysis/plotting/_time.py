@@ -10,6 +10,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 import matplotlib.dates as mdates
+import matplotlib.ticker as mticker
 import numpy as np
 import pandas as pd
 from matplotlib.lines import Line2D
@@ -118,6 +119,25 @@ def date_axis(ax: Axes) -> None:
     ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
 
 
+class _DayLocator(mticker.Locator):
+    """Ticks at the middle of every k-th day, k chosen when the chart is drawn so that the labels
+    fit side by side ("10 Apr" and a gap take about 0.75 inch at the tick font size)."""
+
+    def __init__(self, days: np.ndarray) -> None:
+        self.days = np.asarray(days, dtype=float)
+
+    def __call__(self) -> Sequence[float]:
+        axes = getattr(self.axis, "axes", None)
+        width = float(axes.bbox.width / axes.figure.dpi) if axes is not None else 6.0
+        step = int(np.ceil(len(self.days) / max(2, min(12, int(width / 0.75)))))
+        return [float(d) + 0.5 for d in self.days[::step]]
+
+
+def _day_label(day: float) -> str:
+    when = mdates.num2date(day)
+    return f"{when.day} {when:%b}"
+
+
 def day_axis(ax: Axes, days: ArrayLike) -> None:
     """Ticks at the middle of whole days (bars spanning days); a date axis for long spans."""
     days = np.unique(np.floor(np.asarray(days, dtype=float)))
@@ -125,7 +145,6 @@ def day_axis(ax: Axes, days: ArrayLike) -> None:
         date_axis(ax)
         return
     every = np.arange(days[0], days[-1] + 1)
-    step = int(np.ceil(len(every) / 12))
-    shown = every[::step]
-    ax.set_xticks(shown + 0.5, [mdates.num2date(d).strftime("%d %b") for d in shown])
+    ax.xaxis.set_major_locator(_DayLocator(every))
+    ax.xaxis.set_major_formatter(mticker.FuncFormatter(lambda x, pos: _day_label(np.floor(x))))
     ax.set_xlim(every[0] - 0.1, every[-1] + 1.1)
