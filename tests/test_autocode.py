@@ -368,6 +368,7 @@ def test_inputs_of_every_accepted_form_agree():
         TermCoder().fit(X_TOY, ["a"] * 20)
 
 
+@pytest.mark.slow  # several seconds: run by the full suite, not the fast tier
 def test_sklearn_estimator_checks():
     """scikit-learn's own checks; those that do not apply to a term-count model are listed."""
     expected_failed = {

@@ -805,6 +805,7 @@ def test_property_ranges_and_sums(event):
     assert (c["published_a"] <= c["published_b"]).all()
 
 
+@pytest.mark.slow  # several seconds: run by the full suite, not the fast tier
 @PROPERTY
 @given(events())
 def test_property_row_order_and_no_mutation(event):

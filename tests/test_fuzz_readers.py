@@ -391,6 +391,7 @@ def test_deeply_nested_yaml_loads_or_raises_data_error(depth, opener):
 
 # --- load_event on fuzzed sheets and YAML ------------------------------------------------------------
 
+@pytest.mark.slow  # several seconds: run by the full suite, not the fast tier
 @given(st.lists(sheet_files(), min_size=1, max_size=2), st.booleans())
 @settings(FUZZ, max_examples=60)
 def test_load_event_on_fuzzed_sheets_accounts_for_every_row(sheets_, keep_template_sheets):
@@ -435,6 +436,7 @@ event_docs = st.fixed_dictionaries({}, optional={
     "facts": plain_data, "figures": plain_data, "max_evidence_words": scalar})
 
 
+@pytest.mark.slow  # several seconds: run by the full suite, not the fast tier
 @given(st.one_of(codebook_docs, plain_data), st.one_of(event_docs, plain_data))
 @settings(FUZZ, max_examples=120)
 def test_load_event_on_fuzzed_codebook_and_event_yaml(codebook, event):

@@ -100,7 +100,7 @@ def test_timeline_bars_are_days_not_times():
     legend = [t.get_text() for t in ax.get_legend().get_texts()]
     assert any("date only" in t for t in legend)
     # ticks at the middle of each day, labelled by the day
-    assert [t.get_text() for t in ax.get_xticklabels()] == ["07 Apr", "08 Apr", "09 Apr"]
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["7 Apr", "8 Apr", "9 Apr"]
     np.testing.assert_allclose(ax.get_xticks(), days + 0.5)
 
 
