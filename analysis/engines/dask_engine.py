@@ -44,7 +44,7 @@ class DaskCounter:
             return dd.from_pandas(ordered, npartitions=n_parts, sort=True)
         if self.source.path is None or not (self.source.path / folder).is_dir():
             raise ValueError(f"the source has no {folder}")
-        filters = [("variable", "in", list(variables))] if variables is not None else None
+        filters = [("variable", "in", list(variables))] if variables else None
         # one partition per file: a file holds whole reports, a row group may not
         return dd.read_parquet(str(self.source.path / folder), columns=columns, filters=filters,
                                split_row_groups=False)

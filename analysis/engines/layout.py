@@ -205,7 +205,11 @@ def write_parquet_dataset(event: Event, path: str | Path, *, partition_by: Seque
         if table is None:
             continue
         (path / name).mkdir()
-        arrow = pa.Table.from_pandas(table.sort_values("report_id", kind="stable"), preserve_index=False)
+        # a report column may be empty in every row: its type is still string, not null
+        schema = pa.schema([(c, pa.float64() if c == "value" else pa.int64() if c == "count" else pa.string())
+                            for c in table.columns])
+        arrow = pa.Table.from_pandas(table.sort_values("report_id", kind="stable"), schema=schema,
+                                     preserve_index=False)
         if partition_by:
             pq.write_to_dataset(arrow, path / name, partition_cols=list(partition_by),
                                 basename_template="part-{i}.parquet")

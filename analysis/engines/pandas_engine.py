@@ -24,7 +24,7 @@ class PandasCounter:
             table = self.source.judgements
         else:
             table = pd.read_parquet(self.source.path / "judgements", columns=columns,
-                                    filters=[("variable", "in", list(variables))])
+                                    filters=[("variable", "in", list(variables))] if variables else None)
         missing = [c for c in columns if c not in table]
         if missing:
             raise ValueError(f"column(s) {', '.join(missing)} not in the judgements; "
