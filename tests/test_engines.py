@@ -216,8 +216,8 @@ def test_sql_weights_equal_numpy_weights():
     con = duckdb.connect()
     con.register("ids", pd.DataFrame({"report_id": ids, "i": range(len(ids))}))
     con.register("st", pd.DataFrame({"b": range(5), "s": poisson.streams(5, 123)}))
-    got = con.execute(f"SELECT i, b, {poisson.sql_weight_items(poisson.sql_report_key('report_id'), 's')} "
-                      "FROM ids CROSS JOIN st").df()
+    pairs = f"SELECT i, b, {poisson.sql_report_key('report_id')} AS h, s FROM ids CROSS JOIN st"
+    got = con.execute(poisson.sql_weights(pairs)).df()
     wide = got.pivot(index="i", columns="b", values="w").sort_index().to_numpy()
     assert (wide == want).all()
 

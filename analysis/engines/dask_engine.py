@@ -9,6 +9,7 @@ tables cross the network.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import Any
 
 import pandas as pd
 
@@ -32,7 +33,7 @@ class DaskCounter:
         self.source = source
         self._client = Client(scheduler, set_as_default=False) if scheduler else None
 
-    def _frame(self, folder: str, columns: list[str], variables: Sequence[str] | None):  # -> dd.DataFrame
+    def _frame(self, folder: str, columns: list[str], variables: Sequence[str] | None) -> Any:  # a dask DataFrame
         import dask.dataframe as dd
 
         table = self.source.judgements if folder == "judgements" else self.source.terms

@@ -4,7 +4,7 @@ DuckDB (Raasveldt and Muehleisen 2019) runs embedded in this process; with ``mem
 it spills hash tables to ``temp_directory`` rather than fail, so the data may be larger than
 memory. Each statistic is one query whose result is small (counts per group and code,
 coincidence matrices, moments); the Poisson weights are computed in SQL
-(:func:`analysis.engines.poisson.sql_weight_items`), equal to the other engines' weights.
+(:func:`analysis.engines.poisson.sql_weights`), equal to the other engines' weights.
 """
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ import pandas as pd
 
 from .partition import Coders
 from .layout import Source
-from .poisson import sql_report_key, sql_weight_items, streams
+from .poisson import sql_report_key, sql_weights, streams
 
 __all__ = ["DuckDBCounter"]
 
@@ -36,7 +36,7 @@ class DuckDBCounter:
         import duckdb
 
         self._tmp = None if temp_directory else tempfile.TemporaryDirectory(prefix="duckdb-spill-")
-        config = {"memory_limit": memory_limit, "preserve_insertion_order": False,
+        config: dict[str, str | bool | int | float | list[str]] = {"memory_limit": memory_limit, "preserve_insertion_order": False,
                   "temp_directory": temp_directory or (self._tmp.name if self._tmp else "")}
         if threads:
             config["threads"] = threads
@@ -52,6 +52,7 @@ class DuckDBCounter:
                 self._view("t", "terms")
 
     def _view(self, name: str, folder: str) -> None:
+        assert self.source.path is not None
         glob = str(self.source.path / folder / "**" / "*.parquet").replace("'", "''")
         self.con.execute(f"CREATE VIEW {name} AS SELECT * FROM read_parquet('{glob}', hive_partitioning = true, "
                          "hive_types_autocast = false, union_by_name = true)")
@@ -72,17 +73,24 @@ class DuckDBCounter:
         return self._df(f"SELECT {cols}, value AS code, count(*) AS n FROM j WHERE {self._where(variables, coders)} "
                         f"GROUP BY {cols}, value")
 
-    def _streams(self, n_boot: int, seed: int) -> None:
+    def _weights(self, reports: str, n_boot: int, seed: int) -> None:
+        """The temporary table ``wt (report_id, b, w)``: the weights of the reports of the query
+        ``reports`` (one column, ``report_id``), hashed once per report and resample."""
         self.con.register("st", pd.DataFrame({"b": range(n_boot), "s": streams(n_boot, seed)}))
+        pairs = (f"SELECT r.report_id, st.b, r.h, st.s FROM (SELECT report_id, {sql_report_key('report_id')} AS h "
+                 f"FROM ({reports})) r CROSS JOIN st")
+        self.con.execute(f"CREATE OR REPLACE TEMP TABLE wt AS SELECT report_id, b, w FROM ({sql_weights(pairs)}) "
+                         "WHERE w > 0")
 
     def boot_counts(self, by: Sequence[str], variables: Sequence[str], coders: Coders, *,
                     n_boot: int, seed: int) -> pd.DataFrame:
-        self._streams(n_boot, seed)
+        where = self._where(variables, coders)
+        self._weights(f"SELECT DISTINCT report_id FROM j WHERE {where}", n_boot, seed)
         cols = ", ".join(["variable", *map(_ident, by), "code"])
-        rows = (f"SELECT variable, {', '.join(map(_ident, by)) + ', ' if by else ''}value AS code, "
-                f"{sql_report_key('report_id')} AS h FROM j WHERE {self._where(variables, coders)}")
-        return self._df(f"SELECT b, {cols}, sum(w)::DOUBLE AS n FROM (SELECT r.*, st.b, {sql_weight_items('h', 's')} "
-                        f"FROM ({rows}) r CROSS JOIN st) GROUP BY b, {cols}")
+        rows = f"SELECT variable, {', '.join(map(_ident, by)) + ', ' if by else ''}value AS code, report_id FROM j WHERE {where}"
+        out = self._df(f"SELECT b, {cols}, sum(w)::DOUBLE AS n FROM ({rows}) r JOIN wt USING (report_id) GROUP BY b, {cols}")
+        self.con.execute("DROP TABLE wt")
+        return out
 
     def reports(self, by: Sequence[str], variables: Sequence[str], coders: Coders) -> pd.DataFrame:
         cols = ", ".join(map(_ident, by))
@@ -110,11 +118,10 @@ class DuckDBCounter:
         pairable = self._df("SELECT variable, count(DISTINCT report_id) AS n_pairable FROM units GROUP BY variable")
         boot = None
         if n_boot:
-            self._streams(n_boot, seed)
-            boot = self._df(f"""SELECT b, variable, c, k, sum(o * w) AS o FROM (
-                SELECT u.variable, u.c, u.k, u.o, st.b, {sql_weight_items('u.h', 'st.s')}
-                FROM (SELECT *, {sql_report_key('report_id')} AS h FROM units WHERE o <> 0) u CROSS JOIN st)
-                GROUP BY b, variable, c, k""")
+            self._weights("SELECT DISTINCT report_id FROM units", n_boot, seed)
+            boot = self._df("SELECT b, variable, c, k, sum(o * w) AS o FROM units JOIN wt USING (report_id) "
+                            "WHERE o <> 0 GROUP BY b, variable, c, k")
+            self.con.execute("DROP TABLE wt")
         self.con.execute("DROP TABLE units")
         return coinc, pairable, boot
 

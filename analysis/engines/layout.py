@@ -8,7 +8,8 @@ layout::
       judgements/      Parquet files, hive partitions allowed (outlet=.../part-0.parquet)
       terms/           optional: Parquet files of term counts
 
-``judgements`` has one row per judgement: ``report_id`` (string), ``coder`` (string),
+``judgements`` has one row per judgement: ``report_id`` (string or integer: its key for the
+bootstrap is the md5 of its text), ``coder`` (string),
 ``variable`` (string), ``value`` (double, null when missing) and report columns (string), e.g.
 ``outlet``, ``outlet_type``, ``day``. ``value`` holds, for nominal and ordinal variables, the
 code's position in the codebook's ``codes`` (0, 1, ...: integer codes, whatever the codes are)

@@ -23,6 +23,7 @@ class PandasCounter:
         if self.source.judgements is not None:
             table = self.source.judgements
         else:
+            assert self.source.path is not None
             table = pd.read_parquet(self.source.path / "judgements", columns=columns,
                                     filters=[("variable", "in", list(variables))] if variables else None)
         missing = [c for c in columns if c not in table]

@@ -34,7 +34,8 @@ def _thresholds() -> tuple[int, ...]:
     """floor(F(k) 2^64) for the Poisson(1) distribution function F, in exact decimal arithmetic."""
     getcontext().prec = 60
     term = total = Decimal(-1).exp()
-    out, k = [], 0
+    out: list[int] = []
+    k = 0
     while True:
         t = int(total * (1 << 64))
         if t >= 1 << 64 or (out and t == out[-1]):
@@ -99,20 +100,22 @@ def _sql_mod(expr: str) -> str:
     return f"(({expr}) % {1 << 64}::UHUGEINT)::UBIGINT"
 
 
-def sql_weight_items(key: str, stream: str) -> str:
-    """SELECT items that end in the column ``w``: the Poisson(1) weight of the report whose key is
-    the UBIGINT ``key`` in the resample whose stream is ``stream``, as SQL.
+def sql_weights(pairs: str, key: str = "h", stream: str = "s") -> str:
+    """SQL for the Poisson(1) weights ``w`` of the rows of the query ``pairs``, which has a UBIGINT
+    report key ``key`` and a UBIGINT resample stream ``stream``; its other columns are kept (the
+    key and stream are not).
 
-    Each step is its own column (DuckDB lets a SELECT item use the ones before it), so no
-    expression is repeated; sums and products are taken in 128 bits, then mod 2**64.
+    Each step of splitmix64 is its own nested SELECT, so no expression is repeated (an alias used
+    twice in one SELECT would be computed twice); sums and products are taken in 128 bits, then
+    mod 2**64.
     """
-    steps = [f"xor({key}, {stream}) AS _z0",
-             _sql_mod(f"_z0::UHUGEINT + {_GAMMA}::UHUGEINT") + " AS _z1",
-             _sql_mod(f"xor(_z1, _z1 >> 30)::UHUGEINT * {_M1}::UHUGEINT") + " AS _z2",
-             _sql_mod(f"xor(_z2, _z2 >> 27)::UHUGEINT * {_M2}::UHUGEINT") + " AS _z3",
-             "xor(_z3, _z3 >> 31) AS _u",
-             "(" + " + ".join(f"(_u >= {t}::UBIGINT)::INTEGER" for t in THRESHOLDS) + ") AS w"]
-    return ", ".join(steps)
+    q = f"SELECT * EXCLUDE ({key}, {stream}), xor({key}, {stream}) AS _z FROM ({pairs})"
+    for step in (f"_z::UHUGEINT + {_GAMMA}::UHUGEINT", f"xor(_z, _z >> 30)::UHUGEINT * {_M1}::UHUGEINT",
+                 f"xor(_z, _z >> 27)::UHUGEINT * {_M2}::UHUGEINT"):
+        q = f"SELECT * REPLACE ({_sql_mod(step)} AS _z) FROM ({q})"
+    q = f"SELECT * EXCLUDE (_z), xor(_z, _z >> 31) AS _u FROM ({q})"
+    weight = " + ".join(f"(_u >= {t}::UBIGINT)::INTEGER" for t in THRESHOLDS)
+    return f"SELECT * EXCLUDE (_u), ({weight}) AS w FROM ({q})"
 
 
 def sql_report_key(column: str) -> str:

@@ -110,6 +110,7 @@ def divergence_table(counts: pd.DataFrame, boot: pd.DataFrame | None, reports: p
         per_var.append(jensen_shannon(cube[ia], cube[ib]))
         n_per_var.append(cube.sum(axis=1))
         if n_boot:
+            assert boot is not None
             cube_b = _count_cube(boot, by, groups, v, n_cat, boot["b"], n_boot)
             per_var_boot.append(jensen_shannon(cube_b[:, ia], cube_b[:, ib]))
     jsd = np.array(per_var).reshape(len(variables), len(pairs))
