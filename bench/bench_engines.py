@@ -65,7 +65,7 @@ def _chunk(lo: int, hi: int, rng: np.random.Generator):
     var = np.concatenate([np.tile(np.arange(nv, dtype=np.int32), n), np.tile(np.arange(nv, dtype=np.int32), int(human.sum()))])
     rep = np.concatenate([np.repeat(np.arange(n), nv), np.repeat(np.flatnonzero(human), nv)])
     order = np.argsort(rid, kind="stable")  # a report's rows together
-    dictionary = lambda codes, labels: pa.DictionaryArray.from_arrays(pa.array(codes[order], pa.int32()), pa.array(labels))  # noqa: E731
+    dictionary = lambda codes, labels: pa.DictionaryArray.from_arrays(pa.array(codes[order], pa.int32()), pa.array(labels))
     return pa.table({
         "report_id": pa.array(rid[order]), "coder": dictionary(coder, ["model:x", "human"]),
         "variable": dictionary(var, [v[0] for v in VARIABLES]),
@@ -100,7 +100,7 @@ def _reset_peak() -> None:
     Path("/proc/self/clear_refs").write_text("5")
 
 
-def run_engine(path: Path, engine: str, n_boot: int) -> dict:
+def run_engine(path: Path, engine: str, n_boot: int, duckdb_memory: str = "4GB") -> dict:
     """The stages on one engine, in this process: {stage: (seconds, peak GiB)}."""
     from analysis import engines
 
@@ -115,7 +115,7 @@ def run_engine(path: Path, engine: str, n_boot: int) -> dict:
         client = Client(cluster)
         options["scheduler"] = cluster.scheduler_address
     if engine == "duckdb":
-        options["memory_limit"] = "4GB"
+        options["memory_limit"] = duckdb_memory
     stages = {
         "frame shares (outlet x day)": lambda: engines.shares(path, engine=engine, by=["outlet", "day"],
                                                               variables=frames, coder="model:x", **options),
@@ -151,10 +151,11 @@ def main() -> None:
     ap.add_argument("--pandas-max", type=int, default=1_000_000, help="largest size run on pandas")
     ap.add_argument("--n-boot", type=int, default=100)
     ap.add_argument("--workdir", default="/tmp/bench-engines")
-    ap.add_argument("--child", nargs=3, metavar=("PATH", "ENGINE", "N_BOOT"), help=argparse.SUPPRESS)
+    ap.add_argument("--duckdb-memory", default="4GB", help="DuckDB's memory_limit (its buffers, not the process)")
+    ap.add_argument("--child", nargs=4, metavar=("PATH", "ENGINE", "N_BOOT", "MEMORY"), help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child:
-        print(json.dumps(run_engine(Path(args.child[0]), args.child[1], int(args.child[2]))))
+        print(json.dumps(run_engine(Path(args.child[0]), args.child[1], int(args.child[2]), args.child[3])))
         return
     results: dict = {}
     for n in args.sizes:
@@ -166,7 +167,8 @@ def main() -> None:
         for engine in args.engines:
             if engine == "pandas" and n > args.pandas_max:
                 continue
-            done = subprocess.run([sys.executable, __file__, "--child", str(path), engine, str(args.n_boot)],
+            done = subprocess.run([sys.executable, __file__, "--child", str(path), engine, str(args.n_boot),
+                                   args.duckdb_memory],
                                   capture_output=True, text=True)
             if done.returncode:
                 print(f"{engine} at {n:,} failed:\n{done.stderr[-3000:]}", flush=True)

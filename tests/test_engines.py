@@ -18,14 +18,15 @@ from scipy import stats
 pytest.importorskip("duckdb")
 pytest.importorskip("distributed")
 
-import analysis  # noqa: E402
-from analysis import engines  # noqa: E402
-from analysis.divergence import pairwise_divergence  # noqa: E402
-from analysis.engines import poisson  # noqa: E402
-from analysis.engines.statistics import merge_moments  # noqa: E402
-from analysis.framing import label_shares  # noqa: E402
-from analysis.reliability import reliability  # noqa: E402
-from folders import draw_plan, make_folder  # noqa: E402
+from folders import draw_plan, make_folder
+
+import analysis
+from analysis import engines
+from analysis.divergence import pairwise_divergence
+from analysis.engines import poisson
+from analysis.engines.statistics import merge_moments
+from analysis.framing import label_shares
+from analysis.reliability import reliability
 
 RTOL, ATOL = 1e-9, 1e-12
 FAST_SEEDS = (3, 11)

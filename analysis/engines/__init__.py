@@ -49,8 +49,17 @@ from .layout import REPORT_COLUMNS, judgements_table, source_of, write_parquet_d
 from .partition import Coders
 from .poisson import check_seed
 
-__all__ = ["ENGINES", "shares", "divergence", "alpha", "moments", "term_counts", "write_parquet_dataset",
-           "judgements_table", "REPORT_COLUMNS"]
+__all__ = [
+    "ENGINES",
+    "REPORT_COLUMNS",
+    "alpha",
+    "divergence",
+    "judgements_table",
+    "moments",
+    "shares",
+    "term_counts",
+    "write_parquet_dataset",
+]
 
 ENGINES = ("pandas", "duckdb", "dask")
 Source = Event | str | Path
@@ -143,7 +152,7 @@ def shares(source: Source, *, engine: str = "pandas", by: str | Sequence[str] = 
     """
     n_boot = _check(n_boot, ci, seed)
     keys = _by(by)
-    options = dict(scheduler=scheduler, memory_limit=memory_limit, temp_directory=temp_directory)
+    options = {"scheduler": scheduler, "memory_limit": memory_limit, "temp_directory": temp_directory}
     with _counter(source, engine, options) as (counter, codebook):
         chosen = _variables(codebook, variables, ("nominal", "ordinal"))
         coders = Coders(None if coder is None else (coder,))
@@ -173,7 +182,7 @@ def divergence(source: Source, *, engine: str = "pandas", by: str = "outlet",
         value per report and variable; the interval is the Poisson bootstrap's.
     """
     n_boot = _check(n_boot, ci, seed)
-    options = dict(scheduler=scheduler, memory_limit=memory_limit, temp_directory=temp_directory)
+    options = {"scheduler": scheduler, "memory_limit": memory_limit, "temp_directory": temp_directory}
     with _counter(source, engine, options) as (counter, codebook):
         chosen = _variables(codebook, variables, ("nominal",) if variables is None else ("nominal", "ordinal"))
         coders = Coders(None if coder is None else (coder,))
@@ -212,7 +221,7 @@ def alpha(source: Source, *, engine: str = "pandas", variables: str | Sequence[s
         every unit of the corpus, where alpha needs only the pairable ones.
     """
     n_boot = _check(n_boot, ci, seed)
-    options = dict(scheduler=scheduler, memory_limit=memory_limit, temp_directory=temp_directory)
+    options = {"scheduler": scheduler, "memory_limit": memory_limit, "temp_directory": temp_directory}
     with _counter(source, engine, options) as (counter, codebook):
         chosen = _variables(codebook, variables, ("nominal", "ordinal", "interval", "ratio"))
         who = Coders(tuple(sorted(coders)), ()) if coders is not None else Coders(None, tuple(exclude))
@@ -235,7 +244,7 @@ def moments(source: Source, *, engine: str = "pandas", by: str | Sequence[str] =
     """
     _check(0, ci, 0)
     keys = _by(by)
-    options = dict(scheduler=scheduler, memory_limit=memory_limit, temp_directory=temp_directory)
+    options = {"scheduler": scheduler, "memory_limit": memory_limit, "temp_directory": temp_directory}
     with _counter(source, engine, options) as (counter, codebook):
         chosen = _variables(codebook, variables, ("interval", "ratio"))
         parts = counter.moments(keys, chosen, Coders(None if coder is None else (coder,)))
@@ -247,6 +256,6 @@ def term_counts(source: Source, *, engine: str = "pandas", by: str | Sequence[st
                 temp_directory: str | None = None) -> pd.DataFrame:
     """Term counts summed per group: ``*by, term, count`` (what keyness compares), sorted."""
     keys = _by(by)
-    options = dict(scheduler=scheduler, memory_limit=memory_limit, temp_directory=temp_directory)
+    options = {"scheduler": scheduler, "memory_limit": memory_limit, "temp_directory": temp_directory}
     with _counter(source, engine, options) as (counter, _):
         return st.terms_table(counter.terms(keys), keys)

@@ -14,8 +14,8 @@ from typing import Any
 import pandas as pd
 
 from . import partition as part
-from .partition import Coders
 from .layout import JUDGEMENT_COLUMNS, Source
+from .partition import Coders
 
 __all__ = ["DaskCounter"]
 

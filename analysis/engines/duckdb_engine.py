@@ -13,8 +13,8 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from .partition import Coders
 from .layout import Source
+from .partition import Coders
 from .poisson import sql_report_key, sql_weights, streams
 
 __all__ = ["DuckDBCounter"]

@@ -30,8 +30,16 @@ import pandas as pd
 from ..errors import DataError, Problem
 from ..events import Event
 
-__all__ = ["write_parquet_dataset", "judgements_table", "terms_table", "read_codebook", "Source",
-           "source_of", "REPORT_COLUMNS", "JUDGEMENT_COLUMNS"]
+__all__ = [
+    "JUDGEMENT_COLUMNS",
+    "REPORT_COLUMNS",
+    "Source",
+    "judgements_table",
+    "read_codebook",
+    "source_of",
+    "terms_table",
+    "write_parquet_dataset",
+]
 
 JUDGEMENT_COLUMNS = ("report_id", "coder", "variable", "value")
 # report columns written by default (those present); ``day`` is the UTC date of ``published``

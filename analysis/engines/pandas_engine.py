@@ -6,8 +6,8 @@ from collections.abc import Sequence
 import pandas as pd
 
 from . import partition as part
-from .partition import Coders
 from .layout import JUDGEMENT_COLUMNS, Source
+from .partition import Coders
 
 __all__ = ["PandasCounter"]
 

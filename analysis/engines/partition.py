@@ -16,8 +16,18 @@ import scipy.sparse
 
 from .poisson import poisson_weights, report_keys
 
-__all__ = ["Coders", "chosen", "code_counts", "report_counts", "unit_coincidences", "coincidences",
-           "pairable_counts", "moments", "term_counts", "weighted_sums"]
+__all__ = [
+    "Coders",
+    "chosen",
+    "code_counts",
+    "coincidences",
+    "moments",
+    "pairable_counts",
+    "report_counts",
+    "term_counts",
+    "unit_coincidences",
+    "weighted_sums",
+]
 
 # rows per block of bootstrap weights: (rows, n_boot) integers at a time
 _BLOCK = 50_000

@@ -23,7 +23,7 @@ from decimal import Decimal, getcontext
 
 import numpy as np
 
-__all__ = ["report_keys", "splitmix64", "poisson_weights", "THRESHOLDS", "MAX_SEED"]
+__all__ = ["MAX_SEED", "THRESHOLDS", "poisson_weights", "report_keys", "splitmix64"]
 
 _MASK = (1 << 64) - 1
 _GAMMA, _M1, _M2 = 0x9E3779B97F4A7C15, 0xBF58476D1CE4E5B9, 0x94D049BB133111EB

@@ -16,8 +16,19 @@ from ..alpha import DENSE_DELTA, fixed_delta, ordinal_delta, pair_delta
 from ..common import percentile_interval
 from ..distributions import MEAN, jensen_shannon
 
-__all__ = ["SHARE_COLUMNS", "DIVERGENCE_COLUMNS", "ALPHA_COLUMNS", "MOMENT_COLUMNS", "shares_table",
-           "divergence_table", "alpha_table", "merge_moments", "moments_table", "terms_table", "sort_groups"]
+__all__ = [
+    "ALPHA_COLUMNS",
+    "DIVERGENCE_COLUMNS",
+    "MOMENT_COLUMNS",
+    "SHARE_COLUMNS",
+    "alpha_table",
+    "divergence_table",
+    "merge_moments",
+    "moments_table",
+    "shares_table",
+    "sort_groups",
+    "terms_table",
+]
 
 SHARE_COLUMNS = ("variable", "code", "n", "share", "ci_low", "ci_high")  # by after variable
 DIVERGENCE_COLUMNS = ("a", "b", "variable", "jsd", "ci_low", "ci_high", "n_a", "n_b")
