@@ -37,6 +37,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from importlib import import_module
 from pathlib import Path
 from typing import Any
 
@@ -71,6 +72,12 @@ def _counter(source: Source, engine: str, options: dict[str, Any]) -> Iterator[A
     if engine not in ENGINES:
         raise ValueError(f"engine must be one of {', '.join(ENGINES)}, not {engine!r}")
     src = source_of(source)
+    if engine != "pandas":
+        try:
+            import_module("duckdb" if engine == "duckdb" else "distributed")
+        except ImportError:
+            raise ImportError(f"engine={engine!r} needs the optional extra: pip install "
+                              "'media-discrepancy[scale]' (duckdb, dask, distributed)") from None
     if engine == "pandas":
         from .pandas_engine import PandasCounter
         counter: Any = PandasCounter(src)
