@@ -299,7 +299,7 @@ def test_main_job_on_two_events_writes_both_reports_and_the_cross_event_page(two
     for name in ("01-sample.ipynb", ACROSS_NB):
         shutil.copy(NOTEBOOKS / name, notebooks / name)
     out = tmp_path / "out"
-    first = run_events(list(two_events), out, notebooks_dir=notebooks, n_boot=30, jobs=1, progress=False)
+    first = run_events(list(two_events), out, notebooks_dir=notebooks, n_boot=30, jobs=2, progress=False)
     assert not first.failed, first.failed
     for event in ("ev-a", "ev-b"):
         assert (out / event / "index.html").is_file() and (out / event / "01-sample.html").is_file()
