@@ -21,9 +21,10 @@
 # on 8 April Egypt's state-affiliated Al-Qahera News reported progress and agreement on basic
 # points; a Hamas official told Reuters there was no progress, and Israeli officials told Ynet no
 # deal was on the horizon. This notebook tells how the world's outlets carried the two accounts,
-# from 55 reports coded by two independent coders and adjudicated (see the datasheet in
-# `data/cairo-talks-2024-04/README.md`). It is the only notebook written for this event; the
-# numbered notebooks that follow run on any event folder.
+# from the reports of the event folder (version 2 of the dataset: 87 reports, each coded by two
+# independent coders, every disagreement adjudicated and every agreed code reviewed; see the
+# datasheet in `data/cairo-talks-2024-04/README.md`). It is the only notebook written for this
+# event; the numbered notebooks that follow run on any event folder.
 
 # %% tags=[]
 # %matplotlib inline
@@ -80,10 +81,16 @@ progress.pivot_table(index="outlet_country", columns="value", values="report_id"
                      fill_value=0, observed=True)
 
 # %% [markdown] tags=[]
-# ## Whose voice denied progress?
+# ## How strongly was progress worded, and whose voice denied it?
+#
+# The wording of the progress claim (ordinal, from "not worded" to "significant progress"), who
+# the first "no progress" statement is attributed to, and whom the report credits for it: the
+# wire agency whose copy it carries, another outlet, or its own reporting.
 
 # %% tags=[]
-final.loc[final["variable"] == "no_progress_source", "value"].value_counts().rename("reports").to_frame()
+counts = (final[final["variable"].isin(["progress_wording", "no_progress_source", "no_progress_credit"])]
+          .groupby(["variable", "value"], observed=True).size().rename("n").reset_index())
+page.table(counts, columns=["variable", "value", "n"])
 
 # %% [markdown] tags=[]
 # ## Which word did outlets use for the people held in Gaza?
