@@ -268,7 +268,7 @@ def _compared_reports(reports: pd.DataFrame, in_a: pd.Series, in_b: pd.Series,
     if other.any():
         notes.append(f"{int(other.sum())} report(s) not in {language} left out: "
                      + ", ".join(f"{i} ({g})" for i, g in sorted(zip(ids[other], lang[other]))))
-    no_terms = in_group & ~other & ~np.isin(ids, list(with_terms))
+    no_terms = in_group & ~other & ~pd.Series(ids).isin(with_terms).to_numpy()
     if no_terms.any():
         notes.append(f"{int(no_terms.sum())} report(s) without term counts left out: "
                      + ", ".join(sorted(ids[no_terms])))
