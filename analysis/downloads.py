@@ -7,8 +7,12 @@ never runs a cell taken from the data. Nothing here reads or writes the report f
 """
 from __future__ import annotations
 
+import hashlib
 import os
+import re
 import tempfile
+from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -35,6 +39,12 @@ _META_LABELS = {
     "derived_from": "Report it reworks",
 }
 _MEASURE = {"nominal": "nominal", "ordinal": "ordinal", "interval": "scale", "ratio": "scale"}
+# the main job writes charts to OUT/figures/ and downloads to OUT/downloads/: a page given its
+# figures folder writes the full tables behind its samples into the folder beside it
+DOWNLOADS = "downloads"
+# the files of download_files, which a page's table must not replace
+JOB_FILES = ("codes-long.csv", "codes-wide.csv", "codes.sav", "reliability.csv")
+_TABLE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,99}")
 
 
 def published_text(reports: pd.DataFrame) -> pd.Series:
@@ -115,6 +125,65 @@ def codes_wide(page: Page) -> pd.DataFrame:
 
 
 
+
+
+def table_name(name: str | None, *, position: int, columns: Sequence[object]) -> str:
+    """The file name (without ``.csv``) of a page's full table.
+
+    ``name`` when given (letters, digits, ``-`` and ``_``, starting with a letter or digit, not
+    a name of :data:`JOB_FILES`); else ``table-<position>-<digest>``, the table's position on its
+    page and six hex digits of the SHA-256 of its column names, so that tables of two pages
+    written into one folder rarely share a name (a page does not know its notebook's name).
+
+    Raises
+    ------
+    ValueError
+        ``name`` is not such a name.
+    """
+    if name is None:
+        digest = hashlib.sha256("\x1f".join(map(str, columns)).encode("utf-8")).hexdigest()[:6]
+        return f"table-{position}-{digest}"
+    if not _TABLE_NAME.fullmatch(name) or f"{name}.csv" in JOB_FILES:
+        raise ValueError(f"a table's name must be letters, digits, '-' and '_' (at most 100, starting with a "
+                         f"letter or digit) and not one of {', '.join(JOB_FILES)}: {name!r}")
+    return name
+
+
+def table_file(figures_dir: str | Path, name: str) -> tuple[str, Path]:
+    """``(href, path)`` of a full table: ``downloads/<name>.csv`` beside ``figures_dir``."""
+    href = f"{DOWNLOADS}/{name}.csv"
+    return href, Path(figures_dir).parent / href
+
+
+def full_table(page: Page, frame: pd.DataFrame, *, columns: Sequence[str] | None = None,
+               index: str | None = None) -> pd.DataFrame:
+    """The download of a table a page shows: every row, labels for codes, numbers unrounded.
+
+    ``columns`` (default all) of ``frame``, ``index`` (default the first of them) first. Codes
+    and ``variable`` show their codebook labels (:meth:`analysis.page.Page.labelled`); a
+    timestamp is ISO text at the precision known: ``2024-04-08T10:10Z``, or ``2024-04-08``
+    where its ``*_time_known`` companion in ``frame`` (or ``published_time_known``) says only
+    the date is known; the companion is then not a column of its own. A new table; ``frame``
+    is not changed.
+    """
+    t = page.labelled(frame if columns is None else frame[list(columns)])
+    for col in list(t.columns):
+        if col in t and pd.api.types.is_datetime64_any_dtype(t[col]):
+            known = next((k for k in (f"{col}_time_known", col.replace("published", "time_known"),
+                                      "published_time_known") if k in frame.columns), None)
+            flags = (frame[known].fillna(False).to_numpy(dtype=bool) if known
+                     else np.ones(len(t), dtype=bool))
+            text = np.where(flags, t[col].dt.strftime("%Y-%m-%dT%H:%MZ"), t[col].dt.strftime("%Y-%m-%d"))
+            t[col] = pd.Series(text, index=t.index, dtype=object).where(t[col].notna(), None)
+            if known in t and known != col:
+                t = t.drop(columns=known)
+    first = index or t.columns[0]
+    return t[[first] + [c for c in t.columns if c != first]].reset_index(drop=True)
+
+
+def table_csv(frame: pd.DataFrame) -> bytes:
+    """A table as UTF-8 CSV bytes, formula-neutralised (:func:`analysis.sheets.safe_frame`)."""
+    return _csv(frame)
 
 
 def _is_number(value: object) -> bool:

@@ -116,6 +116,9 @@ class Page:
     source: str
     figures_dir: str | Path | None = None
     coders: list = field(default_factory=list)
+    seed: int = 0
+    # how many tables the page has shown: a long table's position, which names its download
+    n_tables: int = field(default=0, init=False, repr=False)
 
     def variables(self, role: str) -> list:
         """The variables of a role that this page uses (unreliable ones left out unless asked)."""
@@ -256,7 +259,8 @@ class Page:
         return t
 
     def table(self, frame: pd.DataFrame, *, columns: Mapping[str, str] | Sequence[str] | None = None,
-              index: str | None = None, decimals: int = 3) -> pd.DataFrame:
+              index: str | None = None, decimals: int = 3, max_rows: int = 50, name: str | None = None,
+              ranked: str | None = None) -> pd.DataFrame:
         """A table for the reader: codebook labels for codes, plain numbers, dates as known.
 
         Columns ``value``, ``value_a``, ``value_b`` and ``code`` show the label of their
@@ -264,15 +268,47 @@ class Page:
         q below 0.001 shown as "<0.001"), never in scientific notation; a timestamp with a
         ``*_time_known`` companion (or ``published_time_known``) is shown as a date where no time
         is known. The first column (or ``index``) becomes the index. A new table (text cells).
+
+        A table of more than ``max_rows`` rows is shown as ``max_rows`` of them, in the table's
+        order, with a sentence above saying so: a random sample (numpy Generator seeded with the
+        page's seed, the same rows at every run) or, when ``ranked`` says how the table is
+        ranked (e.g. "most complete first"), its first rows. When the page has a figures folder
+        (the main job), the full table is written as ``downloads/<name>.csv`` beside it
+        (:func:`analysis.downloads.full_table`, formula-neutralised) and the sentence links it;
+        ``name`` defaults to the table's position on the page and a digest of its columns
+        (:func:`analysis.downloads.table_name`). A table of ``max_rows`` rows or fewer is shown
+        whole, with no sentence and no file.
         """
-        t = self.labelled(frame if columns is None else frame[list(columns)])
+        from .downloads import full_table, table_csv, table_file, table_name
+        from .sheets import atomic_write_bytes
+
+        if max_rows < 1:
+            raise ValueError(f"max_rows must be a positive number of rows to show, not {max_rows}")
+        self.n_tables += 1
+        shown = frame
+        if len(frame) > max_rows:
+            if ranked:
+                rows = np.arange(max_rows)
+                what = f"the first {max_rows:,} of {len(frame):,} rows ({ranked})"
+            else:
+                rows = np.sort(np.random.default_rng(self.seed).choice(len(frame), size=max_rows, replace=False))
+                what = f"{max_rows:,} of {len(frame):,} rows (a random sample, seed {self.seed})"
+            shown = frame.iloc[rows]
+            if self.figures_dir:
+                stem = table_name(name, position=self.n_tables, columns=list(columns or frame.columns))
+                href, path = table_file(self.figures_dir, stem)
+                atomic_write_bytes(path, table_csv(full_table(self, frame, columns=columns, index=index)))
+                _say(f"Showing {what}; the full table: [{href}]({href}).")
+            else:
+                _say(f"Showing {what}.")
+        t = self.labelled(shown if columns is None else shown[list(columns)])
         for col in list(t.columns):
             if col not in t:
                 continue
             if pd.api.types.is_datetime64_any_dtype(t[col]):
                 known = next((k for k in (f"{col}_time_known", col.replace("published", "time_known"),
-                                          "published_time_known") if k in frame.columns), None)
-                flags = frame.loc[t.index, known] if known else pd.Series(True, index=t.index)
+                                          "published_time_known") if k in shown.columns), None)
+                flags = shown.loc[t.index, known] if known else pd.Series(True, index=t.index)
                 t[col] = [("" if pd.isna(ts) else ts.strftime("%Y-%m-%d %H:%M UTC") if k
                            else ts.strftime("%Y-%m-%d") + " (date only)") for ts, k in zip(t[col], flags)]
                 if known in t and known != col:
@@ -308,7 +344,8 @@ def open_page(event_dir: str | Path, *, group_by: str | None = None, include_unr
         Keep variables whose reliability verdict is "unreliable" in the analyses (they are
         always listed in ``left_out`` otherwise).
     n_boot, seed : int
-        Bootstrap resamples and seed of the reliability intervals (verdicts need the interval).
+        Bootstrap resamples and seed of the reliability intervals (verdicts need the interval);
+        ``seed`` also draws the rows a long table shows (:meth:`Page.table`).
     figures_dir : str, optional
         Where charts are saved.
 
@@ -348,4 +385,4 @@ def open_page(event_dir: str | Path, *, group_by: str | None = None, include_unr
     return Page(event=event, final=final, reliability=rel, codebook=codebook.reset_index(drop=True),
                 left_out=left.reset_index(drop=True), reports=reports, group_by=group_by,
                 grouping_reason=reason, source=source_line(event.meta["id"], len(event.reports), extra),
-                figures_dir=figures_dir, coders=coders)
+                figures_dir=figures_dir, coders=coders, seed=seed)

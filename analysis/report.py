@@ -7,7 +7,8 @@ exports each executed notebook (never re-run) to an HTML page without code; and 
 as PNG and SVG under ``OUT_DIR/figures/``. Beside the pages (:mod:`analysis.report_pages`) it
 writes the index (key findings, how the report was made, the pages with a line each, the charts by
 title), ``outlets.html`` with a card per outlet under ``outlets/``, the datasheet when the folder
-has a README.md, and the downloads of :mod:`analysis.downloads` under ``downloads/``.
+has a README.md, and the downloads of :mod:`analysis.downloads` under ``downloads/``, beside the
+full tables that pages show a sample of (:meth:`analysis.page.Page.table`), all listed in the index.
 
 ``python -m analysis run EVENT_DIR EVENT_DIR ... --out OUT_DIR`` (:func:`run_events`) writes such a
 report for each event under ``OUT_DIR/<event id>/``, then executes the notebooks that compare
@@ -247,6 +248,20 @@ def _new_charts(figures: Path, before: set[str]) -> tuple[Path, ...]:
                         if p.is_file() and p.name not in before and not p.name.startswith(".")))
 
 
+def _file_names(folder: Path) -> set[str]:
+    """The names of the files in ``folder`` (none when it does not exist)."""
+    return {p.name for p in folder.iterdir()} if folder.is_dir() else set()
+
+
+def _new_tables(out: Path, before: set[str]) -> tuple[Path, ...]:
+    """The full tables the notebooks wrote into ``out/downloads`` (:meth:`analysis.page.Page.table`),
+    sorted; not the files the job writes there itself."""
+    from .downloads import DOWNLOADS, JOB_FILES
+
+    folder = out / DOWNLOADS
+    return _new_charts(folder, before | set(JOB_FILES)) if folder.is_dir() else ()
+
+
 def _jobs(nbs: list[Path], *, kernel: str, parameters: dict[str, object], replace: dict[str, str]) -> list[Job]:
     return [Job(notebook=str(nb), kernel=kernel, parameters=parameters, replace=replace) for nb in nbs]
 
@@ -273,6 +288,7 @@ def _run_event(event_dir: str | Path, out_dir: str | Path, *, notebooks_dir: str
     n_jobs = max(1, min(jobs or os.cpu_count() or 1, len(nbs)))
     clear_previous(out)
     figures, before = _figures_folder(out)
+    tables_before = _file_names(out / "downloads")
     replace = path_names(event_dir=folder, event_id=event_id, figures=figures.resolve(), notebooks_dir=notebooks)
     params: dict[str, object] = {"event_dir": str(folder), "seed": seed, "n_boot": n_boot,
                                  "figures_dir": str(figures.resolve())}
@@ -285,11 +301,13 @@ def _run_event(event_dir: str | Path, out_dir: str | Path, *, notebooks_dir: str
         across_href=across_href)
     pages = sorted(pages + not_run, key=lambda p: p.path.name)
     charts = _new_charts(figures, before)
+    tables = _new_tables(out, tables_before)
     files = _report_files(folder, pages, charts, seed=seed, n_boot=n_boot,
-                          needs_events=frozenset(nb.name for nb in across))
+                          needs_events=frozenset(nb.name for nb in across), tables=tables)
     for rel, data in files.items():
         atomic_write_bytes(out / rel, data)
-    write_manifest(out, written + not_run_files + list(files) + [f"figures/{p.name}" for p in charts])
+    write_manifest(out, written + not_run_files + list(files) + [f"figures/{p.name}" for p in charts]
+                   + [f"downloads/{p.name}" for p in tables])
     return Report(index=out / "index.html", pages=tuple(pages), figures=charts,
                   seconds=time.perf_counter() - start)
 
@@ -386,6 +404,7 @@ def _run_across(out: Path, dirs: list[Path], ids: list[str], *, notebooks_dir: P
     """
     nbs = across_notebooks(notebooks_dir)
     figures, before = _figures_folder(out)
+    tables_before = _file_names(out / "downloads")
     replace = path_names(event_dir=dirs[0], event_id=ids[0], figures=figures.resolve(), notebooks_dir=notebooks_dir)
     replace.update({str(d): i for d, i in zip(dirs, ids)})
     params: dict[str, object] = {"event_dirs": [str(d) for d in dirs], "seed": seed, "n_boot": n_boot,
@@ -393,6 +412,7 @@ def _run_across(out: Path, dirs: list[Path], ids: list[str], *, notebooks_dir: P
     results = execute_all(_jobs(nbs, kernel=kernel, parameters=params, replace=replace),
                           jobs=max(1, min(jobs or os.cpu_count() or 1, len(nbs))), progress=progress)
     pages, written = write_pages(out, nbs, results, event_title=" and ".join(ids))
+    written += [f"downloads/{p.name}" for p in _new_tables(out, tables_before)]
     return pages, written, _new_charts(figures, before)
 
 
@@ -436,11 +456,24 @@ def _chart_links(pages: list[Page], charts: tuple[Path, ...]) -> list[tuple[str,
     return out
 
 
+def _table_links(pages: list[Page], tables: tuple[Path, ...]) -> list[tuple[str, str]]:
+    """``(href, description)`` per full table a page wrote: the page whose HTML links it is named."""
+    bodies = [(p, p.path.read_text(encoding="utf-8")) for p in pages if p.status == "ok" and p.path.is_file()]
+    out = []
+    for table in tables:
+        href = f"downloads/{table.name}"
+        on = [p for p, body in bodies if f'href="{href}"' in body]
+        where = f"on the page {on[0].path.name} ({on[0].title})" if on else "on a page"
+        out.append((href, f"every row of a table shown in part {where} (CSV)"))
+    return out
+
+
 def _report_files(event_dir: Path, pages: list[Page], charts: tuple[Path, ...], *, seed: int, n_boot: int,
-                  needs_events: frozenset[str] = frozenset()) -> dict[str, bytes]:
+                  needs_events: frozenset[str] = frozenset(), tables: tuple[Path, ...] = ()) -> dict[str, bytes]:
     """The files written beside the notebook pages: index, datasheet, downloads, outlet pages.
 
     ``needs_events``: notebooks that compare events; the index says they need two or more.
+    ``tables``: the full tables the notebooks wrote into ``downloads/``, listed with the downloads.
     """
     from . import __version__
     from .downloads import download_files
@@ -473,7 +506,7 @@ def _report_files(event_dir: Path, pages: list[Page], charts: tuple[Path, ...], 
             ("downloads/codes-wide.csv", "one row per report: its metadata and the label of each code (CSV)"),
             ("downloads/codes.sav", "the wide table with variable and value labels (SPSS)"),
             ("downloads/reliability.csv", "Krippendorff's alpha per variable with its interval and verdict (CSV)"),
-        ])
+        ] + _table_links(pages, tables))
     files["index.html"] = index.encode("utf-8")
     return files
 

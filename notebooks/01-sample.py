@@ -82,7 +82,7 @@ if page.can(columns=["outlet_type"]):
 
 # %% tags=[]
 if page.can(columns=["derived_from"]):
-    display(page.table(wire_groups(page.event.reports)))
+    display(page.table(wire_groups(page.event.reports), name="01-reprints"))
 
 # %% [markdown] tags=[]
 # Each row pairs a report with the report it reworks (`derived_from`). These pairs are where the

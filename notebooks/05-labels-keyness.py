@@ -62,7 +62,8 @@ page.findings(findings.labels(page))
 
 # %% tags=[]
 if page.can(roles=["label"]):
-    display(page.table(label_distribution(page.final, page.codebook), columns=["variable", "code", "n", "share"]))
+    display(page.table(label_distribution(page.final, page.codebook), columns=["variable", "code", "n", "share"],
+                       name="05-label-words"))
 
 # %% [markdown] tags=[]
 # ## Which words did each group choose?
@@ -100,7 +101,8 @@ if page.can(terms=True, groups=keyness_column is None, columns=[column] if colum
 # %% tags=[]
 if page.can(terms=True, roles=["label"]):
     lex = lexicon_code(page.event.terms, None, page.codebook)
-    display(page.table(lexicon_agreement(lex, page.final, page.codebook, n_boot=n_boot, seed=seed)))
+    display(page.table(lexicon_agreement(lex, page.final, page.codebook, n_boot=n_boot, seed=seed),
+                       name="05-lexicon-agreement"))
 
 # %% [markdown] tags=[]
 # The lexicon reads English term counts only; where it covers no label variable of an event the

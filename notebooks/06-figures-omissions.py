@@ -60,7 +60,8 @@ page.findings(findings.figures(page) + findings.facts(page))
 
 # %% tags=[]
 if page.can(roles=["figure"]):
-    display(page.table(figure_spread(page.final, page.codebook, page.event.figures, page.reports)))
+    display(page.table(figure_spread(page.final, page.codebook, page.event.figures, page.reports),
+                       name="06-figure-spread"))
 
 # %% [markdown] tags=[]
 # ## Which number did each report cite, and on whose authority?
@@ -88,7 +89,8 @@ if page.can(roles=["fact"], groups=True):
 # %% tags=[]
 if page.can(roles=["fact"]):
     display(page.table(completeness(page.final, page.codebook, page.reports, by="outlet", facts=page.event.facts)
-                       .sort_values(["completeness", "outlet"], ascending=[False, True])))
+                       .sort_values(["completeness", "outlet"], ascending=[False, True]),
+                       ranked="the most complete first", name="06-completeness"))
 
 # %% [markdown] tags=[]
 # ## Whom did each group quote?
@@ -98,4 +100,5 @@ if page.can(roles=["source"], groups=True):
     ax = plot_source_mix(source_mix(page.final, page.codebook, page.reports, by=page.group_by),
                          by=page.group_by, flags=role_flags(page.codebook, flags, role="source"), source=page.source)
     page.save(ax, "06-source-mix")
-    display(page.table(source_diversity(page.final, page.codebook, page.reports, by=page.group_by)))
+    display(page.table(source_diversity(page.final, page.codebook, page.reports, by=page.group_by),
+                       name="06-source-diversity"))

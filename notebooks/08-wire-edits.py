@@ -72,14 +72,15 @@ if page.can(columns=["derived_from"]) and page.nonempty(edits, "No reprint diffe
 # %% tags=[]
 if page.can(columns=["derived_from"]) and page.nonempty(edits, "No reprint differs from its source in any coded variable."):
     display(page.table(edits[edits["role"] == "label"].rename(columns={"source_value": "value_a"}),
-                       columns=["outlet", "source_outlet", "variable", "value_a", "value", "direction", "evidence"]))
+                       columns=["outlet", "source_outlet", "variable", "value_a", "value", "direction", "evidence"],
+                       name="08-label-edits"))
 
 # %% [markdown] tags=[]
-# ## Every difference, edits that change meaning first
+# ## What differs between reprints and their sources, edits that change meaning first?
 
 # %% tags=[]
 if page.can(columns=["derived_from"]) and page.nonempty(edits, "No reprint differs from its source in any coded variable."):
-    display(page.table(wire_edit_summary(edits)))
+    display(page.table(wire_edit_summary(edits), ranked="edits that change meaning first", name="08-edits"))
 
 # %% [markdown] tags=[]
 # `direction` says whether the copy came after its source ("reprint changed"), or whether the

@@ -70,14 +70,16 @@ if page.can(terms=True):
                       ["variable", "n_reports", "n_classes", "macro_f1", "macro_f1_ci_low", "macro_f1_ci_high",
                        "alpha_machine_human", "alpha_ci_low", "alpha_ci_high", "baseline_alpha",
                        "lexicon_alpha", "human_alpha"]].rename(columns={"alpha_machine_human": "alpha_machine_coders",
-                                                                         "human_alpha": "alpha_coders"})))
+                                                                         "human_alpha": "alpha_coders"}),
+                       name="09-scores"))
 
 # %% [markdown] tags=[]
 # ## Which variables could not be learned, and why?
 
 # %% tags=[]
 if page.can(terms=True):
-    display(page.table(table.loc[table["status"] != "learnable", ["variable", "n_reports", "n_classes", "status"]]))
+    display(page.table(table.loc[table["status"] != "learnable", ["variable", "n_reports", "n_classes", "status"]],
+                       name="09-not-learned"))
 
 # %% [markdown] tags=[]
 # ## Which codes does the machine find, and which does it miss?
@@ -86,4 +88,5 @@ if page.can(terms=True):
 if page.can(terms=True):
     learnable = table.loc[table["status"] == "learnable", "variable"].tolist()
     if page.nonempty(pd.DataFrame({"v": learnable}), "No variable could be learned."):
-        display(page.table(per_class_recall(page.event, variables=learnable, n_splits=n_splits, seed=seed)))
+        display(page.table(per_class_recall(page.event, variables=learnable, n_splits=n_splits, seed=seed),
+                           name="09-recall"))
