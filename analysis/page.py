@@ -259,7 +259,7 @@ class Page:
         return t
 
     def table(self, frame: pd.DataFrame, *, columns: Mapping[str, str] | Sequence[str] | None = None,
-              index: str | None = None, decimals: int = 3, max_rows: int = 50, name: str | None = None,
+              index: str | None = None, decimals: int = 3, max_rows: int | None = 50, name: str | None = None,
               ranked: str | None = None) -> pd.DataFrame:
         """A table for the reader: codebook labels for codes, plain numbers, dates as known.
 
@@ -277,16 +277,18 @@ class Page:
         (:func:`analysis.downloads.full_table`, formula-neutralised) and the sentence links it;
         ``name`` defaults to the table's position on the page and a digest of its columns
         (:func:`analysis.downloads.table_name`). A table of ``max_rows`` rows or fewer is shown
-        whole, with no sentence and no file.
+        whole, with no sentence and no file; so is every table when ``max_rows`` is None (for a
+        table bounded by the codebook, such as one row per variable, rather than by the reports).
         """
         from .downloads import full_table, table_csv, table_file, table_name
         from .sheets import atomic_write_bytes
 
-        if max_rows < 1:
+        if max_rows is not None and max_rows < 1:
             raise ValueError(f"max_rows must be a positive number of rows to show, not {max_rows}")
         self.n_tables += 1
+        stem = table_name(name, position=self.n_tables, columns=list(columns or frame.columns))
         shown = frame
-        if len(frame) > max_rows:
+        if max_rows is not None and len(frame) > max_rows:
             if ranked:
                 rows = np.arange(max_rows)
                 what = f"the first {max_rows:,} of {len(frame):,} rows ({ranked})"
@@ -295,9 +297,9 @@ class Page:
                 what = f"{max_rows:,} of {len(frame):,} rows (a random sample, seed {self.seed})"
             shown = frame.iloc[rows]
             if self.figures_dir:
-                stem = table_name(name, position=self.n_tables, columns=list(columns or frame.columns))
                 href, path = table_file(self.figures_dir, stem)
-                atomic_write_bytes(path, table_csv(full_table(self, frame, columns=columns, index=index)))
+                full = full_table(self, frame, columns=None if columns is None else list(columns), index=index)
+                atomic_write_bytes(path, table_csv(full))
                 _say(f"Showing {what}; the full table: [{href}]({href}).")
             else:
                 _say(f"Showing {what}.")

@@ -463,7 +463,7 @@ def _table_links(pages: list[Page], tables: tuple[Path, ...]) -> list[tuple[str,
     for table in tables:
         href = f"downloads/{table.name}"
         on = [p for p, body in bodies if f'href="{href}"' in body]
-        where = f"on the page {on[0].path.name} ({on[0].title})" if on else "on a page"
+        where = f"on {on[0].path.name}, \u201c{on[0].title}\u201d" if on else "on a page"
         out.append((href, f"every row of a table shown in part {where} (CSV)"))
     return out
 

@@ -72,7 +72,7 @@ if page.can(roles=["claim"]):
                              flags={v: page.flag(v) for v in page.variables("claim")}, source=page.source)
     page.save(ax, "04-claims-timeline")
     display(page.table(timeline, columns=["variable", "value", "first_published", "first_time_known",
-                                          "first_outlet", "n_reports"], name="04-first-stances"))
+                                          "first_outlet", "n_reports"], max_rows=None))
 
 # %% [markdown] tags=[]
 # Only claim codes (those listed under `contradicts`) are drawn, in codebook order. Times are UTC;
@@ -86,7 +86,7 @@ if page.can(roles=["claim"]):
     pairs = contradictions(page.final, page.codebook, page.reports)
     print(f"{len(pairs)} contradicting pairs of reports")
     display(page.table(pairs.groupby(["variable", "value_a", "value_b"], observed=True).size()
-                       .rename("pairs").reset_index(), name="04-contradiction-counts"))
+                       .rename("pairs").reset_index(), max_rows=None))
     display(page.table(pairs, columns=["variable", "outlet_a", "value_a", "evidence_a", "outlet_b", "value_b",
                                        "evidence_b"], max_rows=20, ranked="claim by claim, the earliest first",
                        name="04-contradicting-pairs"))

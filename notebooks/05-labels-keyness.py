@@ -63,7 +63,7 @@ page.findings(findings.labels(page))
 # %% tags=[]
 if page.can(roles=["label"]):
     display(page.table(label_distribution(page.final, page.codebook), columns=["variable", "code", "n", "share"],
-                       name="05-label-words"))
+                       max_rows=None))
 
 # %% [markdown] tags=[]
 # ## Which words did each group choose?
@@ -102,7 +102,7 @@ if page.can(terms=True, groups=keyness_column is None, columns=[column] if colum
 if page.can(terms=True, roles=["label"]):
     lex = lexicon_code(page.event.terms, None, page.codebook)
     display(page.table(lexicon_agreement(lex, page.final, page.codebook, n_boot=n_boot, seed=seed),
-                       name="05-lexicon-agreement"))
+                       max_rows=None))
 
 # %% [markdown] tags=[]
 # The lexicon reads English term counts only; where it covers no label variable of an event the

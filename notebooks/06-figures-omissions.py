@@ -61,7 +61,7 @@ page.findings(findings.figures(page) + findings.facts(page))
 # %% tags=[]
 if page.can(roles=["figure"]):
     display(page.table(figure_spread(page.final, page.codebook, page.event.figures, page.reports),
-                       name="06-figure-spread"))
+                       max_rows=None))
 
 # %% [markdown] tags=[]
 # ## Which number did each report cite, and on whose authority?

@@ -76,7 +76,7 @@ if page.can(columns=["derived_from"]) and page.nonempty(edits, "No reprint diffe
                        name="08-label-edits"))
 
 # %% [markdown] tags=[]
-# ## What differs between reprints and their sources, edits that change meaning first?
+# ## What did reprints change, edits that change meaning first?
 
 # %% tags=[]
 if page.can(columns=["derived_from"]) and page.nonempty(edits, "No reprint differs from its source in any coded variable."):

@@ -71,7 +71,7 @@ if page.can(terms=True):
                        "alpha_machine_human", "alpha_ci_low", "alpha_ci_high", "baseline_alpha",
                        "lexicon_alpha", "human_alpha"]].rename(columns={"alpha_machine_human": "alpha_machine_coders",
                                                                          "human_alpha": "alpha_coders"}),
-                       name="09-scores"))
+                       max_rows=None))
 
 # %% [markdown] tags=[]
 # ## Which variables could not be learned, and why?
@@ -79,7 +79,7 @@ if page.can(terms=True):
 # %% tags=[]
 if page.can(terms=True):
     display(page.table(table.loc[table["status"] != "learnable", ["variable", "n_reports", "n_classes", "status"]],
-                       name="09-not-learned"))
+                       max_rows=None))
 
 # %% [markdown] tags=[]
 # ## Which codes does the machine find, and which does it miss?
@@ -89,4 +89,4 @@ if page.can(terms=True):
     learnable = table.loc[table["status"] == "learnable", "variable"].tolist()
     if page.nonempty(pd.DataFrame({"v": learnable}), "No variable could be learned."):
         display(page.table(per_class_recall(page.event, variables=learnable, n_splits=n_splits, seed=seed),
-                           name="09-recall"))
+                           max_rows=None))
