@@ -49,20 +49,33 @@ def _regions() -> dict:
     return dict(zip(data["ISO2"].astype(str), names.astype(str)))
 
 
+def _own_agency(reports: pd.DataFrame) -> np.ndarray:
+    """True where ``wire`` names the outlet itself (an agency's own story on its own site, e.g.
+    ANSA's report on ansa.it): by its ``outlet`` name or the first label of its ``outlet_id``."""
+    wire = reports["wire"].astype("string").str.strip().str.casefold()
+    own = np.zeros(len(reports), dtype=bool)
+    if "outlet" in reports:
+        own |= (wire == reports["outlet"].astype("string").str.strip().str.casefold()).fillna(False).to_numpy(bool)
+    if "outlet_id" in reports:
+        label = reports["outlet_id"].astype("string").str.strip().str.casefold().str.split(".").str[0]
+        own |= (wire == label).fillna(False).to_numpy(bool)
+    return own
+
+
 def derive_columns(reports: pd.DataFrame) -> pd.DataFrame:
     """Reports with two derived grouping columns added (a new table).
 
     ``region``: the UN M49 region of ``outlet_country`` (missing where the country is missing or
-    unknown). ``lineage``: "agency copy" where the report names a ``wire`` or ``derived_from``,
+    unknown). ``lineage``: "agency copy" where the report names a ``derived_from``, or a ``wire``
+    other than the outlet itself (an agency's own story on its own site is its own reporting),
     else "own reporting".
     """
     out = reports.copy()
     country = out["outlet_country"] if "outlet_country" in out else pd.Series(np.nan, index=out.index)
     out["region"] = country.map(lambda c: _regions().get(str(c).upper()) if isinstance(c, str) else np.nan)
-    copy = np.zeros(len(out), dtype=bool)
-    for col in ("wire", "derived_from"):
-        if col in out:
-            copy |= out[col].notna().to_numpy()
+    copy = out["derived_from"].notna().to_numpy() if "derived_from" in out else np.zeros(len(out), dtype=bool)
+    if "wire" in out:
+        copy |= out["wire"].notna().to_numpy() & ~_own_agency(out)
     out["lineage"] = np.where(copy, "agency copy", "own reporting")
     return out
 

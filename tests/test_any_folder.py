@@ -182,3 +182,12 @@ def test_cli_reliability_states_the_design(tmp_path, capsys):
     design = coding_design(load_event(tmp_path / "sub").codes).set_index("n_coders")["n_reports"]
     assert out.startswith(f"Of 20 reports, {design[1]} by 1 independent coder, {design[2]} by 2 independent coders.")
     assert f"the {design[1]} single-coded reports carry each variable's measured reliability" in out
+
+
+def test_lineage_counts_an_agencys_own_story_as_own_reporting():
+    reports = pd.DataFrame({"outlet": ["ANSA", "Corriere", "EFE", "Blog"],
+                            "outlet_id": ["ansa.it", "corriere.it", "efe.com", "blog.net"],
+                            "wire": ["ANSA", "ANSA", "efe", None],
+                            "derived_from": [None, None, None, "x-0408"]})
+    lineage = derive_columns(reports)["lineage"].tolist()
+    assert lineage == ["own reporting", "agency copy", "own reporting", "agency copy"]
