@@ -12,9 +12,12 @@ tables in numpy and pandas. The engine is one parameter:
 - ``engine="dask"``: ``dask.dataframe`` on a ``distributed`` cluster (``scheduler`` address, or
   the Client current in this process), one partition per Parquet file.
 
-A ``source`` is an :class:`analysis.Event` or the folder of a Parquet dataset in the layout of
-:mod:`analysis.engines.layout` (write one with :func:`write_parquet_dataset`). Point estimates are
-equal across engines: counts exactly, statistics to rounding (sums taken in another order).
+A ``source`` is an :class:`analysis.Event`, the folder of a Parquet dataset in the layout of
+:mod:`analysis.engines.layout` (write one with :func:`write_parquet_dataset`), or a codes table
+in memory (:func:`codes_source`, e.g. a page's consolidated codes). The main job and the pages
+take an engine as well (:func:`analysis.page.open_page`, ``python -m analysis run --engine``);
+:mod:`analysis.engines.pages` maps the engines' tables onto the in-memory functions' columns.
+Point estimates are equal across engines: counts exactly, statistics to rounding (sums taken in another order).
 Intervals come from the Poisson bootstrap (:mod:`analysis.engines.poisson`): report r's weight
 in resample b is a Poisson(1) count computed from a hash of (report_id, b, seed), so every
 engine weighs every report alike and the engines' intervals are equal too. They estimate the
@@ -46,7 +49,8 @@ import pandas as pd
 from ..events import Event
 from ..judgements import check_whole_number
 from . import statistics as st
-from .layout import REPORT_COLUMNS, judgements_table, source_of, write_parquet_dataset
+from .layout import REPORT_COLUMNS, codes_source, judgements_table, source_of, write_parquet_dataset
+from .layout import Source as _Source
 from .partition import Coders
 from .poisson import check_seed
 
@@ -54,6 +58,7 @@ __all__ = [
     "ENGINES",
     "REPORT_COLUMNS",
     "alpha",
+    "codes_source",
     "divergence",
     "judgements_table",
     "moments",
@@ -63,7 +68,7 @@ __all__ = [
 ]
 
 ENGINES = ("pandas", "duckdb", "dask")
-Source = Event | str | Path
+Source = _Source | Event | str | Path
 
 
 @contextmanager

@@ -12,6 +12,7 @@ bootstrap's (:mod:`analysis.engines`), and the divergences carry no null model.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -87,30 +88,30 @@ def reliability_by_engine(table: pd.DataFrame, event: Event, *, coders: Sequence
     return out
 
 
-def _reverdict(row: object, alpha_e: float, low_e: float, ci: float) -> tuple[str, str]:
+def _reverdict(row: Any, alpha_e: float, low_e: float, ci: float) -> tuple[str, str]:
     """The verdict and note of a reliability row whose alpha and interval the engine gave."""
-    old, note = str(getattr(row, "verdict")), str(getattr(row, "note"))
-    own_old = verdict(getattr(row, "alpha"), getattr(row, "ci_low"))
+    old, note = str(row.verdict), str(row.note)  # row: a reliability row, as itertuples gives it
+    own_old = verdict(row.alpha, row.ci_low)
     own_new = verdict(alpha_e, low_e)
     if old == "not measured" or own_old == own_new:
         return old, _wide_note(note, row, alpha_e, low_e, own_new, ci)
     # own_old and own_new are "reliable" and "tentative": the rules beyond alpha stay as applied
-    if getattr(row, "level") in ("nominal", "ordinal") and old == "unknown":
+    if row.level in ("nominal", "ordinal") and old == "unknown":
         new = "unknown"  # one code holds nearly every value
-    elif pd.notna(getattr(row, "alpha_cited")):
+    elif pd.notna(row.alpha_cited):
         # a figure is the worse of its number and "a number is cited"; when the cited part was
         # not worse, it ranks at least "tentative", which its alpha and interval alone decide
-        cited = old if _RANK[old] < _RANK[own_old] else verdict(getattr(row, "alpha_cited"),
-                                                                  getattr(row, "ci_low_cited"))
+        cited = old if _RANK[old] < _RANK[own_old] else verdict(row.alpha_cited,
+                                                                  row.ci_low_cited)
         new = min(own_new, cited, key=_RANK.__getitem__)
     else:
         new = own_new
     return new, _wide_note(note, row, alpha_e, low_e, own_new, ci)
 
 
-def _wide_note(note: str, row: object, alpha_e: float, low_e: float, own_new: str, ci: float) -> str:
+def _wide_note(note: str, row: Any, alpha_e: float, low_e: float, own_new: str, ci: float) -> str:
     """The note with the sentence on a wide interval for the engine's lower end (or without it)."""
-    old_sentence = wide_interval_note(ci, getattr(row, "ci_low")).strip()
+    old_sentence = wide_interval_note(ci, row.ci_low).strip()
     new_sentence = (wide_interval_note(ci, low_e).strip()
                     if reaches_reliable(alpha_e) and own_new != "reliable" else "")
     if old_sentence in note:
