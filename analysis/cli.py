@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -151,11 +153,13 @@ def cmd_run(args: argparse.Namespace) -> int:
         notebooks = find_notebooks(args.notebooks)
         if len(args.event_dirs) == 1:
             report = run_report(args.event_dirs[0], args.out, seed=args.seed, n_boot=args.n_boot,
-                                notebooks_dir=notebooks, jobs=args.jobs, progress=not args.quiet)
+                                notebooks_dir=notebooks, jobs=args.jobs, progress=not args.quiet,
+                                engine=args.engine, scheduler=args.scheduler)
         else:
             report = run_events(args.event_dirs, args.out, seed=args.seed, n_boot=args.n_boot,
-                                notebooks_dir=notebooks, jobs=args.jobs, progress=not args.quiet)
-    except (FileExistsError, NotebooksNotFound) as exc:
+                                notebooks_dir=notebooks, jobs=args.jobs, progress=not args.quiet,
+                                engine=args.engine, scheduler=args.scheduler)
+    except (FileExistsError, NotebooksNotFound, ImportError) as exc:
         print(str(exc), file=sys.stderr)
         return 1
     out = Path(args.out)
@@ -177,6 +181,17 @@ def _positive_int(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError(f"expected a whole number of 1 or more, not {text!r}")
     return value
+
+
+# a Dask scheduler address: tcp://host:port, another scheme's, or host:port
+_ADDRESS = re.compile(r"(?:[a-z][a-z0-9+.-]*://)?[^\s/:]+(?::\d{1,5})?")
+
+
+def _scheduler_address(text: str) -> str:
+    if not _ADDRESS.fullmatch(text):
+        raise argparse.ArgumentTypeError(f"expected a Dask scheduler address such as tcp://10.0.0.5:8786 "
+                                         f"or 10.0.0.5:8786, not {text!r}")
+    return text
 
 
 def cmd_refresh(args: argparse.Namespace) -> int:
@@ -256,7 +271,14 @@ def build_parser(*, prog: str = MODULE_PROG) -> argparse.ArgumentParser:
     p.add_argument("--jobs", type=_positive_int, default=None,
                    help="notebooks run at once, each in its own kernel (default: CPUs, at most the notebooks)")
     p.add_argument("--quiet", action="store_true", help="print nothing but failures")
-    p.set_defaults(func=cmd_run)
+    p.add_argument("--engine", choices=("pandas", "duckdb", "dask"), default="pandas",
+                   help="what counts the reliability, frame and divergence tables: pandas in memory (default), "
+                        "DuckDB out of core, or Dask on a cluster; point estimates are the same, the "
+                        "engines' intervals are the Poisson bootstrap's (analysis.engines)")
+    p.add_argument("--scheduler", type=_scheduler_address, default=None, metavar="ADDRESS",
+                   help="address of a Dask cluster's scheduler (with --engine dask only; default Dask's "
+                        "local threads)")
+    p.set_defaults(func=cmd_run, check=functools.partial(_check_run, parser=p))
     p = sub.add_parser("refresh-notebooks", help="re-execute the stored notebooks in place (refresh nbval outputs)")
     p.add_argument("--notebooks", default=None, help="folder of notebooks (default: the repository's notebooks/)")
     p.add_argument("--quiet", action="store_true")
@@ -264,10 +286,23 @@ def build_parser(*, prog: str = MODULE_PROG) -> argparse.ArgumentParser:
     return parser
 
 
+def _check_run(args: argparse.Namespace, *, parser: argparse.ArgumentParser) -> None:
+    """Exit as argparse does (status 2) when options of ``run`` do not go together."""
+    if args.scheduler is not None and args.engine != "dask":
+        parser.error(f"argument --scheduler: only with --engine dask, not --engine {args.engine}")
+
+
+def parse_args(argv: Sequence[str] | None = None, *, prog: str = MODULE_PROG) -> argparse.Namespace:
+    """The parsed command line; options that do not go together exit as argparse errors do (status 2)."""
+    args = build_parser(prog=prog).parse_args(argv)
+    if getattr(args, "check", None) is not None:
+        args.check(args)
+    return args
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line on ``argv`` (default ``sys.argv[1:]``); the exit status."""
-    parser = build_parser(prog=invoked_as(argv))
-    args = parser.parse_args(argv)
+    args = parse_args(argv, prog=invoked_as(argv))
     try:
         status: int = args.func(args)
         return status

@@ -130,6 +130,8 @@ class Page:
     figures_dir: str | Path | None = None
     coders: list = field(default_factory=list)
     seed: int = 0
+    engine: str = "pandas"
+    scheduler: str | None = None
     # how many tables the page has shown: a long table's position, which names its download
     n_tables: int = field(default=0, init=False, repr=False)
 
@@ -256,6 +258,43 @@ class Page:
                 lines.append(f"Read with care, {flag}: {', '.join(flags[flag])}.")
         return "\n\n".join(lines)
 
+    def frame_profile(self, scores: pd.DataFrame, reports: pd.DataFrame, *, by: str, n_boot: int,
+                      seed: int) -> pd.DataFrame:
+        """:func:`analysis.framing.frame_profile` of ``scores``, its group means counted by the
+        page's engine (:func:`analysis.engines.pages.frame_profile_by_engine`) unless it is pandas."""
+        if self.engine == "pandas":
+            from .framing import frame_profile
+
+            return frame_profile(scores, reports, by=by, n_boot=n_boot, seed=seed)
+        from .engines.pages import frame_profile_by_engine
+
+        return frame_profile_by_engine(scores, reports, by=by, engine=self.engine, n_boot=n_boot, seed=seed,
+                                       scheduler=self.scheduler)
+
+    def divergence(self, *, by: str, n_boot: int, seed: int) -> pd.DataFrame:
+        """:func:`analysis.divergence.pairwise_divergence` between the groups of ``by`` on the
+        consolidated codes, counted by the page's engine
+        (:func:`analysis.engines.pages.divergence_by_engine`, no null model) unless it is pandas."""
+        if self.engine == "pandas":
+            from .divergence import pairwise_divergence
+
+            return pairwise_divergence(self.final, self.codebook, self.reports, by=by, n_boot=n_boot, seed=seed)
+        from .engines.pages import divergence_by_engine
+
+        return divergence_by_engine(self.final, self.codebook, self.reports, by=by, engine=self.engine,
+                                    n_boot=n_boot, seed=seed, scheduler=self.scheduler)
+
+    def counted_by(self, *, null_model: bool = False) -> None:
+        """Show which engine counted and how its intervals are made; nothing on the pandas engine.
+
+        ``null_model``: also say that the engine's divergences have no null model.
+        """
+        from .engines.pages import counted_by
+
+        text = counted_by(self.engine, null_model=null_model)
+        if text:
+            _say(text)
+
     def labelled(self, frame: pd.DataFrame) -> pd.DataFrame:
         """A copy whose codes (``value``, ``value_a``, ``value_b``, ``code``) and ``variable`` show
         the codebook's labels."""
@@ -346,7 +385,8 @@ def _say(text: str) -> None:
 
 
 def open_page(event_dir: str | Path, *, group_by: str | None = None, include_unreliable: bool = False,
-              n_boot: int = 1000, seed: int = 0, figures_dir: str | Path | None = None) -> Page:
+              n_boot: int = 1000, seed: int = 0, figures_dir: str | Path | None = None, engine: str = "pandas",
+              scheduler: str | None = None) -> Page:
     """Load an event and prepare what every page uses.
 
     Parameters
@@ -363,6 +403,16 @@ def open_page(event_dir: str | Path, *, group_by: str | None = None, include_unr
         ``seed`` also draws the rows a long table shows (:meth:`Page.table`).
     figures_dir : str, optional
         Where charts are saved.
+    engine : {"pandas", "duckdb", "dask"}, default "pandas"
+        What counts (:mod:`analysis.engines`). With DuckDB or Dask the reliability table's
+        ``alpha, ci_low, ci_high, n_pairable`` are counted by the engine, with the same coders,
+        ``n_boot`` and ``seed``, and the verdicts recomputed from them
+        (:func:`analysis.engines.pages.reliability_by_engine`); :meth:`Page.frame_profile` and
+        :meth:`Page.divergence` count on it too. Point estimates are the same on every engine;
+        the engines' intervals are the Poisson bootstrap's.
+    scheduler : str, optional
+        Dask only: the address of the cluster's scheduler (default: the Client current in this
+        process, else Dask's local threads).
 
     Returns
     -------
@@ -372,6 +422,12 @@ def open_page(event_dir: str | Path, *, group_by: str | None = None, include_unr
         (with derived ``region`` and ``lineage`` and, in the grouping column, labels carrying
         each group's n), ``group_by`` and ``grouping_reason``, ``source`` (chart source line).
     """
+    from .engines import ENGINES
+
+    if engine not in ENGINES:
+        raise ValueError(f"engine must be one of {', '.join(ENGINES)}, not {engine!r}")
+    if scheduler is not None and engine != "dask":
+        raise ValueError(f"scheduler is the address of a Dask cluster: for engine='dask' only, not {engine!r}")
     event = load_event(event_dir)
     final = consolidate(event.codes, event.codebook)
     coders = independent_coders(event.codes)
@@ -379,6 +435,12 @@ def open_page(event_dir: str | Path, *, group_by: str | None = None, include_unr
     # with fewer than two independent coders every verdict is "not measured"
     rel = reliability(event.codes, event.codebook, coders=coders if len(coders) >= 2 else None,
                       exclude=() if len(coders) >= 2 else others, n_boot=n_boot, seed=seed)
+    if engine != "pandas":
+        from .engines.pages import reliability_by_engine
+
+        rel = reliability_by_engine(rel, event, coders=coders if len(coders) >= 2 else None,
+                                    exclude=() if len(coders) >= 2 else others, engine=engine, n_boot=n_boot,
+                                    seed=seed, scheduler=scheduler)
     verdict = rel.set_index("variable")["verdict"]
     bad = event.codebook["variable"].map(verdict).eq("unreliable").to_numpy()
     left = event.codebook.loc[bad, ["variable", "role"]].assign(verdict="unreliable")
@@ -400,4 +462,4 @@ def open_page(event_dir: str | Path, *, group_by: str | None = None, include_unr
     return Page(event=event, final=final, reliability=rel, codebook=codebook.reset_index(drop=True),
                 left_out=left.reset_index(drop=True), reports=reports, group_by=group_by,
                 grouping_reason=reason, source=source_line(event.meta["id"], len(event.reports), extra),
-                figures_dir=figures_dir, coders=coders, seed=seed)
+                figures_dir=figures_dir, coders=coders, seed=seed, engine=engine, scheduler=scheduler)

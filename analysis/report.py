@@ -1,7 +1,8 @@
 """The main job: run every notebook on an event folder and write an HTML report with its charts.
 
 ``python -m analysis run EVENT_DIR --out OUT_DIR`` executes the notebooks with papermill (event
-folder, seed and resamples as parameters), each in its own kernel and, with ``jobs`` above one, in
+folder, seed and resamples as parameters; ``engine`` and ``scheduler`` to the notebooks whose
+parameters cell declares them, :func:`declared_parameters`), each in its own kernel and, with ``jobs`` above one, in
 parallel worker processes; strips run-time metadata so that two runs write identical files;
 exports each executed notebook (never re-run) to an HTML page without code; and leaves every chart
 as PNG and SVG under ``OUT_DIR/figures/``. Beside the pages (:mod:`analysis.report_pages`) it
@@ -38,18 +39,50 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .execution import PACKAGE_PARENT, Job, execute_all, ipc_kernel_manager, path_names, strip_runtime
-from .report_export import ACROSS_NOT_RUN, Page, plain_page, write_not_run_pages, write_pages
+from .execution import (
+    PACKAGE_PARENT,
+    Job,
+    execute_all,
+    ipc_kernel_manager,
+    path_names,
+    strip_runtime,
+)
+from .report_export import (
+    ACROSS_NOT_RUN,
+    Page,
+    plain_page,
+    write_not_run_pages,
+    write_pages,
+)
 from .report_manifest import MANIFEST, clear_previous, read_manifest, write_manifest
 from .sheets import atomic_write_bytes
 
 if TYPE_CHECKING:
     from .events import Event
 
-__all__ = ["Page", "Report", "Reports", "NotebooksNotFound", "SOURCE_NOTEBOOKS", "CASE_STUDY_KEY", "EVENTS_KEY",
-           "SEVERAL", "ACROSS_NOT_RUN", "MANIFEST", "KEY_FINDINGS_PERMUTATIONS", "find_notebooks",
-           "default_notebooks", "notebook_list", "across_notebooks", "written_for_other_events", "run_report",
-           "run_events", "refresh_notebooks"]
+__all__ = [
+    "ACROSS_NOT_RUN",
+    "CASE_STUDY_KEY",
+    "EVENTS_KEY",
+    "KEY_FINDINGS_PERMUTATIONS",
+    "MANIFEST",
+    "SEVERAL",
+    "SOURCE_NOTEBOOKS",
+    "NotebooksNotFound",
+    "Page",
+    "Report",
+    "Reports",
+    "across_notebooks",
+    "check_engine",
+    "declared_parameters",
+    "default_notebooks",
+    "find_notebooks",
+    "notebook_list",
+    "refresh_notebooks",
+    "run_events",
+    "run_report",
+    "written_for_other_events",
+]
 
 # the repository's notebooks/ (a checkout or an editable install); the wheel ships them as
 # analysis/notebooks/ (pyproject.toml)
@@ -191,7 +224,7 @@ def written_for_other_events(notebooks_dir: str | Path, event_id: str) -> list[t
 
 def run_report(event_dir: str | Path, out_dir: str | Path, *, notebooks_dir: str | Path | None = None,
                seed: int = 0, n_boot: int = 1000, jobs: int | None = None, progress: bool = True,
-               kernel: str = "python3") -> Report:
+               kernel: str = "python3", engine: str = "pandas", scheduler: str | None = None) -> Report:
     """Execute the notebooks on an event folder and write the HTML report.
 
     Parameters
@@ -216,6 +249,12 @@ def run_report(event_dir: str | Path, out_dir: str | Path, *, notebooks_dir: str
         number of CPUs, at most the number of notebooks. The files written do not depend on it.
     progress : bool
         Print one line to standard error as each notebook finishes.
+    engine : {"pandas", "duckdb", "dask"}, default "pandas"
+        What counts (:mod:`analysis.engines`): passed, with ``scheduler``, to the notebooks whose
+        parameters cell declares it, and used for the downloads and the index (the reliability
+        table of :func:`analysis.page.open_page`).
+    scheduler : str, optional
+        Dask only: the address of the cluster's scheduler.
 
     Returns
     -------
@@ -230,9 +269,46 @@ def run_report(event_dir: str | Path, out_dir: str | Path, *, notebooks_dir: str
         ``out_dir`` is not empty and not an earlier report.
     NotebooksNotFound
         No ``notebooks_dir`` given and no notebook in the default places; nothing is written.
+    ValueError, ImportError
+        An unknown engine, a scheduler without the Dask engine, or an engine whose optional
+        packages are not installed (:func:`check_engine`); nothing is written.
     """
+    check_engine(engine, scheduler)
     return _run_event(event_dir, out_dir, notebooks_dir=notebooks_dir, seed=seed, n_boot=n_boot, jobs=jobs,
-                      progress=progress, kernel=kernel)
+                      progress=progress, kernel=kernel, engine=engine, scheduler=scheduler)
+
+
+def check_engine(engine: str, scheduler: str | None = None) -> None:
+    """ValueError for an unknown engine or a scheduler without Dask; ImportError when the engine's
+    optional packages (the extra ``scale``) are missing."""
+    from importlib.util import find_spec
+
+    from .engines import ENGINES
+
+    if engine not in ENGINES:
+        raise ValueError(f"engine must be one of {', '.join(ENGINES)}, not {engine!r}")
+    if scheduler is not None and engine != "dask":
+        raise ValueError(f"a scheduler address is for the Dask engine only, not for engine {engine!r}")
+    needs = {"duckdb": ("duckdb",), "dask": ("dask", "distributed")}.get(engine, ())
+    missing = [m for m in needs if find_spec(m) is None]
+    if missing:
+        raise ImportError(f"engine {engine!r} needs {', '.join(missing)}: pip install "
+                          "'media-discrepancy[scale]' (duckdb, dask, distributed)")
+
+
+def declared_parameters(notebook: str | Path) -> frozenset[str]:
+    """The names assigned in a notebook's cell tagged ``parameters`` (none without one)."""
+    import ast
+
+    cells = json.loads(Path(notebook).read_text(encoding="utf-8")).get("cells", [])
+    names: set[str] = set()
+    for cell in cells:
+        if cell.get("cell_type") == "code" and "parameters" in cell.get("metadata", {}).get("tags", []):
+            source = cell["source"] if isinstance(cell["source"], str) else "".join(cell["source"])
+            for node in ast.walk(ast.parse(source)):
+                if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+                    names.add(node.id)
+    return frozenset(names)
 
 
 def _figures_folder(out_dir: Path) -> tuple[Path, set[str]]:
@@ -262,8 +338,15 @@ def _new_tables(out: Path, before: set[str]) -> tuple[Path, ...]:
     return _new_charts(folder, before | set(JOB_FILES)) if folder.is_dir() else ()
 
 
-def _jobs(nbs: list[Path], *, kernel: str, parameters: dict[str, object], replace: dict[str, str]) -> list[Job]:
-    return [Job(notebook=str(nb), kernel=kernel, parameters=parameters, replace=replace) for nb in nbs]
+def _jobs(nbs: list[Path], *, kernel: str, parameters: dict[str, object], replace: dict[str, str],
+          optional: dict[str, object] | None = None) -> list[Job]:
+    """A job per notebook; ``optional`` parameters go only to notebooks that declare them."""
+    jobs = []
+    for nb in nbs:
+        declared = declared_parameters(nb) if optional else frozenset()
+        extra = {k: v for k, v in (optional or {}).items() if k in declared}
+        jobs.append(Job(notebook=str(nb), kernel=kernel, parameters={**parameters, **extra}, replace=replace))
+    return jobs
 
 
 def _check_jobs(jobs: int | None) -> None:
@@ -272,7 +355,8 @@ def _check_jobs(jobs: int | None) -> None:
 
 
 def _run_event(event_dir: str | Path, out_dir: str | Path, *, notebooks_dir: str | Path | None, seed: int,
-               n_boot: int, jobs: int | None, progress: bool, kernel: str, across_href: str | None = None) -> Report:
+               n_boot: int, jobs: int | None, progress: bool, kernel: str, across_href: str | None = None,
+               engine: str = "pandas", scheduler: str | None = None) -> Report:
     """The work of :func:`run_report`; ``across_href`` is where the pages comparing events are (a run
     on several events), None for a run on one."""
     from .events import load_event
@@ -292,8 +376,8 @@ def _run_event(event_dir: str | Path, out_dir: str | Path, *, notebooks_dir: str
     replace = path_names(event_dir=folder, event_id=event_id, figures=figures.resolve(), notebooks_dir=notebooks)
     params: dict[str, object] = {"event_dir": str(folder), "seed": seed, "n_boot": n_boot,
                                  "figures_dir": str(figures.resolve())}
-    results = execute_all(_jobs(nbs, kernel=kernel, parameters=params, replace=replace), jobs=n_jobs,
-                          progress=progress)
+    results = execute_all(_jobs(nbs, kernel=kernel, parameters=params, replace=replace,
+                                optional={"engine": engine, "scheduler": scheduler}), jobs=n_jobs, progress=progress)
     pages, written = write_pages(out, nbs, results, event_title=str(event.meta.get("title", "")))
     across = across_notebooks(notebooks)
     not_run, not_run_files = write_not_run_pages(
@@ -303,7 +387,8 @@ def _run_event(event_dir: str | Path, out_dir: str | Path, *, notebooks_dir: str
     charts = _new_charts(figures, before)
     tables = _new_tables(out, tables_before)
     files = _report_files(folder, pages, charts, seed=seed, n_boot=n_boot,
-                          needs_events=frozenset(nb.name for nb in across), tables=tables)
+                          needs_events=frozenset(nb.name for nb in across), tables=tables, engine=engine,
+                          scheduler=scheduler)
     for rel, data in files.items():
         atomic_write_bytes(out / rel, data)
     write_manifest(out, written + not_run_files + list(files) + [f"figures/{p.name}" for p in charts]
@@ -337,7 +422,7 @@ def _check_event_ids(dirs: list[Path], ids: list[str]) -> None:
 
 def run_events(event_dirs: list[str | Path], out_dir: str | Path, *, notebooks_dir: str | Path | None = None,
                seed: int = 0, n_boot: int = 1000, jobs: int | None = None, progress: bool = True,
-               kernel: str = "python3") -> Reports:
+               kernel: str = "python3", engine: str = "pandas", scheduler: str | None = None) -> Reports:
     """Write a report per event, the pages comparing the events, and an index linking them.
 
     Parameters
@@ -350,7 +435,7 @@ def run_events(event_dirs: list[str | Path], out_dir: str | Path, *, notebooks_d
         with ``event_dirs`` as a parameter) with ``notebooks/`` and ``figures/``, ``index.html``
         and the manifest, which lists every file of the run. It must be new, empty (empty
         folders allowed) or an earlier report.
-    notebooks_dir, seed, n_boot, jobs, progress, kernel
+    notebooks_dir, seed, n_boot, jobs, progress, kernel, engine, scheduler
         As for :func:`run_report`.
 
     Returns
@@ -375,6 +460,7 @@ def run_events(event_dirs: list[str | Path], out_dir: str | Path, *, notebooks_d
     if len(dirs) < 2:
         raise ValueError("run_events compares two or more event folders; run_report writes the report of one")
     _check_jobs(jobs)
+    check_engine(engine, scheduler)
     events = [load_event(d) for d in dirs]
     ids = [str(ev.meta["id"]) for ev in events]
     _check_event_ids(dirs, ids)
@@ -383,12 +469,14 @@ def run_events(event_dirs: list[str | Path], out_dir: str | Path, *, notebooks_d
     written, reports = [], []
     for folder, event_id in zip(dirs, ids):
         report = _run_event(folder, out / event_id, notebooks_dir=notebooks, seed=seed, n_boot=n_boot,
-                            jobs=jobs, progress=progress, kernel=kernel, across_href="../")
+                            jobs=jobs, progress=progress, kernel=kernel, across_href="../", engine=engine,
+                            scheduler=scheduler)
         reports.append((event_id, report))
         written += [f"{event_id}/{f}" for f in read_manifest(out / event_id / MANIFEST)]
         written.append(f"{event_id}/{MANIFEST}")
     pages, across_written, charts = _run_across(out, dirs, ids, notebooks_dir=notebooks, seed=seed, n_boot=n_boot,
-                                                jobs=jobs, progress=progress, kernel=kernel)
+                                                jobs=jobs, progress=progress, kernel=kernel,
+                                                optional={"engine": engine, "scheduler": scheduler})
     atomic_write_bytes(out / "index.html", _events_index_html(events, reports, pages).encode("utf-8"))
     write_manifest(out, written + across_written + ["index.html"] + [f"figures/{p.name}" for p in charts])
     return Reports(index=out / "index.html", events=tuple(reports), pages=tuple(pages), figures=charts,
@@ -396,8 +484,8 @@ def run_events(event_dirs: list[str | Path], out_dir: str | Path, *, notebooks_d
 
 
 def _run_across(out: Path, dirs: list[Path], ids: list[str], *, notebooks_dir: Path, seed: int, n_boot: int,
-                jobs: int | None, progress: bool,
-                kernel: str) -> tuple[list[Page], list[str], tuple[Path, ...]]:
+                jobs: int | None, progress: bool, kernel: str,
+                optional: dict[str, object] | None = None) -> tuple[list[Page], list[str], tuple[Path, ...]]:
     """Execute the notebooks that compare the events and write their pages into ``out``.
 
     Returns their Pages, the files written but the charts, and the charts.
@@ -409,7 +497,7 @@ def _run_across(out: Path, dirs: list[Path], ids: list[str], *, notebooks_dir: P
     replace.update({str(d): i for d, i in zip(dirs, ids)})
     params: dict[str, object] = {"event_dirs": [str(d) for d in dirs], "seed": seed, "n_boot": n_boot,
                                  "figures_dir": str(figures.resolve())}
-    results = execute_all(_jobs(nbs, kernel=kernel, parameters=params, replace=replace),
+    results = execute_all(_jobs(nbs, kernel=kernel, parameters=params, replace=replace, optional=optional),
                           jobs=max(1, min(jobs or os.cpu_count() or 1, len(nbs))), progress=progress)
     pages, written = write_pages(out, nbs, results, event_title=" and ".join(ids))
     written += [f"downloads/{p.name}" for p in _new_tables(out, tables_before)]
@@ -469,7 +557,8 @@ def _table_links(pages: list[Page], tables: tuple[Path, ...]) -> list[tuple[str,
 
 
 def _report_files(event_dir: Path, pages: list[Page], charts: tuple[Path, ...], *, seed: int, n_boot: int,
-                  needs_events: frozenset[str] = frozenset(), tables: tuple[Path, ...] = ()) -> dict[str, bytes]:
+                  needs_events: frozenset[str] = frozenset(), tables: tuple[Path, ...] = (),
+                  engine: str = "pandas", scheduler: str | None = None) -> dict[str, bytes]:
     """The files written beside the notebook pages: index, datasheet, downloads, outlet pages.
 
     ``needs_events``: notebooks that compare events; the index says they need two or more.
@@ -482,7 +571,7 @@ def _report_files(event_dir: Path, pages: list[Page], charts: tuple[Path, ...], 
     from .quality import coding_design, design_sentence
     from .report_pages import datasheet_html, folder_hash, index_html, outlet_files
 
-    page = open_page(event_dir, n_boot=n_boot, seed=seed)
+    page = open_page(event_dir, n_boot=n_boot, seed=seed, engine=engine, scheduler=scheduler)
     title = str(page.event.meta.get("title", ""))
     files = {f"downloads/{name}": data for name, data in download_files(page).items()}
     files.update(outlet_files(page))
@@ -501,8 +590,8 @@ def _report_files(event_dir: Path, pages: list[Page], charts: tuple[Path, ...], 
         pages=[(p.path.name, p.title, "needs events" if p.notebook in needs_events else p.status, p.summary)
                for p in pages], charts=_chart_links(pages, charts),
         design=design, provenance=provenance, datasheet=datasheet, downloads=[
-            ("downloads/codes-long.csv", "consolidated codes, one row per report and variable, with labels, "
-                                         "rule and evidence (CSV)"),
+            ("downloads/codes-long.csv", ("consolidated codes, one row per report and variable, with labels, "
+                                          "rule and evidence (CSV)")),
             ("downloads/codes-wide.csv", "one row per report: its metadata and the label of each code (CSV)"),
             ("downloads/codes.sav", "the wide table with variable and value labels (SPSS)"),
             ("downloads/reliability.csv", "Krippendorff's alpha per variable with its interval and verdict (CSV)"),

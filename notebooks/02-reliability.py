@@ -45,10 +45,12 @@ n_boot = 1000  # bootstrap resamples
 figures_dir = None  # where the main job saves charts; None: charts are not saved
 group_by = None  # report column to compare groups by; None: chosen by the rule in analysis.page
 include_unreliable = False  # True keeps variables whose reliability verdict is "unreliable"
+engine = "pandas"  # what counts: "pandas" (in memory), "duckdb" (out of core) or "dask" (a cluster)
+scheduler = None  # Dask only: the address of the cluster's scheduler; None: Dask's local threads
 
 # %% tags=[]
 page = open_page(event_dir, group_by=group_by, include_unreliable=include_unreliable, n_boot=n_boot,
-                 seed=seed, figures_dir=figures_dir)
+                 seed=seed, figures_dir=figures_dir, engine=engine, scheduler=scheduler)
 table = page.reliability.merge(page.event.codebook[["variable", "label"]], on="variable", how="left")
 
 # %% [markdown] tags=[]
@@ -70,6 +72,7 @@ design
 
 # %% tags=[]
 if page.can(measured=True):
+    page.counted_by()
     ax = plot_reliability(table, source=page.source)
     page.save(ax, "02-reliability-alpha")
 

@@ -26,7 +26,7 @@
 # %matplotlib inline
 import pandas as pd
 
-from analysis.framing import frame_profile, frame_scores
+from analysis.framing import frame_scores
 from analysis import findings
 from analysis.page import open_page
 from analysis.plotting.framing import plot_frame_profile, role_flags
@@ -41,10 +41,12 @@ n_boot = 1000  # bootstrap resamples
 figures_dir = None  # where the main job saves charts; None: charts are not saved
 group_by = None  # report column to compare groups by; None: chosen by the rule in analysis.page
 include_unreliable = False  # True keeps variables whose reliability verdict is "unreliable"
+engine = "pandas"  # what counts: "pandas" (in memory), "duckdb" (out of core) or "dask" (a cluster)
+scheduler = None  # Dask only: the address of the cluster's scheduler; None: Dask's local threads
 
 # %% tags=[]
 page = open_page(event_dir, group_by=group_by, include_unreliable=include_unreliable, n_boot=n_boot,
-                 seed=seed, figures_dir=figures_dir)
+                 seed=seed, figures_dir=figures_dir, engine=engine, scheduler=scheduler)
 page.describe(roles=["frame_item"])
 
 # %% [markdown] tags=[]
@@ -59,8 +61,8 @@ page.findings(findings.frames(page, n_boot=n_boot, seed=seed))
 # %% tags=[]
 if page.can(roles=["frame_item"]):
     scores = frame_scores(page.final, page.codebook)
-    overall = frame_profile(scores, page.reports.assign(all_reports="all reports"), by="all_reports",
-                            n_boot=n_boot, seed=seed)
+    overall = page.frame_profile(scores, page.reports.assign(all_reports="all reports"), by="all_reports",
+                                 n_boot=n_boot, seed=seed)
     display(page.table(overall, columns=["frame", "score", "ci_low", "ci_high", "n"]))
 
 # %% [markdown] tags=[]
@@ -68,7 +70,8 @@ if page.can(roles=["frame_item"]):
 
 # %% tags=[]
 if page.can(roles=["frame_item"], groups=True):
-    profile = frame_profile(scores, page.reports, by=page.group_by, n_boot=n_boot, seed=seed)
+    page.counted_by()
+    profile = page.frame_profile(scores, page.reports, by=page.group_by, n_boot=n_boot, seed=seed)
     flags = role_flags(page.codebook, {v: page.flag(v) for v in page.codebook["variable"]}, role="frame_item")
     ax = plot_frame_profile(profile, by=page.group_by, flags=flags, source=page.source)
     page.save(ax, "03-frames-by-group")
@@ -81,5 +84,5 @@ if page.can(roles=["frame_item"], groups=True):
 
 # %% tags=[]
 if page.can(roles=["frame_item"]):
-    by_outlet = frame_profile(scores, page.reports, by="outlet", n_boot=n_boot, seed=seed)
+    by_outlet = page.frame_profile(scores, page.reports, by="outlet", n_boot=n_boot, seed=seed)
     display(by_outlet.pivot(index="outlet", columns="frame", values="score").round(2))

@@ -42,10 +42,12 @@ n_boot = 1000  # bootstrap resamples
 figures_dir = None  # where the main job saves charts; None: charts are not saved
 group_by = None  # report column to compare groups by; None: chosen by the rule in analysis.page
 include_unreliable = False  # True keeps variables whose reliability verdict is "unreliable"
+engine = "pandas"  # what counts: "pandas" (in memory), "duckdb" (out of core) or "dask" (a cluster)
+scheduler = None  # Dask only: the address of the cluster's scheduler; None: Dask's local threads
 
 # %% tags=[]
 page = open_page(event_dir, group_by=group_by, include_unreliable=include_unreliable, n_boot=n_boot,
-                 seed=seed, figures_dir=figures_dir)
+                 seed=seed, figures_dir=figures_dir, engine=engine, scheduler=scheduler)
 n_perm = 2000  # permutations
 page.describe()
 
@@ -60,8 +62,8 @@ page.findings(findings.divergence(page, seed=seed))
 
 # %% tags=[]
 if page.can(groups=True, nominal=True):
-    groups = pairwise_divergence(page.final, page.codebook, page.reports, by=page.group_by, n_boot=n_boot,
-                                 seed=seed)
+    page.counted_by(null_model=True)
+    groups = page.divergence(by=page.group_by, n_boot=n_boot, seed=seed)
     ax = plot_divergence_heatmap(groups, source=page.source)
     page.save(ax, "07-divergence-groups")
     display(page.table(groups[groups["variable"] == "(mean)"],

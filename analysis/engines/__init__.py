@@ -12,9 +12,12 @@ tables in numpy and pandas. The engine is one parameter:
 - ``engine="dask"``: ``dask.dataframe`` on a ``distributed`` cluster (``scheduler`` address, or
   the Client current in this process), one partition per Parquet file.
 
-A ``source`` is an :class:`analysis.Event` or the folder of a Parquet dataset in the layout of
-:mod:`analysis.engines.layout` (write one with :func:`write_parquet_dataset`). Point estimates are
-equal across engines: counts exactly, statistics to rounding (sums taken in another order).
+A ``source`` is an :class:`analysis.Event`, the folder of a Parquet dataset in the layout of
+:mod:`analysis.engines.layout` (write one with :func:`write_parquet_dataset`), or a codes table
+in memory (:func:`codes_source`, e.g. a page's consolidated codes). The main job and the pages
+take an engine as well (:func:`analysis.page.open_page`, ``python -m analysis run --engine``);
+:mod:`analysis.engines.pages` maps the engines' tables onto the in-memory functions' columns.
+Point estimates are equal across engines: counts exactly, statistics to rounding (sums taken in another order).
 Intervals come from the Poisson bootstrap (:mod:`analysis.engines.poisson`): report r's weight
 in resample b is a Poisson(1) count computed from a hash of (report_id, b, seed), so every
 engine weighs every report alike and the engines' intervals are equal too. They estimate the
@@ -46,7 +49,8 @@ import pandas as pd
 from ..events import Event
 from ..judgements import check_whole_number
 from . import statistics as st
-from .layout import REPORT_COLUMNS, judgements_table, source_of, write_parquet_dataset
+from .layout import REPORT_COLUMNS, codes_source, judgements_table, source_of, write_parquet_dataset
+from .layout import Source as _Source
 from .partition import Coders
 from .poisson import check_seed
 
@@ -54,6 +58,7 @@ __all__ = [
     "ENGINES",
     "REPORT_COLUMNS",
     "alpha",
+    "codes_source",
     "divergence",
     "judgements_table",
     "moments",
@@ -63,7 +68,7 @@ __all__ = [
 ]
 
 ENGINES = ("pandas", "duckdb", "dask")
-Source = Event | str | Path
+Source = _Source | Event | str | Path
 
 
 @contextmanager
@@ -220,12 +225,15 @@ def alpha(source: Source, *, engine: str = "pandas", variables: str | Sequence[s
     Returns
     -------
     DataFrame
-        ``variable, level, alpha, ci_low, ci_high, n_pairable, n_values, d_observed,
-        d_expected`` in codebook order, with the meanings of
-        :func:`analysis.reliability.reliability`'s columns and its alpha, observed and expected
-        disagreement (to rounding). The interval is the Poisson bootstrap's percentile interval
-        over reports (all of a report's values together). ``n_units`` is not counted: it needs
-        every unit of the corpus, where alpha needs only the pairable ones.
+        ``variable, level, alpha, ci_low, ci_high, n_units, n_pairable, n_values, d_observed,
+        d_expected, percent_agreement`` in codebook order, with the meanings of
+        :func:`analysis.reliability.reliability`'s columns and its values: counts exactly, alpha,
+        disagreements and percent agreement to rounding. The interval is the Poisson
+        bootstrap's percentile interval over reports (all of a report's values together).
+        ``n_units`` counts every report with a value (one more pass over the chosen coders'
+        judgements); percent agreement is the share of agreeing ordered pairs of values within
+        pairable units, sum_u sum_c n_uc (n_uc - 1) / sum_u m_u (m_u - 1), counted beside the
+        coincidences (n_uc (n_uc - 1) = (m_u - 1) o_ucc).
     """
     n_boot = _check(n_boot, ci, seed)
     options = {"scheduler": scheduler, "memory_limit": memory_limit, "temp_directory": temp_directory}
@@ -233,29 +241,38 @@ def alpha(source: Source, *, engine: str = "pandas", variables: str | Sequence[s
         chosen = _variables(codebook, variables, ("nominal", "ordinal", "interval", "ratio"))
         who = Coders(tuple(sorted(coders)), ()) if coders is not None else Coders(None, tuple(exclude))
         coinc, pairable, boot = counter.coincidences(chosen, who, n_boot=n_boot, seed=seed)
-    return st.alpha_table(coinc, boot, pairable, codebook, chosen, n_boot=n_boot, ci=float(ci))
+        units = counter.reports(["variable"], chosen, who)
+    return st.alpha_table(coinc, boot, pairable, units, codebook, chosen, n_boot=n_boot, ci=float(ci))
 
 
 def moments(source: Source, *, engine: str = "pandas", by: str | Sequence[str] = "outlet",
-            variables: str | Sequence[str] | None = None, coder: str | None = None, ci: float = 0.95,
-            scheduler: str | None = None, memory_limit: str | None = None,
+            variables: str | Sequence[str] | None = None, coder: str | None = None, n_boot: int = 0,
+            ci: float = 0.95, seed: int = 0, scheduler: str | None = None, memory_limit: str | None = None,
             temp_directory: str | None = None) -> pd.DataFrame:
     """Count, mean and standard deviation of figures (interval and ratio variables) per group.
+
+    Parameters are those of :func:`shares`; with ``n_boot`` 0 (default) the interval is
+    analytic, otherwise the Poisson bootstrap's.
 
     Returns
     -------
     DataFrame
         ``variable, *by, n, mean, sd, ci_low, ci_high``: ``sd`` with n - 1 (NaN for one value),
-        the interval Student's t interval of the mean. Each partition's count, mean and centred
-        second moment are merged by Chan et al. (1979), never from raw sums of squares.
+        the interval Student's t interval of the mean, or with ``n_boot`` the percentile interval
+        of the Poisson-weighted means sum w x / sum w (a report's weight applies to all its
+        values). Each partition's count, mean and centred second moment are merged by Chan et
+        al. (1979), never from raw sums of squares.
     """
-    _check(0, ci, 0)
+    n_boot = _check(n_boot, ci, seed)
     keys = _by(by)
     options = {"scheduler": scheduler, "memory_limit": memory_limit, "temp_directory": temp_directory}
     with _counter(source, engine, options) as (counter, codebook):
         chosen = _variables(codebook, variables, ("interval", "ratio"))
-        parts = counter.moments(keys, chosen, Coders(None if coder is None else (coder,)))
-    return st.moments_table(st.merge_moments(parts, ["variable", *keys]), codebook, keys, ci=float(ci))
+        coders = Coders(None if coder is None else (coder,))
+        parts = counter.moments(keys, chosen, coders)
+        boot = counter.boot_sums(keys, chosen, coders, n_boot=n_boot, seed=seed) if n_boot else None
+    return st.moments_table(st.merge_moments(parts, ["variable", *keys]), codebook, keys, ci=float(ci),
+                            boot=boot, n_boot=n_boot)
 
 
 def term_counts(source: Source, *, engine: str = "pandas", by: str | Sequence[str] = "outlet",

@@ -95,13 +95,18 @@ class DaskCounter:
 
         parts = self._judgements((), variables, coders, each)
         coinc = _summed([p[0] for p in parts], ["variable", "c", "k"], "o")
-        pairable = _summed([p[1] for p in parts], ["variable"], "n_pairable")
+        pairable = _summed([p[1] for p in parts], ["variable"], ["n_pairable", "n_same", "n_pairs"])
         boot = _summed([p[2] for p in parts], ["b", "variable", "c", "k"], "o") if n_boot else None
         return coinc, pairable, boot
 
     def moments(self, by: Sequence[str], variables: Sequence[str], coders: Coders) -> pd.DataFrame:
         parts = self._judgements(by, variables, coders, lambda p: part.moments(p, by))
         return pd.concat([p for p in parts if len(p)] or parts[:1], ignore_index=True)
+
+    def boot_sums(self, by: Sequence[str], variables: Sequence[str], coders: Coders, *,
+                  n_boot: int, seed: int) -> pd.DataFrame:
+        parts = self._judgements(by, variables, coders, lambda p: part.boot_sums(p, by, n_boot=n_boot, seed=seed))
+        return _summed(parts, ["b", "variable", *by], ["n", "s"])
 
     def terms(self, by: Sequence[str]) -> pd.DataFrame:
         parts = self._run("terms", ["report_id", "term", "count", *by], None, lambda p: part.term_counts(p, by))
@@ -112,11 +117,11 @@ class DaskCounter:
             self._client.close()
 
 
-def _summed(parts: list, keys: list[str], value: str) -> pd.DataFrame:
-    """The partitions' tables stacked and summed per key."""
+def _summed(parts: list, keys: list[str], value: str | list[str]) -> pd.DataFrame:
+    """The partitions' tables stacked and summed per key (``value``: the column or columns summed)."""
     frames = [p for p in parts if p is not None and len(p)]
     if not frames:
-        return parts[0] if parts else pd.DataFrame(columns=[*keys, value])
+        return parts[0] if parts else pd.DataFrame(columns=[*keys, *([value] if isinstance(value, str) else value)])
     stacked = pd.concat(frames, ignore_index=True)
     for k in keys:
         if isinstance(stacked[k].dtype, pd.CategoricalDtype):

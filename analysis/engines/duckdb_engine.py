@@ -110,12 +110,17 @@ class DuckDBCounter:
             uc AS (SELECT variable, report_id, c, count(*)::DOUBLE AS n FROM v
                    WHERE report_id IN (SELECT report_id FROM multi) GROUP BY variable, report_id, c),
             um AS (SELECT variable, report_id, sum(n) AS m FROM uc GROUP BY variable, report_id HAVING sum(n) >= 2)
-            SELECT a.variable, a.report_id, a.c, b.c AS k,
+            SELECT a.variable, a.report_id, a.c, b.c AS k, um.m,
                    (a.n * b.n - CASE WHEN a.c = b.c THEN a.n ELSE 0 END) / (um.m - 1) AS o
             FROM uc a JOIN uc b ON a.variable = b.variable AND a.report_id = b.report_id
             JOIN um ON um.variable = a.variable AND um.report_id = a.report_id""")
         coinc = self._df("SELECT variable, c, k, sum(o) AS o FROM units WHERE o <> 0 GROUP BY variable, c, k")
-        pairable = self._df("SELECT variable, count(DISTINCT report_id) AS n_pairable FROM units GROUP BY variable")
+        # agreeing ordered pairs: sum_c n_uc (n_uc - 1) = (m_u - 1) o_ucc, summed over units
+        pairable = self._df("""
+            SELECT variable, count(*) AS n_pairable, sum(s)::DOUBLE AS n_same, sum(m * (m - 1))::DOUBLE AS n_pairs
+            FROM (SELECT variable, report_id, any_value(m) AS m,
+                         sum(CASE WHEN c = k THEN o * (m - 1) ELSE 0 END) AS s
+                  FROM units GROUP BY variable, report_id) GROUP BY variable""")
         boot = None
         if n_boot:
             self._weights("SELECT DISTINCT report_id FROM units", n_boot, seed)
@@ -131,6 +136,17 @@ class DuckDBCounter:
         cols = ", ".join(["variable", *map(_ident, by)])
         return self._df(f"SELECT {cols}, count(*) AS n, avg(value) AS mean, var_pop(value) * count(*) AS m2 "
                         f"FROM j WHERE {self._where(variables, coders)} GROUP BY {cols}")
+
+    def boot_sums(self, by: Sequence[str], variables: Sequence[str], coders: Coders, *,
+                  n_boot: int, seed: int) -> pd.DataFrame:
+        where = self._where(variables, coders)
+        self._weights(f"SELECT DISTINCT report_id FROM j WHERE {where}", n_boot, seed)
+        cols = ", ".join(["variable", *map(_ident, by)])
+        out = self._df(f"SELECT b, {cols}, sum(w)::DOUBLE AS n, sum(w * value) AS s FROM "
+                       f"(SELECT {cols}, value, report_id FROM j WHERE {where}) r JOIN wt USING (report_id) "
+                       f"GROUP BY b, {cols}")
+        self.con.execute("DROP TABLE wt")
+        return out
 
     def terms(self, by: Sequence[str]) -> pd.DataFrame:
         if "t" not in set(self.con.execute("SELECT view_name FROM duckdb_views() UNION ALL "

@@ -34,6 +34,7 @@ __all__ = [
     "JUDGEMENT_COLUMNS",
     "REPORT_COLUMNS",
     "Source",
+    "codes_source",
     "judgements_table",
     "read_codebook",
     "source_of",
@@ -61,8 +62,10 @@ class Source:
         return self.path is None
 
 
-def source_of(source: Event | str | Path) -> Source:
-    """A :class:`Source` from an Event or the path of a dataset folder."""
+def source_of(source: Source | Event | str | Path) -> Source:
+    """A :class:`Source` from an Event or the path of a dataset folder (a Source as it is)."""
+    if isinstance(source, Source):
+        return source
     if isinstance(source, Event):
         return Source(codebook=_codebook_rows(source.codebook), judgements=judgements_table(source),
                       terms=terms_table(source))
@@ -72,7 +75,34 @@ def source_of(source: Event | str | Path) -> Source:
             raise DataError(Problem(str(path), "no judgements/ folder: not a dataset written by "
                                     "write_parquet_dataset", accepted="PATH/codebook.json and PATH/judgements/"))
         return Source(codebook=read_codebook(path), path=path)
-    raise TypeError(f"source must be an Event or the path of a Parquet dataset, not {type(source).__name__}")
+    raise TypeError(f"source must be an Event, a Source or the path of a Parquet dataset, not "
+                    f"{type(source).__name__}")
+
+
+def codes_source(codes: pd.DataFrame, codebook: pd.DataFrame, reports: pd.DataFrame, *,
+                 columns: Sequence[str] | None = None) -> Source:
+    """A :class:`Source` in memory from a codes table, e.g. a page's consolidated codes.
+
+    Parameters
+    ----------
+    codes : DataFrame
+        ``report_id, variable, value`` and optionally ``coder`` (default "consolidated"); rows
+        of variables not in ``codebook`` are left out.
+    codebook : DataFrame
+        ``variable, level, codes`` and optionally ``role``.
+    reports : DataFrame
+        ``report_id`` and the report columns to group by (``published`` gives ``day``).
+    columns : sequence of str, optional
+        Report columns to join; default those of ``REPORT_COLUMNS`` present.
+
+    Returns
+    -------
+    Source
+        Its judgements as :func:`judgements_table` builds them; no term counts.
+    """
+    coded = codes if "coder" in codes else codes.assign(coder="consolidated")
+    return Source(codebook=_codebook_rows(codebook),
+                  judgements=_judgements(coded, codebook, reports, columns))
 
 
 def _codebook_rows(codebook: pd.DataFrame) -> pd.DataFrame:
@@ -115,8 +145,7 @@ def _encode(values: pd.Series, lookup: dict[object, int] | None, variable: str) 
     return out
 
 
-def _report_columns(event: Event, columns: Sequence[str] | None) -> pd.DataFrame:
-    reports = event.reports
+def _report_columns(reports: pd.DataFrame, columns: Sequence[str] | None) -> pd.DataFrame:
     table = pd.DataFrame({"report_id": reports["report_id"].astype(str)})
     if "published" in reports:
         table["day"] = pd.to_datetime(reports["published"], utc=True).dt.strftime("%Y-%m-%d")
@@ -146,9 +175,13 @@ def judgements_table(event: Event, *, columns: Sequence[str] | None = None) -> p
         ``report_id, coder, variable, value`` and the report columns, rows of codebook variables
         only, in the order of ``event.codes``.
     """
-    cb = _codebook_rows(event.codebook)
+    return _judgements(event.codes, event.codebook, event.reports, columns)
+
+
+def _judgements(codes: pd.DataFrame, codebook: pd.DataFrame, reports: pd.DataFrame,
+                columns: Sequence[str] | None) -> pd.DataFrame:
+    cb = _codebook_rows(codebook)
     lookup = _encoder(cb)
-    codes = event.codes
     variable = codes["variable"].astype(str).to_numpy()
     keep = pd.Index(variable).isin(cb["variable"])
     table = pd.DataFrame({"report_id": codes["report_id"].astype(str).to_numpy()[keep],
@@ -159,7 +192,7 @@ def judgements_table(event: Event, *, columns: Sequence[str] | None = None) -> p
     for var, rows in table.groupby("variable", sort=False).indices.items():
         encoded[rows] = _encode(pd.Series(values[rows], dtype=object), lookup[var], var)
     table["value"] = encoded
-    return table.merge(_report_columns(event, columns), on="report_id", how="left", validate="many_to_one")
+    return table.merge(_report_columns(reports, columns), on="report_id", how="left", validate="many_to_one")
 
 
 def terms_table(event: Event, *, columns: Sequence[str] | None = None) -> pd.DataFrame | None:
@@ -169,7 +202,7 @@ def terms_table(event: Event, *, columns: Sequence[str] | None = None) -> pd.Dat
     terms = pd.DataFrame({"report_id": event.terms["report_id"].astype(str),
                           "term": event.terms["term"].astype(str),
                           "count": event.terms["count"].astype("int64")})
-    return terms.merge(_report_columns(event, columns), on="report_id", how="left", validate="many_to_one")
+    return terms.merge(_report_columns(event.reports, columns), on="report_id", how="left", validate="many_to_one")
 
 
 def write_parquet_dataset(event: Event, path: str | Path, *, partition_by: Sequence[str] = (),

@@ -53,6 +53,10 @@ class PandasCounter:
     def moments(self, by: Sequence[str], variables: Sequence[str], coders: Coders) -> pd.DataFrame:
         return part.moments(self._rows(by, variables, coders), by)
 
+    def boot_sums(self, by: Sequence[str], variables: Sequence[str], coders: Coders, *,
+                  n_boot: int, seed: int) -> pd.DataFrame:
+        return part.boot_sums(self._rows(by, variables, coders), by, n_boot=n_boot, seed=seed)
+
     def terms(self, by: Sequence[str]) -> pd.DataFrame:
         terms = self.source.terms
         if terms is None and self.source.path is not None and (self.source.path / "terms").is_dir():

@@ -18,6 +18,7 @@ from .poisson import poisson_weights, report_keys
 
 __all__ = [
     "Coders",
+    "boot_sums",
     "chosen",
     "code_counts",
     "coincidences",
@@ -108,9 +109,16 @@ def coincidences(units: pd.DataFrame) -> pd.DataFrame:
 
 
 def pairable_counts(units: pd.DataFrame) -> pd.DataFrame:
-    """``variable, n_pairable``: pairable units per variable."""
+    """``variable, n_pairable, n_same, n_pairs``: pairable units per variable, and the ordered pairs
+    of values within them that agree (sum_u sum_c n_uc (n_uc - 1) = sum_u (m_u - 1) o_ucc) and in
+    all (sum_u m_u (m_u - 1))."""
     first = units.drop_duplicates(["variable", "report_id"])
-    return first.groupby("variable", sort=False).size().rename("n_pairable").reset_index()
+    m = first["m"].to_numpy(np.float64)
+    out = first.assign(n_pairable=1, n_pairs=m * (m - 1)).groupby("variable", sort=False)[["n_pairable", "n_pairs"]].sum()
+    diagonal = units[(units["c"] == units["k"]).to_numpy()]
+    same = (diagonal["o"] * (diagonal["m"].astype(np.float64) - 1)).groupby(diagonal["variable"], sort=False).sum()
+    out["n_same"] = same.reindex(out.index, fill_value=0.0)
+    return out.reset_index()[["variable", "n_pairable", "n_same", "n_pairs"]]
 
 
 def moments(rows: pd.DataFrame, by: Sequence[str]) -> pd.DataFrame:
@@ -126,6 +134,15 @@ def moments(rows: pd.DataFrame, by: Sequence[str]) -> pd.DataFrame:
     frame["d2"] = (frame["x"] - mean) ** 2
     out = frame.groupby(keys, dropna=False, sort=False).agg(n=("x", "size"), mean=("x", "mean"), m2=("d2", "sum"))
     return out.reset_index()
+
+
+def boot_sums(rows: pd.DataFrame, by: Sequence[str], *, n_boot: int, seed: int) -> pd.DataFrame:
+    """``b, variable, *by, n, s``: per resample b, the Poisson weights (n) and weighted values (s)
+    summed per variable and group; s / n is the resampled mean."""
+    keys = ["variable", *by]
+    n = weighted_sums(rows, keys, None, n_boot=n_boot, seed=seed)
+    s = weighted_sums(rows.assign(s=rows["value"]), keys, "s", n_boot=n_boot, seed=seed)
+    return n.assign(s=s["s"].to_numpy())
 
 
 def term_counts(terms: pd.DataFrame, by: Sequence[str]) -> pd.DataFrame:

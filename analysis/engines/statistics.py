@@ -32,8 +32,8 @@ __all__ = [
 
 SHARE_COLUMNS = ("variable", "code", "n", "share", "ci_low", "ci_high")  # by after variable
 DIVERGENCE_COLUMNS = ("a", "b", "variable", "jsd", "ci_low", "ci_high", "n_a", "n_b")
-ALPHA_COLUMNS = ("variable", "level", "alpha", "ci_low", "ci_high", "n_pairable", "n_values",
-                 "d_observed", "d_expected")
+ALPHA_COLUMNS = ("variable", "level", "alpha", "ci_low", "ci_high", "n_units", "n_pairable", "n_values",
+                 "d_observed", "d_expected", "percent_agreement")
 MOMENT_COLUMNS = ("variable", "n", "mean", "sd", "ci_low", "ci_high")  # by after variable
 
 
@@ -179,19 +179,29 @@ def _alpha_arrays(level: str, c: np.ndarray, k: np.ndarray, o: np.ndarray) -> tu
         return alpha, observed / n, expected / (n * (n - 1)), n
 
 
-def alpha_table(coinc: pd.DataFrame, boot: pd.DataFrame | None, pairable: pd.DataFrame, codebook: pd.DataFrame,
-                variables: Sequence[str], *, n_boot: int, ci: float) -> pd.DataFrame:
+def alpha_table(coinc: pd.DataFrame, boot: pd.DataFrame | None, pairable: pd.DataFrame, units: pd.DataFrame,
+                codebook: pd.DataFrame, variables: Sequence[str], *, n_boot: int, ci: float) -> pd.DataFrame:
     """``ALPHA_COLUMNS`` per variable from its coincidences ``variable, c, k, o`` (and their
     Poisson-weighted sums per resample ``b`` in ``boot``); alpha is NaN (undefined) with fewer than
-    two pairable units or one value, as in :func:`analysis.reliability.reliability`."""
+    two pairable units or one value, as in :func:`analysis.reliability.reliability`.
+
+    ``pairable`` holds ``variable, n_pairable, n_same, n_pairs`` (agreeing and all ordered pairs
+    of values within pairable units): percent agreement is n_same / n_pairs. ``units`` holds
+    ``variable, n_reports``: the units with a value (``n_units``).
+    """
     spec = _decode(codebook)
-    n_pair = pairable.set_index("variable")["n_pairable"]
+    pair = pairable.set_index("variable")
+    n_units = units.set_index("variable")["n_reports"]
     rows = []
     for v in variables:
         level = spec[v][0]
         sub = coinc[coinc["variable"] == v]
+        n_pairable = int(pair["n_pairable"].get(v, 0))
+        # n_same is a whole number summed from o_ucc (m_u - 1) in floats: rounded back
+        agree = round(float(pair["n_same"][v])) / float(pair["n_pairs"][v]) if n_pairable else np.nan
         row = dict(variable=v, level=level, alpha=np.nan, ci_low=np.nan, ci_high=np.nan,
-                   n_pairable=int(n_pair.get(v, 0)), n_values=0, d_observed=np.nan, d_expected=np.nan)
+                   n_units=int(n_units.get(v, 0)), n_pairable=n_pairable, n_values=0, d_observed=np.nan,
+                   d_expected=np.nan, percent_agreement=agree)
         if len(sub):
             c, k = sub["c"].to_numpy(float), sub["k"].to_numpy(float)
             alpha, d_o, d_e, n = _alpha_arrays(level, c, k, sub["o"].to_numpy(float)[None, :])
@@ -203,7 +213,7 @@ def alpha_table(coinc: pd.DataFrame, boot: pd.DataFrame | None, pairable: pd.Dat
                 row["ci_low"], row["ci_high"] = percentile_interval(_alpha_arrays(level, c, k, wide)[0], level=ci)
         rows.append(row)
     out = pd.DataFrame(rows, columns=list(ALPHA_COLUMNS))
-    return out.astype({"n_pairable": "int64", "n_values": "int64"})
+    return out.astype({"n_units": "int64", "n_pairable": "int64", "n_values": "int64"})
 
 
 def _boot_matrix(boot: pd.DataFrame, pairs: pd.DataFrame, n_boot: int) -> np.ndarray:
@@ -235,11 +245,14 @@ def merge_moments(parts: pd.DataFrame, keys: Sequence[str]) -> pd.DataFrame:
     return out[[*keys, "n", "mean", "m2"]]
 
 
-def moments_table(merged: pd.DataFrame, codebook: pd.DataFrame, by: Sequence[str], *, ci: float) -> pd.DataFrame:
+def moments_table(merged: pd.DataFrame, codebook: pd.DataFrame, by: Sequence[str], *, ci: float,
+                  boot: pd.DataFrame | None = None, n_boot: int = 0) -> pd.DataFrame:
     """``variable, *by, n, mean, sd, ci_low, ci_high`` from merged moments.
 
-    ``sd`` has n - 1 in the denominator (NaN for one value); the interval is Student's t interval
-    of the mean, mean +- t_{n-1} sd / sqrt(n), an analytic interval that needs no resampling.
+    ``sd`` has n - 1 in the denominator (NaN for one value). Without ``boot`` the interval is
+    Student's t interval of the mean, mean +- t_{n-1} sd / sqrt(n), an analytic interval that
+    needs no resampling; with ``boot`` (``b, variable, *by, n, s``: Poisson weights and weighted
+    values summed per resample) it is the percentile interval of the resampled means s / n.
     """
     order = {v: i for i, v in enumerate(codebook["variable"])}
     out = merged.assign(_order=merged["variable"].map(order))
@@ -248,9 +261,28 @@ def moments_table(merged: pd.DataFrame, codebook: pd.DataFrame, by: Sequence[str
         out["sd"] = np.where(n > 1, np.sqrt(out["m2"].to_numpy() / (n - 1)), np.nan)
         half = stats.t.ppf((1 + ci) / 2, np.maximum(n - 1, 1)) * out["sd"].to_numpy() / np.sqrt(n)
     out["ci_low"], out["ci_high"] = out["mean"] - half, out["mean"] + half
+    if boot is not None:
+        out["ci_low"], out["ci_high"] = _boot_means(boot, out[["variable", *by]], n_boot, ci)
     out["n"] = out["n"].astype("int64")
     out = sort_groups(out, by, first=["_order"])
     return out[["variable", *by, "n", "mean", "sd", "ci_low", "ci_high"]]
+
+
+def _boot_means(boot: pd.DataFrame, at: pd.DataFrame, n_boot: int, ci: float) -> tuple[np.ndarray, np.ndarray]:
+    """Percentile interval of the resampled means s / n at the keys of ``at`` (NaN where a resample
+    weighs none of the key's values)."""
+    keys = list(at.columns)
+    if not len(boot) or not len(at):
+        return np.full(len(at), np.nan), np.full(len(at), np.nan)
+    frame = boot.assign(**{k: boot[k].astype(object) for k in keys})
+    n = frame.pivot_table(index=keys, columns="b", values="n", aggfunc="sum", dropna=False)
+    s = frame.pivot_table(index=keys, columns="b", values="s", aggfunc="sum", dropna=False)
+    index = pd.MultiIndex.from_frame(at.astype(object))
+    n = n.reindex(index=index, columns=range(n_boot)).to_numpy(np.float64)
+    s = s.reindex(index=index, columns=range(n_boot)).to_numpy(np.float64)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        means = np.where(n > 0, s / n, np.nan)
+    return percentile_interval(means, level=ci, axis=1)
 
 
 def terms_table(counts: pd.DataFrame, by: Sequence[str]) -> pd.DataFrame:
