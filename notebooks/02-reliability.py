@@ -81,7 +81,7 @@ if page.can(measured=True):
 
 # %% tags=[]
 page.table(table, columns=["variable", "level", "alpha", "ci_low", "ci_high", "n_pairable", "percent_agreement",
-                           "alpha_cited", "verdict"])
+                           "alpha_cited", "verdict"], max_rows=None)
 
 # %% [markdown] tags=[]
 # `n_pairable` is the number of reports the variable's alpha rests on (coded by two or more coders);
@@ -92,7 +92,8 @@ page.table(table, columns=["variable", "level", "alpha", "ci_low", "ci_high", "n
 # ## Which variables are not reliable, and why?
 
 # %% tags=[]
-page.table(table[table["verdict"] != "reliable"], columns=["variable", "alpha", "ci_low", "verdict", "note"])
+page.table(table[table["verdict"] != "reliable"], columns=["variable", "alpha", "ci_low", "verdict", "note"],
+           max_rows=None)
 
 # %% [markdown] tags=[]
 # ## Where did the coders disagree?
@@ -100,13 +101,13 @@ page.table(table[table["verdict"] != "reliable"], columns=["variable", "alpha", 
 # %% tags=[]
 d = disagreements(page.event.codes, page.event.codebook, coders=page.coders or None, exclude=())
 page.table(d.groupby("variable", sort=False, observed=True)["report_id"].nunique()
-           .rename("reports with a disagreement").reset_index())
+           .rename("reports with a disagreement").reset_index(), max_rows=None)
 
 # %% [markdown] tags=[]
 # ## How were the final codes reached?
 
 # %% tags=[]
-page.table(rule_counts(page.final))
+page.table(rule_counts(page.final), max_rows=None)
 
 # %% [markdown] tags=[]
 # `adjudicated`: the adjudicator's code; `unanimous` and `majority`: the coders' shared code;

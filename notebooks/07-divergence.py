@@ -68,7 +68,7 @@ if page.can(groups=True, nominal=True):
     page.save(ax, "07-divergence-groups")
     display(page.table(groups[groups["variable"] == "(mean)"],
                        columns=["a", "b", "jsd", "ci_low", "ci_high", "n_a", "n_b", "null_mean", "excess",
-                                "p_value", "q_value", "significant"]))
+                                "p_value", "q_value", "significant"], name="07-group-pairs"))
 
 # %% [markdown] tags=[]
 # ## Is the difference between the largest group and the rest more than chance?
@@ -79,7 +79,7 @@ if page.can(groups=True, nominal=True):
     test = permutation_test(page.final, page.codebook, page.reports, column=page.group_by, group_a=group_a,
                             n_perm=n_perm, seed=seed)
     print(f"{page.group_by} = {group_a} against the rest")
-    display(page.table(test.head(15), columns=["variable", "statistic", "p_value", "n_a", "n_b", "n_perm"]))
+    display(page.table(test, columns=["variable", "statistic", "p_value", "n_a", "n_b", "n_perm"], max_rows=None))
 
 # %% [markdown] tags=[]
 # The first row tests the mean divergence over all variables; the per-variable p-values that follow
@@ -113,4 +113,4 @@ if page.can(nominal=True) and outlets is not None:
     marks = page.reports.drop_duplicates("outlet").set_index("outlet")["lineage"]
     ax = plot_outlet_map(coords, groups=groups, marker_by=marks, source=page.source)
     page.save(ax, "07-outlet-map")
-    display(page.table(coords.sort_values(["cluster", "outlet"])))
+    display(page.table(coords.sort_values(["cluster", "outlet"]), name="07-outlet-map"))
