@@ -8,7 +8,6 @@ to the resulting p-values. Inputs are never modified.
 from __future__ import annotations
 
 import itertools
-import math
 from collections.abc import Sequence
 
 import numpy as np
@@ -127,10 +126,10 @@ def _permutation_note(n_a: int, n_b: int, coded_a: int, coded_b: int) -> str:
     total = n_a + n_b
     if coded_a == 0 or coded_b == 0:
         return "A group has no value here: no test."
-    k = math.comb(total, n_a)
-    smallest = (2 if n_a == n_b else 1) / k
+    k = comb_at_most(total, n_a, 200)
     notes = []
-    if k <= 200:
+    if k is not None:
+        smallest = (2 if n_a == n_b else 1) / k
         notes.append(f"Only {k} distinct relabellings of {total} reports exist, so no p-value can "
                      f"be smaller than about {smallest:.3g}"
                      + (": no test is possible." if smallest >= 0.5 else "."))
@@ -208,6 +207,24 @@ def _statistics(counts: np.ndarray, totals: np.ndarray, bounds: np.ndarray) -> n
     return out
 
 
+def comb_at_most(n: int, k: int, limit: int) -> int | None:
+    """:math:`\binom{n}{k}` when it is at most ``limit``, else None.
+
+    Multiplies up ``C(n - k + j, j) = C(n - k + j - 1, j - 1) (n - k + j) / j`` for j = 1..k
+    (exact in integers, increasing, ending at ``C(n, k)``) and stops as soon as it passes ``limit``: a few steps however large ``n`` is, where ``math.comb`` would
+    build a number of hundreds of thousands of digits for a million reports.
+    """
+    k = min(k, n - k)
+    if k < 0:
+        return 0
+    count = 1
+    for j in range(1, k + 1):
+        count = count * (n - k + j) // j
+        if count > limit:
+            return None
+    return count
+
+
 def _relabelled(x: np.ndarray, n_a: int, bounds: np.ndarray, *, n_perm: int,
                 rng: np.random.Generator) -> tuple[np.ndarray, bool]:
     """Statistics of relabellings of the rows of ``x``: ``n_a`` rows form group A, the rest B.
@@ -218,9 +235,9 @@ def _relabelled(x: np.ndarray, n_a: int, bounds: np.ndarray, *, n_perm: int,
     """
     n = len(x)
     totals = x.sum(axis=0, dtype=np.float64)
-    distinct = math.comb(n, n_a)
-    exact = distinct <= n_perm
-    m = distinct if exact else n_perm
+    distinct = comb_at_most(n, n_a, n_perm)
+    exact = distinct is not None
+    m = distinct if distinct is not None else n_perm
     out = np.empty((m, len(bounds)))
     # bound the (relabellings, reports) label matrix of a block to a few million numbers
     block = max(1, min(_BLOCK, _BLOCK_NUMBERS // max(n, 1)))

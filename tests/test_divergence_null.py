@@ -262,3 +262,18 @@ def test_no_null_and_bad_options():
         pairwise_divergence(final, CODEBOOK, reports, fdr=1.5)
     with pytest.raises(ValueError, match="min_group"):
         consensus_distance(final, CODEBOOK, reports, min_group=-1)
+
+
+def test_comb_at_most_equals_math_comb_up_to_the_limit_and_stops_beyond():
+    import math
+
+    from analysis.permutation import comb_at_most
+
+    for n in range(0, 40):
+        for k in range(0, n + 1):
+            for limit in (1, 10, 200, 10_000):
+                want = math.comb(n, k)
+                assert comb_at_most(n, k, limit) == (want if want <= limit else None)
+    # a million reports: answered at once, never building the full binomial coefficient
+    assert comb_at_most(1_000_000, 500_000, 1000) is None
+    assert comb_at_most(1_000_000, 1_000_000, 1000) == 1
