@@ -343,6 +343,10 @@ def _n(count: int, word: str) -> str:
     return f"{count} {word}" + ("" if count == 1 else "s")
 
 
+# findings name the shared outlets one by one up to this many; beyond it they point to the table
+MAX_NAMED = 8
+
+
 def _share(x: float) -> str:
     return f"{x:.2f}"
 
@@ -361,11 +365,18 @@ def findings(pages: Sequence[Page], concepts: pd.DataFrame, *, lineage: str = "o
         return [shared.attrs["note"] + f" Reports: {sizes}."]
     out = []
     per = shared.groupby("outlet_id", sort=False)
-    names = [f"{g['outlet'].iloc[0]} (" + "; ".join(f"{e}: {_n(n, 'report')}, {lin}" for e, n, lin in
-                                                   zip(g["event"], g["n_reports"], g["lineage"])) + ")"
-             for _, g in per]
-    out.append(f"{_n(per.ngroups, 'outlet')} appear in two or more of the events, matched on outlet_id: "
-               + "; ".join(names) + f". The events hold {sizes} reports: the overlap is small.")
+    held = shared.groupby("event", sort=False)["n_reports"].sum()
+    share = " and ".join(f"{int(held.get(event_id(p), 0))} of the {len(p.event.reports)} reports of {event_id(p)}"
+                         for p in pages)
+    if per.ngroups <= MAX_NAMED:
+        names = [f"{g['outlet'].iloc[0]} (" + "; ".join(f"{e}: {_n(n, 'report')}, {lin}" for e, n, lin in
+                                                       zip(g["event"], g["n_reports"], g["lineage"])) + ")"
+                 for _, g in per]
+        listed = ": " + "; ".join(names)
+    else:
+        listed = " (the table below lists each with its reports per event)"
+    out.append(f"{_n(per.ngroups, 'outlet')} appear in two or more of the events, matched on outlet_id{listed}. "
+               f"Their reports are {share}.")
     positions = outlet_positions(pages, concepts, lineage=lineage)
     if lineage != "all":
         both = positions.groupby("outlet_id")["event"].nunique() if len(positions) else pd.Series(dtype=int)
