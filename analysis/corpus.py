@@ -42,7 +42,8 @@ import pandas as pd
 from .errors import DataError, Problem
 from .events import ADJUDICATOR, Event
 
-__all__ = ["PANDAS_MAX_ROWS", "SAMPLE_SIZE", "Corpus", "is_dataset", "open_corpus", "sample_event"]
+__all__ = ["PANDAS_MAX_ROWS", "SAMPLE_SIZE", "Corpus", "check_engine_for", "dataset_meta", "is_dataset",
+           "open_corpus", "sample_event"]
 
 SAMPLE_SIZE = 5_000
 PANDAS_MAX_ROWS = 2_000_000
@@ -107,6 +108,23 @@ class Corpus:
                 f"that need each report's codes run on a sample of {self.n_sample:,} reports (seed {self.seed}).")
 
 
+def dataset_meta(path: str | Path) -> dict[str, str]:
+    """``id`` and ``title`` of a corpus: codebook.json's ``event`` entry, else the folder's name."""
+    folder = Path(path)
+    info = json.loads((folder / "codebook.json").read_text(encoding="utf-8")).get("event") or {}
+    return {"id": str(info.get("id") or folder.name), "title": str(info.get("title") or f"Corpus {folder.name}")}
+
+
+def check_engine_for(path: str | Path, engine: str) -> None:
+    """ValueError when ``path`` is a corpus too large for the pandas engine (nothing else is checked)."""
+    if engine == "pandas" and is_dataset(path):
+        n_rows, _ = _row_count(Path(path))
+        if n_rows > PANDAS_MAX_ROWS:
+            raise ValueError(f"{path} holds {n_rows:,} judgements: the pandas engine would read them all into "
+                             f"memory (it takes corpora of at most {PANDAS_MAX_ROWS:,}); use engine 'duckdb' "
+                             "(--engine duckdb) or 'dask'")
+
+
 def _row_count(folder: Path) -> tuple[int, tuple[str, ...]]:
     """Rows of the judgements (from the Parquet footers) and the report columns of the dataset."""
     import pyarrow.dataset as ds
@@ -166,11 +184,8 @@ def open_corpus(path: str | Path, *, engine: str, scheduler: str | None = None, 
     from . import engines
 
     folder = Path(path)
+    check_engine_for(folder, engine)
     n_rows, columns = _row_count(folder)
-    if engine == "pandas" and n_rows > PANDAS_MAX_ROWS:
-        raise ValueError(f"{folder} holds {n_rows:,} judgements: the pandas engine would read them all into "
-                         f"memory (it takes corpora of at most {PANDAS_MAX_ROWS:,}); use engine 'duckdb' "
-                         "(--engine duckdb) or 'dask'")
     opts = {"engine": engine, "scheduler": scheduler}
     per_coder = engines.report_counts(folder, by="coder", **opts)
     coders = sorted(str(c) for c in per_coder["coder"])
@@ -271,8 +286,7 @@ def sample_event(corpus: Corpus) -> Event:
         terms = pd.DataFrame({"report_id": t["report_id"].astype(str), "term": t["term"].astype(str),
                               "count": t["count"].astype("int64")})
     info = corpus.raw.get("event") or {}
-    meta = {"id": info.get("id") or corpus.path.name, "title": info.get("title") or f"Corpus {corpus.path.name}",
-            "start": info.get("start", ""), "end": info.get("end", ""), "description": info.get("description", ""),
+    meta = {**dataset_meta(corpus.path), "start": info.get("start", ""), "end": info.get("end", ""), "description": info.get("description", ""),
             "coders": "", "coded_text": "", "sampling": corpus.sample_sentence()}
     empty = pd.DataFrame
     return Event(meta=meta, reports=_reports(rows, corpus.columns), codes=codes.reset_index(drop=True),

@@ -301,18 +301,26 @@ class Page:
         return divergence_by_engine(self.final, self.codebook, self.reports, by=by, engine=self.engine,
                                     n_boot=n_boot, seed=seed, scheduler=self.scheduler)
 
-    def counted_by(self, *, null_model: bool = False) -> None:
+    def counted_by(self, *, null_model: bool = False, corpus_only: bool = False) -> None:
         """Show which engine counted and how its intervals are made; nothing on the pandas engine.
 
         ``null_model``: also say that the engine's divergences have no null model.
+        ``corpus_only``: say it on a corpus only (a section that the engine counts only there).
         """
         from .engines.pages import counted_by
 
+        if corpus_only and self.corpus is None:
+            return
         text = counted_by(self.engine, null_model=null_model)
         if self.corpus is not None:
             text = f"Counted on the whole corpus ({self.corpus.n_reports:,} reports). {text}"
         if text:
             _say(text)
+
+    def about(self) -> None:
+        """On a corpus, say its size, the engine, whose codes are final and the sample; nothing on an event."""
+        if self.corpus is not None:
+            _say(self.corpus.about())
 
     def on_sample(self) -> None:
         """On a corpus, say that the section runs on the sample (its size and how it was drawn)."""
