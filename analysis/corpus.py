@@ -40,7 +40,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import DataError, Problem
-from .events import ADJUDICATOR, Event
+from .events import ADJUDICATOR, REPORT_OPTIONAL, Event
 
 __all__ = ["PANDAS_MAX_ROWS", "SAMPLE_SIZE", "Corpus", "check_engine_for", "dataset_meta", "is_dataset",
            "open_corpus", "sample_event"]
@@ -213,6 +213,8 @@ def corpus_codebook(raw: dict) -> pd.DataFrame:
             row["frame"] = row["frame"] or NO_FRAME
             if row["yes_code"] is None and row["level"] == "nominal":
                 row["yes_code"] = next((c for c in (1, "yes") if c in row["codes"]), None)
+        if row["role"] == "figure" and row["figure"] is None:
+            row["figure"] = row["variable"]
         row["reverse"] = bool(row["reverse"])
         rows.append(row)
     columns = ["variable", "label", "question", "level", "role", "codes", *list(_CODEBOOK_DEFAULTS)[2:]]
@@ -233,6 +235,28 @@ def _frames(raw: dict, codebook: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame(raw["frames"]).reindex(columns=["frame", "label"])
     frames = list(dict.fromkeys(codebook["frame"].dropna()))
     return pd.DataFrame({"frame": frames, "label": ["Frame items" if f == NO_FRAME else f for f in frames]})
+
+
+def _facts(raw: dict) -> pd.DataFrame:
+    facts = pd.DataFrame(raw.get("facts") or [], columns=["id", "label", "as_of", "as_of_time_known"])
+    facts["as_of"] = pd.to_datetime(facts["as_of"], utc=True, errors="coerce")
+    facts["as_of_time_known"] = facts["as_of_time_known"].fillna(False).astype(bool)
+    return facts
+
+
+def _figures(raw: dict, codebook: pd.DataFrame) -> pd.DataFrame:
+    """The reference figures of codebook.json; a figure variable without one gets a row whose value
+    is missing (a corpus need not carry reference values)."""
+    columns = ["id", "label", "value", "unit", "as_of", "source"]
+    figures = pd.DataFrame(raw.get("figures") or [], columns=columns)
+    wanted = codebook.loc[codebook["role"] == "figure", ["variable", "figure"]]
+    extra = [{"id": f if f is not None else v, "label": f if f is not None else v, "value": np.nan, "unit": None,
+              "as_of": None, "source": None}
+             for v, f in wanted.itertuples(index=False) if (f if f is not None else v) not in set(figures["id"])]
+    figures = pd.concat([figures, pd.DataFrame(extra, columns=columns)], ignore_index=True) if extra else figures
+    figures["value"] = pd.to_numeric(figures["value"], errors="coerce")
+    figures["as_of"] = pd.to_datetime(figures["as_of"], utc=True, errors="coerce")
+    return figures
 
 
 def decode_values(rows: pd.DataFrame, codebook: pd.DataFrame) -> np.ndarray:
@@ -265,6 +289,9 @@ def _reports(rows: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:
     if "outlet" not in reports:
         reports.insert(1, "outlet", "(no outlet)")
     reports["url"] = ""
+    for c in REPORT_OPTIONAL:
+        if c not in reports:
+            reports[c] = None
     return reports.drop(columns=[c for c in ("day",) if c in reports]).sort_values("report_id").reset_index(drop=True)
 
 
@@ -288,9 +315,7 @@ def sample_event(corpus: Corpus) -> Event:
     info = corpus.raw.get("event") or {}
     meta = {**dataset_meta(corpus.path), "start": info.get("start", ""), "end": info.get("end", ""), "description": info.get("description", ""),
             "coders": "", "coded_text": "", "sampling": corpus.sample_sentence()}
-    empty = pd.DataFrame
     return Event(meta=meta, reports=_reports(rows, corpus.columns), codes=codes.reset_index(drop=True),
                  codebook=codebook, values=_values(corpus.raw, codebook), frames=_frames(corpus.raw, codebook),
-                 facts=empty(columns=["id", "label", "as_of", "as_of_time_known"]),
-                 figures=empty(columns=["id", "label", "value", "unit", "as_of", "source"]), terms=terms,
+                 facts=_facts(corpus.raw), figures=_figures(corpus.raw, codebook), terms=terms,
                  path=str(corpus.path))

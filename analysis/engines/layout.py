@@ -271,7 +271,9 @@ def _codebook_json(event: Event) -> dict:
     values = [{k: _jsonable(v) for k, v in r.items()} for r in event.values.to_dict("records")]
     frames = [{k: _jsonable(v) for k, v in r.items()} for r in event.frames.to_dict("records")]
     meta = {k: str(event.meta.get(k, "")) for k in ("id", "title", "start", "end", "description")}
-    return {"variables": rows, "values": values, "frames": frames, "event": meta}
+    facts = [{k: _jsonable(v) for k, v in r.items()} for r in event.facts.to_dict("records")]
+    figures = [{k: _jsonable(v) for k, v in r.items()} for r in event.figures.to_dict("records")]
+    return {"variables": rows, "values": values, "frames": frames, "event": meta, "facts": facts, "figures": figures}
 
 
 def _jsonable(value: object) -> object:
