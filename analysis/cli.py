@@ -145,16 +145,24 @@ def cmd_autocode(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    from .corpus import check_engine_for
     from .report import NotebooksNotFound, Report, Reports, find_notebooks, run_events, run_report
 
     report: Report | Reports
+    try:
+        for folder in args.event_dirs:
+            check_engine_for(folder, args.engine)
+    except ValueError as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
     try:
         # a run without notebooks would write a report of nothing: refused before anything is written
         notebooks = find_notebooks(args.notebooks)
         if len(args.event_dirs) == 1:
             report = run_report(args.event_dirs[0], args.out, seed=args.seed, n_boot=args.n_boot,
                                 notebooks_dir=notebooks, jobs=args.jobs, progress=not args.quiet,
-                                engine=args.engine, scheduler=args.scheduler)
+                                engine=args.engine, scheduler=args.scheduler, coder=args.coder,
+                                sample_size=args.sample_size)
         else:
             report = run_events(args.event_dirs, args.out, seed=args.seed, n_boot=args.n_boot,
                                 notebooks_dir=notebooks, jobs=args.jobs, progress=not args.quiet,
@@ -259,7 +267,8 @@ def build_parser(*, prog: str = MODULE_PROG) -> argparse.ArgumentParser:
     p.add_argument("--name", default="tfidf-logreg")
     p.add_argument("--seed", type=int, default=0)
     p.set_defaults(func=cmd_autocode)
-    p = sub.add_parser("run", help="execute every notebook on an event and write the HTML report and charts; "
+    p = sub.add_parser("run", help="execute every notebook on an event (or on a corpus: a Parquet dataset folder, "
+                                      "counted by --engine, see analysis.corpus) and write the HTML report and charts; "
                                       "with several events, a report per event under OUT/<event id>/, the pages "
                                       "comparing them and an index; exit 1 if a notebook failed (its page says why)")
     p.add_argument("event_dirs", nargs="+", metavar="event_dir")
@@ -278,6 +287,10 @@ def build_parser(*, prog: str = MODULE_PROG) -> argparse.ArgumentParser:
     p.add_argument("--scheduler", type=_scheduler_address, default=None, metavar="ADDRESS",
                    help="address of a Dask cluster's scheduler (with --engine dask only; default Dask's "
                         "local threads)")
+    p.add_argument("--coder", default=None, help="corpus only (a Parquet dataset folder): whose codes count as "
+                                                 "final (default: the one machine coder model:*)")
+    p.add_argument("--sample-size", type=_positive_int, default=None, metavar="N",
+                   help="corpus only: reports in the sample that per-report sections use (default 5000)")
     p.set_defaults(func=cmd_run, check=functools.partial(_check_run, parser=p))
     p = sub.add_parser("refresh-notebooks", help="re-execute the stored notebooks in place (refresh nbval outputs)")
     p.add_argument("--notebooks", default=None, help="folder of notebooks (default: the repository's notebooks/)")

@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -132,6 +132,9 @@ class Page:
     seed: int = 0
     engine: str = "pandas"
     scheduler: str | None = None
+    # corpus mode (analysis.corpus): the Corpus, and each group's label by its value in the corpus
+    corpus: Any = None
+    group_labels: dict = field(default_factory=dict)
     # how many tables the page has shown: a long table's position, which names its download
     n_tables: int = field(default=0, init=False, repr=False)
 
@@ -261,7 +264,12 @@ class Page:
     def frame_profile(self, scores: pd.DataFrame, reports: pd.DataFrame, *, by: str, n_boot: int,
                       seed: int) -> pd.DataFrame:
         """:func:`analysis.framing.frame_profile` of ``scores``, its group means counted by the
-        page's engine (:func:`analysis.engines.pages.frame_profile_by_engine`) unless it is pandas."""
+        page's engine (:func:`analysis.engines.pages.frame_profile_by_engine`) unless it is pandas.
+        On a corpus: the whole corpus's profile (:func:`analysis.corpus_page.frame_profile`)."""
+        if self.corpus is not None:
+            from .corpus_page import frame_profile as corpus_profile
+
+            return corpus_profile(self, reports, by=by)
         if self.engine == "pandas":
             from .framing import frame_profile
 
@@ -274,7 +282,16 @@ class Page:
     def divergence(self, *, by: str, n_boot: int, seed: int) -> pd.DataFrame:
         """:func:`analysis.divergence.pairwise_divergence` between the groups of ``by`` on the
         consolidated codes, counted by the page's engine
-        (:func:`analysis.engines.pages.divergence_by_engine`, no null model) unless it is pandas."""
+        (:func:`analysis.engines.pages.divergence_by_engine`, no null model) unless it is pandas.
+        On a corpus: between the groups of the whole corpus (:func:`analysis.corpus_tables.divergence`)."""
+        if self.corpus is not None:
+            from .corpus_page import relabel
+            from .corpus_tables import divergence
+
+            table = divergence(self.corpus, self.codebook, by=by, n_boot=n_boot, seed=seed)
+            out = relabel(self, table, ["a", "b"], by)
+            out.attrs = dict(table.attrs)
+            return out
         if self.engine == "pandas":
             from .divergence import pairwise_divergence
 
@@ -284,16 +301,114 @@ class Page:
         return divergence_by_engine(self.final, self.codebook, self.reports, by=by, engine=self.engine,
                                     n_boot=n_boot, seed=seed, scheduler=self.scheduler)
 
-    def counted_by(self, *, null_model: bool = False) -> None:
+    def counted_by(self, *, null_model: bool = False, corpus_only: bool = False) -> None:
         """Show which engine counted and how its intervals are made; nothing on the pandas engine.
 
         ``null_model``: also say that the engine's divergences have no null model.
+        ``corpus_only``: say it on a corpus only (a section that the engine counts only there).
         """
         from .engines.pages import counted_by
 
+        if corpus_only and self.corpus is None:
+            return
         text = counted_by(self.engine, null_model=null_model)
+        if self.corpus is not None:
+            text = f"Counted on the whole corpus ({self.corpus.n_reports:,} reports). {text}"
         if text:
             _say(text)
+
+    def about(self) -> None:
+        """On a corpus, say its size, the engine, whose codes are final and the sample; nothing on an event."""
+        if self.corpus is not None:
+            _say(self.corpus.about())
+
+    def on_sample(self) -> None:
+        """On a corpus, say that the section runs on the sample (its size and how it was drawn)."""
+        if self.corpus is not None:
+            _say(self.corpus.sample_sentence())
+
+    def label_shares(self, *, by: str) -> pd.DataFrame:
+        """:func:`analysis.framing.label_shares` by ``by``; on a corpus, counted on the whole corpus."""
+        if self.corpus is not None:
+            from .corpus_page import relabel
+            from .corpus_tables import label_shares
+
+            return relabel(self, label_shares(self.corpus, self.codebook, by=by), [by], by)
+        from .framing import label_shares
+
+        return label_shares(self.final, self.codebook, self.reports, by=by)
+
+    def label_distribution(self) -> pd.DataFrame:
+        """:func:`analysis.framing.label_distribution`; on a corpus, counted on the whole corpus."""
+        if self.corpus is not None:
+            from .corpus_tables import label_distribution
+
+            return label_distribution(self.corpus, self.codebook)
+        from .framing import label_distribution
+
+        return label_distribution(self.final, self.codebook)
+
+    def figure_spread(self) -> pd.DataFrame:
+        """:func:`analysis.framing.figure_spread`; on a corpus, each figure's n, mean and sd per group
+        of the whole corpus (:func:`analysis.corpus_tables.figure_moments`; a corpus has no reference values)."""
+        if self.corpus is not None:
+            from .corpus_page import relabel
+            from .corpus_tables import figure_moments
+
+            by = self.group_by or "outlet"
+            return relabel(self, figure_moments(self.corpus, self.codebook, by=by), [by], by)
+        from .framing import figure_spread
+
+        return figure_spread(self.final, self.codebook, self.event.figures, self.reports)
+
+    def keyness_group(self, column: str) -> tuple[str | None, str]:
+        """:func:`analysis.keyness.keyness_group`; on a corpus, the largest group of the whole corpus."""
+        if self.corpus is not None:
+            from .corpus_tables import group_sizes
+
+            sizes = group_sizes(self.corpus, column) if column in self.corpus.columns else pd.Series(dtype="int64")
+            if len(sizes) < 2:
+                return None, (f"Nothing to show here: keyness compares groups of column {column}, which has "
+                              f"{len(sizes)} value(s) in the corpus; set keyness_column to another report column.")
+            top = str(sizes.index[0])
+            return self.group_labels.get(top, top) if column == self.group_by else top, ""
+        from .keyness import keyness_group
+
+        return keyness_group(self.event.terms, self.reports, column=column)
+
+    def keyness(self, *, column: str, group_a: object) -> pd.DataFrame:
+        """:func:`analysis.keyness.keyness` of ``group_a`` against the rest. On a corpus, from the
+        whole corpus's term counts per group (:func:`analysis.corpus_tables.keyness`); on an event
+        with an engine other than pandas and no reprint links, from the term counts per group the
+        engine sums (reprints need each report's terms, so with reprints the counting stays in memory)."""
+        if self.corpus is not None:
+            from .corpus_page import raw_group
+            from .corpus_tables import keyness
+
+            return keyness(self.corpus, column=column, group_a=raw_group(self, group_a) if column == self.group_by
+                           else group_a)
+        from .keyness import keyness
+
+        if self.engine == "pandas" or _has_reprints(self.reports):
+            return keyness(self.event.terms, self.reports, column=column, group_a=group_a)
+        from dataclasses import replace
+
+        from .engines import codes_source, term_counts
+
+        groups = pd.DataFrame({"report_id": self.reports["report_id"].astype(str),
+                               column: self.reports[column].to_numpy(dtype=object)})
+        terms = pd.DataFrame({"report_id": self.event.terms["report_id"].astype(str).to_numpy(),
+                              "term": self.event.terms["term"].astype(str).to_numpy(),
+                              "count": self.event.terms["count"].astype("int64").to_numpy()})
+        terms = terms.merge(groups, on="report_id", how="left")
+        empty = self.final.iloc[:0][["report_id", "variable", "value"]]
+        source = replace(codes_source(empty, self.codebook, groups, columns=[]), terms=terms)
+        counts = term_counts(source, engine=self.engine, by=column, scheduler=self.scheduler)
+        counts = counts[counts[column].notna()]
+        names = sorted(counts[column].astype(str).unique())
+        pseudo = pd.DataFrame({"report_id": counts[column].astype(str).to_numpy(), "term": counts["term"].to_numpy(),
+                               "count": counts["count"].to_numpy()})
+        return keyness(pseudo, pd.DataFrame({"report_id": names, column: names}), column=column, group_a=str(group_a))
 
     def labelled(self, frame: pd.DataFrame) -> pd.DataFrame:
         """A copy whose codes (``value``, ``value_a``, ``value_b``, ``code``) and ``variable`` show
@@ -378,6 +493,11 @@ class Page:
         save(ax, name, self.figures_dir)
 
 
+def _has_reprints(reports: pd.DataFrame) -> bool:
+    """Some report names a ``derived_from`` or a ``wire``: keyness merges such reprints into stories."""
+    return any(c in reports and reports[c].notna().any() for c in ("derived_from", "wire"))
+
+
 def _say(text: str) -> None:
     from IPython.display import Markdown, display
 
@@ -386,13 +506,14 @@ def _say(text: str) -> None:
 
 def open_page(event_dir: str | Path, *, group_by: str | None = None, include_unreliable: bool = False,
               n_boot: int = 1000, seed: int = 0, figures_dir: str | Path | None = None, engine: str = "pandas",
-              scheduler: str | None = None) -> Page:
-    """Load an event and prepare what every page uses.
+              scheduler: str | None = None, coder: str | None = None, sample_size: int | None = None) -> Page:
+    """Load an event (or open a corpus) and prepare what every page uses.
 
     Parameters
     ----------
     event_dir : str or Path
-        The event folder.
+        The event folder, or a Parquet dataset folder (``codebook.json``, ``judgements/``): a
+        corpus, opened in corpus mode (:mod:`analysis.corpus`, :mod:`analysis.corpus_page`).
     group_by : str, optional
         Report column to compare groups by; None chooses one by :func:`choose_grouping`.
     include_unreliable : bool, default False
@@ -413,6 +534,11 @@ def open_page(event_dir: str | Path, *, group_by: str | None = None, include_unr
     scheduler : str, optional
         Dask only: the address of the cluster's scheduler (default: the Client current in this
         process, else Dask's local threads).
+    coder : str, optional
+        Corpus only: whose codes count as final (default the one machine coder ``model:*``).
+    sample_size : int, optional
+        Corpus only: reports in the sample that per-report sections use (default
+        :data:`analysis.corpus.SAMPLE_SIZE`).
 
     Returns
     -------
@@ -428,6 +554,14 @@ def open_page(event_dir: str | Path, *, group_by: str | None = None, include_unr
         raise ValueError(f"engine must be one of {', '.join(ENGINES)}, not {engine!r}")
     if scheduler is not None and engine != "dask":
         raise ValueError(f"scheduler is the address of a Dask cluster: for engine='dask' only, not {engine!r}")
+    from .corpus import SAMPLE_SIZE, is_dataset
+
+    if is_dataset(event_dir):
+        from .corpus_page import open_corpus_page
+
+        return open_corpus_page(event_dir, group_by=group_by, include_unreliable=include_unreliable, n_boot=n_boot,
+                                seed=seed, figures_dir=figures_dir, engine=engine, scheduler=scheduler, coder=coder,
+                                sample_size=SAMPLE_SIZE if sample_size is None else sample_size)
     event = load_event(event_dir)
     final = consolidate(event.codes, event.codebook)
     coders = independent_coders(event.codes)

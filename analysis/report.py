@@ -224,8 +224,9 @@ def written_for_other_events(notebooks_dir: str | Path, event_id: str) -> list[t
 
 def run_report(event_dir: str | Path, out_dir: str | Path, *, notebooks_dir: str | Path | None = None,
                seed: int = 0, n_boot: int = 1000, jobs: int | None = None, progress: bool = True,
-               kernel: str = "python3", engine: str = "pandas", scheduler: str | None = None) -> Report:
-    """Execute the notebooks on an event folder and write the HTML report.
+               kernel: str = "python3", engine: str = "pandas", scheduler: str | None = None,
+               coder: str | None = None, sample_size: int | None = None) -> Report:
+    """Execute the notebooks on an event folder (or a corpus) and write the HTML report.
 
     Parameters
     ----------
@@ -255,6 +256,9 @@ def run_report(event_dir: str | Path, out_dir: str | Path, *, notebooks_dir: str
         table of :func:`analysis.page.open_page`).
     scheduler : str, optional
         Dask only: the address of the cluster's scheduler.
+    coder, sample_size : optional
+        Corpus only (``event_dir`` a Parquet dataset, :mod:`analysis.corpus`): whose codes count
+        as final and the size of the sample; passed to the notebooks that declare them.
 
     Returns
     -------
@@ -274,8 +278,15 @@ def run_report(event_dir: str | Path, out_dir: str | Path, *, notebooks_dir: str
         packages are not installed (:func:`check_engine`); nothing is written.
     """
     check_engine(engine, scheduler)
+    corpus = {"coder": coder, "sample_size": sample_size} if _is_corpus(event_dir) else None
     return _run_event(event_dir, out_dir, notebooks_dir=notebooks_dir, seed=seed, n_boot=n_boot, jobs=jobs,
-                      progress=progress, kernel=kernel, engine=engine, scheduler=scheduler)
+                      progress=progress, kernel=kernel, engine=engine, scheduler=scheduler, corpus=corpus)
+
+
+def _is_corpus(path: str | Path) -> bool:
+    from .corpus import is_dataset
+
+    return is_dataset(path)
 
 
 def check_engine(engine: str, scheduler: str | None = None) -> None:
@@ -356,17 +367,19 @@ def _check_jobs(jobs: int | None) -> None:
 
 def _run_event(event_dir: str | Path, out_dir: str | Path, *, notebooks_dir: str | Path | None, seed: int,
                n_boot: int, jobs: int | None, progress: bool, kernel: str, across_href: str | None = None,
-               engine: str = "pandas", scheduler: str | None = None) -> Report:
+               engine: str = "pandas", scheduler: str | None = None, corpus: dict | None = None) -> Report:
     """The work of :func:`run_report`; ``across_href`` is where the pages comparing events are (a run
-    on several events), None for a run on one."""
+    on several events), None for a run on one. ``corpus``: the corpus options when ``event_dir`` is
+    a Parquet dataset (:mod:`analysis.corpus`), else None."""
+    from .corpus import dataset_meta
     from .events import load_event
 
     start = time.perf_counter()
     folder = Path(event_dir).resolve()
     out = Path(out_dir)
     notebooks = default_notebooks() if notebooks_dir is None else Path(notebooks_dir).resolve()
-    event = load_event(folder)
-    event_id = str(event.meta["id"])
+    meta = dataset_meta(folder) if corpus is not None else load_event(folder).meta
+    event_id = str(meta["id"])
     nbs = notebook_list(notebooks, event_id)
     _check_jobs(jobs)
     n_jobs = max(1, min(jobs or os.cpu_count() or 1, len(nbs)))
@@ -376,9 +389,10 @@ def _run_event(event_dir: str | Path, out_dir: str | Path, *, notebooks_dir: str
     replace = path_names(event_dir=folder, event_id=event_id, figures=figures.resolve(), notebooks_dir=notebooks)
     params: dict[str, object] = {"event_dir": str(folder), "seed": seed, "n_boot": n_boot,
                                  "figures_dir": str(figures.resolve())}
-    results = execute_all(_jobs(nbs, kernel=kernel, parameters=params, replace=replace,
-                                optional={"engine": engine, "scheduler": scheduler}), jobs=n_jobs, progress=progress)
-    pages, written = write_pages(out, nbs, results, event_title=str(event.meta.get("title", "")))
+    optional = {"engine": engine, "scheduler": scheduler, **(corpus or {})}
+    results = execute_all(_jobs(nbs, kernel=kernel, parameters=params, replace=replace, optional=optional),
+                          jobs=n_jobs, progress=progress)
+    pages, written = write_pages(out, nbs, results, event_title=str(meta.get("title", "")))
     across = across_notebooks(notebooks)
     not_run, not_run_files = write_not_run_pages(
         out, event_id=event_id, other_events=written_for_other_events(notebooks, event_id), across=across,
@@ -388,7 +402,7 @@ def _run_event(event_dir: str | Path, out_dir: str | Path, *, notebooks_dir: str
     tables = _new_tables(out, tables_before)
     files = _report_files(folder, pages, charts, seed=seed, n_boot=n_boot,
                           needs_events=frozenset(nb.name for nb in across), tables=tables, engine=engine,
-                          scheduler=scheduler)
+                          scheduler=scheduler, corpus=corpus)
     for rel, data in files.items():
         atomic_write_bytes(out / rel, data)
     write_manifest(out, written + not_run_files + list(files) + [f"figures/{p.name}" for p in charts]
@@ -558,8 +572,12 @@ def _table_links(pages: list[Page], tables: tuple[Path, ...]) -> list[tuple[str,
 
 def _report_files(event_dir: Path, pages: list[Page], charts: tuple[Path, ...], *, seed: int, n_boot: int,
                   needs_events: frozenset[str] = frozenset(), tables: tuple[Path, ...] = (),
-                  engine: str = "pandas", scheduler: str | None = None) -> dict[str, bytes]:
+                  engine: str = "pandas", scheduler: str | None = None,
+                  corpus: dict | None = None) -> dict[str, bytes]:
     """The files written beside the notebook pages: index, datasheet, downloads, outlet pages.
+
+    On a corpus (``corpus`` its options), the index says the corpus's size, the engine and the
+    sample, and the downloads and outlet pages are the sample's.
 
     ``needs_events``: notebooks that compare events; the index says they need two or more.
     ``tables``: the full tables the notebooks wrote into ``downloads/``, listed with the downloads.
@@ -568,10 +586,11 @@ def _report_files(event_dir: Path, pages: list[Page], charts: tuple[Path, ...], 
     from .downloads import download_files
     from .findings import key_findings
     from .page import open_page
+    from .corpus_page import dataset_hash
     from .quality import coding_design, design_sentence
     from .report_pages import datasheet_html, folder_hash, index_html, outlet_files
 
-    page = open_page(event_dir, n_boot=n_boot, seed=seed, engine=engine, scheduler=scheduler)
+    page = open_page(event_dir, n_boot=n_boot, seed=seed, engine=engine, scheduler=scheduler, **(corpus or {}))
     title = str(page.event.meta.get("title", ""))
     files = {f"downloads/{name}": data for name, data in download_files(page).items()}
     files.update(outlet_files(page))
@@ -583,8 +602,13 @@ def _report_files(event_dir: Path, pages: list[Page], charts: tuple[Path, ...], 
         files["datasheet.html"] = datasheet_html(text, event_title=title).encode("utf-8")
         datasheet = "datasheet.html"
     provenance = {"analysis": __version__, "event folder sha256": folder_hash(event_dir), "seed": seed,
-                  "n_boot": n_boot, "permutations": KEY_FINDINGS_PERMUTATIONS}
+                  "n_boot": n_boot, "permutations": KEY_FINDINGS_PERMUTATIONS} if corpus is None else {
+        "analysis": __version__, "dataset sha256 (codebook.json, Parquet file names and sizes)":
+            dataset_hash(event_dir), "engine": engine, "seed": seed, "n_boot": n_boot,
+        "sample": f"{page.corpus.n_sample:,} of {page.corpus.n_reports:,} reports"}
     design = design_sentence(coding_design(page.event.codes), n_reports=len(page.event.reports))
+    if page.corpus is not None:
+        design = f"{page.corpus.about()} In the sample: {design}"
     index = index_html(
         page, findings=key_findings(page, n_perm=KEY_FINDINGS_PERMUTATIONS, seed=seed),
         pages=[(p.path.name, p.title, "needs events" if p.notebook in needs_events else p.status, p.summary)

@@ -40,10 +40,16 @@ n_boot = 1000  # bootstrap resamples
 figures_dir = None  # where the main job saves charts; None: charts are not saved
 group_by = None  # report column to compare groups by; None: chosen by the rule in analysis.page
 include_unreliable = False  # True keeps variables whose reliability verdict is "unreliable"
+engine = "pandas"  # what counts: "pandas" (in memory), "duckdb" (out of core) or "dask" (a cluster)
+scheduler = None  # Dask only: the address of the cluster's scheduler; None: Dask's local threads
+coder = None  # corpus only (a Parquet dataset folder): whose codes are final; None: the one machine coder
+sample_size = 5000  # corpus only: reports in the sample that sections needing each report's codes use
 
 # %% tags=[]
 page = open_page(event_dir, group_by=group_by, include_unreliable=include_unreliable, n_boot=n_boot,
-                 seed=seed, figures_dir=figures_dir)
+                 seed=seed, figures_dir=figures_dir, engine=engine, scheduler=scheduler, coder=coder,
+                 sample_size=sample_size)
+page.about()
 print(page.event.meta["title"])
 
 # %% [markdown] tags=[]
@@ -51,11 +57,13 @@ print(page.event.meta["title"])
 
 # %% tags=[]
 page.findings(findings.sample(page))
+page.on_sample()
 
 # %% [markdown] tags=[]
 # ## What does the event folder hold?
 
 # %% tags=[]
+page.on_sample()
 summary(page.event)
 
 # %% [markdown] tags=[]
@@ -66,6 +74,7 @@ summary(page.event)
 
 # %% tags=[]
 if page.can(columns=["outlet_country"]):
+    page.on_sample()
     ax = plot_composition(composition(page.reports, by="outlet_country"), what="outlet country",
                           source=page.source)
     page.save(ax, "01-sample-countries")
@@ -75,6 +84,7 @@ if page.can(columns=["outlet_country"]):
 
 # %% tags=[]
 if page.can(columns=["outlet_type"]):
+    page.on_sample()
     display(composition(page.event.reports, by="outlet_type"))
 
 # %% [markdown] tags=[]
@@ -82,6 +92,7 @@ if page.can(columns=["outlet_type"]):
 
 # %% tags=[]
 if page.can(columns=["derived_from"]):
+    page.on_sample()
     display(page.table(wire_groups(page.event.reports), name="01-reprints"))
 
 # %% [markdown] tags=[]
@@ -91,6 +102,7 @@ if page.can(columns=["derived_from"]):
 # ## When were the reports published?
 
 # %% tags=[]
+page.on_sample()
 by = "wire" if page.reports["wire"].notna().any() else None
 ax = plot_timeline(publication_timeline(page.event.reports, by=by), moments=page.event.moments, source=page.source,
                    title="Reports per day" + (", by the wire copy they carry" if by else ""))

@@ -47,10 +47,14 @@ group_by = None  # report column to compare groups by; None: chosen by the rule 
 include_unreliable = False  # True keeps variables whose reliability verdict is "unreliable"
 engine = "pandas"  # what counts: "pandas" (in memory), "duckdb" (out of core) or "dask" (a cluster)
 scheduler = None  # Dask only: the address of the cluster's scheduler; None: Dask's local threads
+coder = None  # corpus only (a Parquet dataset folder): whose codes are final; None: the one machine coder
+sample_size = 5000  # corpus only: reports in the sample that sections needing each report's codes use
 
 # %% tags=[]
 page = open_page(event_dir, group_by=group_by, include_unreliable=include_unreliable, n_boot=n_boot,
-                 seed=seed, figures_dir=figures_dir, engine=engine, scheduler=scheduler)
+                 seed=seed, figures_dir=figures_dir, engine=engine, scheduler=scheduler, coder=coder,
+                 sample_size=sample_size)
+page.about()
 table = page.reliability.merge(page.event.codebook[["variable", "label"]], on="variable", how="left")
 
 # %% [markdown] tags=[]
@@ -63,6 +67,7 @@ page.findings(findings.reliability(page))
 # ## Who coded which reports?
 
 # %% tags=[]
+page.on_sample()
 design = coding_design(page.event.codes)
 page.say(design_sentence(design, n_reports=len(page.event.reports)))
 design
@@ -99,6 +104,7 @@ page.table(table[table["verdict"] != "reliable"], columns=["variable", "alpha", 
 # ## Where did the coders disagree?
 
 # %% tags=[]
+page.on_sample()
 d = disagreements(page.event.codes, page.event.codebook, coders=page.coders or None, exclude=())
 page.table(d.groupby("variable", sort=False, observed=True)["report_id"].nunique()
            .rename("reports with a disagreement").reset_index(), max_rows=None)
@@ -107,6 +113,7 @@ page.table(d.groupby("variable", sort=False, observed=True)["report_id"].nunique
 # ## How were the final codes reached?
 
 # %% tags=[]
+page.on_sample()
 page.table(rule_counts(page.final), max_rows=None)
 
 # %% [markdown] tags=[]

@@ -43,10 +43,14 @@ group_by = None  # report column to compare groups by; None: chosen by the rule 
 include_unreliable = False  # True keeps variables whose reliability verdict is "unreliable"
 engine = "pandas"  # what counts: "pandas" (in memory), "duckdb" (out of core) or "dask" (a cluster)
 scheduler = None  # Dask only: the address of the cluster's scheduler; None: Dask's local threads
+coder = None  # corpus only (a Parquet dataset folder): whose codes are final; None: the one machine coder
+sample_size = 5000  # corpus only: reports in the sample that sections needing each report's codes use
 
 # %% tags=[]
 page = open_page(event_dir, group_by=group_by, include_unreliable=include_unreliable, n_boot=n_boot,
-                 seed=seed, figures_dir=figures_dir, engine=engine, scheduler=scheduler)
+                 seed=seed, figures_dir=figures_dir, engine=engine, scheduler=scheduler, coder=coder,
+                 sample_size=sample_size)
+page.about()
 page.describe(roles=["frame_item"])
 
 # %% [markdown] tags=[]
@@ -54,12 +58,14 @@ page.describe(roles=["frame_item"])
 
 # %% tags=[]
 page.findings(findings.frames(page, n_boot=n_boot, seed=seed))
+page.on_sample()
 
 # %% [markdown] tags=[]
 # ## How present is each frame across all reports?
 
 # %% tags=[]
 if page.can(roles=["frame_item"]):
+    page.counted_by()
     scores = frame_scores(page.final, page.codebook)
     overall = page.frame_profile(scores, page.reports.assign(all_reports="all reports"), by="all_reports",
                                  n_boot=n_boot, seed=seed)

@@ -40,10 +40,16 @@ n_boot = 1000  # bootstrap resamples
 figures_dir = None  # where the main job saves charts; None: charts are not saved
 group_by = None  # report column to compare groups by; None: chosen by the rule in analysis.page
 include_unreliable = False  # True keeps variables whose reliability verdict is "unreliable"
+engine = "pandas"  # what counts: "pandas" (in memory), "duckdb" (out of core) or "dask" (a cluster)
+scheduler = None  # Dask only: the address of the cluster's scheduler; None: Dask's local threads
+coder = None  # corpus only (a Parquet dataset folder): whose codes are final; None: the one machine coder
+sample_size = 5000  # corpus only: reports in the sample that sections needing each report's codes use
 
 # %% tags=[]
 page = open_page(event_dir, group_by=group_by, include_unreliable=include_unreliable, n_boot=n_boot,
-                 seed=seed, figures_dir=figures_dir)
+                 seed=seed, figures_dir=figures_dir, engine=engine, scheduler=scheduler, coder=coder,
+                 sample_size=sample_size)
+page.about()
 page.describe(roles=["claim"])
 
 # %% [markdown] tags=[]
@@ -51,12 +57,14 @@ page.describe(roles=["claim"])
 
 # %% tags=[]
 page.findings(findings.claims(page))
+page.on_sample()
 
 # %% [markdown] tags=[]
 # ## Which stance did each group of outlets take?
 
 # %% tags=[]
 if page.can(roles=["claim"], groups=True):
+    page.on_sample()
     stances = page.labelled(claim_stances(page.final, page.codebook, page.reports).merge(
         page.reports[["report_id", page.group_by]], on="report_id", how="left"))
     display(stances.pivot_table(index=["variable", "value"], columns=page.group_by, values="report_id",
@@ -67,6 +75,7 @@ if page.can(roles=["claim"], groups=True):
 
 # %% tags=[]
 if page.can(roles=["claim"]):
+    page.on_sample()
     timeline = claim_timeline(page.final, page.codebook, page.reports, values=page.event.values)
     ax = plot_claim_timeline(timeline, moments=page.event.moments, values=page.event.values,
                              flags={v: page.flag(v) for v in page.variables("claim")}, source=page.source)
@@ -83,6 +92,7 @@ if page.can(roles=["claim"]):
 
 # %% tags=[]
 if page.can(roles=["claim"]):
+    page.on_sample()
     pairs = contradictions(page.final, page.codebook, page.reports)
     print(f"{len(pairs)} contradicting pairs of reports")
     display(page.table(pairs.groupby(["variable", "value_a", "value_b"], observed=True).size()

@@ -25,9 +25,6 @@
 # %matplotlib inline
 import pandas as pd
 
-from analysis.framing import label_distribution, label_shares
-from analysis.keyness import keyness
-from analysis.keyness import keyness_group as choose_keyness_group
 from analysis.lexicon import lexicon_agreement, lexicon_code
 from analysis import findings
 from analysis.page import open_page
@@ -43,10 +40,16 @@ n_boot = 1000  # bootstrap resamples
 figures_dir = None  # where the main job saves charts; None: charts are not saved
 group_by = None  # report column to compare groups by; None: chosen by the rule in analysis.page
 include_unreliable = False  # True keeps variables whose reliability verdict is "unreliable"
+engine = "pandas"  # what counts: "pandas" (in memory), "duckdb" (out of core) or "dask" (a cluster)
+scheduler = None  # Dask only: the address of the cluster's scheduler; None: Dask's local threads
+coder = None  # corpus only (a Parquet dataset folder): whose codes are final; None: the one machine coder
+sample_size = 5000  # corpus only: reports in the sample that sections needing each report's codes use
 
 # %% tags=[]
 page = open_page(event_dir, group_by=group_by, include_unreliable=include_unreliable, n_boot=n_boot,
-                 seed=seed, figures_dir=figures_dir)
+                 seed=seed, figures_dir=figures_dir, engine=engine, scheduler=scheduler, coder=coder,
+                 sample_size=sample_size)
+page.about()
 keyness_column = None  # report column that splits reports for keyness (None: the page's grouping)
 keyness_group = None  # its value for group A (None: the most common value); group B is the rest
 page.describe(roles=["label"])
@@ -56,13 +59,15 @@ page.describe(roles=["label"])
 
 # %% tags=[]
 page.findings(findings.labels(page))
+page.on_sample()
 
 # %% [markdown] tags=[]
 # ## Which words were used for each referent, across all reports?
 
 # %% tags=[]
 if page.can(roles=["label"]):
-    display(page.table(label_distribution(page.final, page.codebook), columns=["variable", "code", "n", "share"],
+    page.counted_by(corpus_only=True)
+    display(page.table(page.label_distribution(), columns=["variable", "code", "n", "share"],
                        max_rows=None))
 
 # %% [markdown] tags=[]
@@ -70,7 +75,8 @@ if page.can(roles=["label"]):
 
 # %% tags=[]
 if page.can(roles=["label"], groups=True):
-    shares = label_shares(page.final, page.codebook, page.reports, by=page.group_by)
+    page.counted_by(corpus_only=True)
+    shares = page.label_shares(by=page.group_by)
     for variable in page.variables("label"):
         ax = plot_label_shares(shares, variable=variable, by=page.group_by, values=page.event.values,
                                flags={variable: page.flag(variable)}, source=page.source)
@@ -82,10 +88,10 @@ if page.can(roles=["label"], groups=True):
 # %% tags=[]
 column = keyness_column or page.group_by
 if page.can(terms=True, groups=keyness_column is None, columns=[column] if column else []):
-    group_a, why = (keyness_group, "") if keyness_group else choose_keyness_group(
-        page.event.terms, page.reports, column=column)
+    group_a, why = (keyness_group, "") if keyness_group else page.keyness_group(column)
     if page.check(why):
-        keys = keyness(page.event.terms, page.reports, column=column, group_a=group_a)
+        page.counted_by(corpus_only=True)
+        keys = page.keyness(column=column, group_a=group_a)
         ax = plot_keyness(keys, k=15, source=page.source)
         page.save(ax, "05-keyness")
         page.say(" ".join(keys.attrs.get("notes", ())) or "No reports or terms were left out of the comparison.")
@@ -100,6 +106,7 @@ if page.can(terms=True, groups=keyness_column is None, columns=[column] if colum
 
 # %% tags=[]
 if page.can(terms=True, roles=["label"]):
+    page.on_sample()
     lex = lexicon_code(page.event.terms, None, page.codebook)
     display(page.table(lexicon_agreement(lex, page.final, page.codebook, n_boot=n_boot, seed=seed),
                        max_rows=None))

@@ -44,10 +44,14 @@ group_by = None  # report column to compare groups by; None: chosen by the rule 
 include_unreliable = False  # True keeps variables whose reliability verdict is "unreliable"
 engine = "pandas"  # what counts: "pandas" (in memory), "duckdb" (out of core) or "dask" (a cluster)
 scheduler = None  # Dask only: the address of the cluster's scheduler; None: Dask's local threads
+coder = None  # corpus only (a Parquet dataset folder): whose codes are final; None: the one machine coder
+sample_size = 5000  # corpus only: reports in the sample that sections needing each report's codes use
 
 # %% tags=[]
 page = open_page(event_dir, group_by=group_by, include_unreliable=include_unreliable, n_boot=n_boot,
-                 seed=seed, figures_dir=figures_dir, engine=engine, scheduler=scheduler)
+                 seed=seed, figures_dir=figures_dir, engine=engine, scheduler=scheduler, coder=coder,
+                 sample_size=sample_size)
+page.about()
 n_perm = 2000  # permutations
 page.describe()
 
@@ -56,6 +60,7 @@ page.describe()
 
 # %% tags=[]
 page.findings(findings.divergence(page, seed=seed))
+page.on_sample()
 
 # %% [markdown] tags=[]
 # ## How far apart are the groups of outlets?
@@ -75,6 +80,7 @@ if page.can(groups=True, nominal=True):
 
 # %% tags=[]
 if page.can(groups=True, nominal=True):
+    page.on_sample()
     group_a = composition(page.reports, by=page.group_by)["value"].iloc[0]
     test = permutation_test(page.final, page.codebook, page.reports, column=page.group_by, group_a=group_a,
                             n_perm=n_perm, seed=seed)
@@ -89,6 +95,7 @@ if page.can(groups=True, nominal=True):
 
 # %% tags=[]
 if page.can(groups=True, nominal=True):
+    page.on_sample()
     consensus = consensus_distance(page.final, page.codebook, page.reports, by=page.group_by,
                                    n_boot=n_boot, seed=seed)
     ax = plot_consensus(consensus, source=page.source)
@@ -104,6 +111,7 @@ if page.can(groups=True, nominal=True):
 
 # %% tags=[]
 if page.can(nominal=True):
+    page.on_sample()
     outlets = page.mappable(pairwise_divergence(page.final, page.codebook, page.reports, by="outlet",
                                                 n_boot=0, n_perm=0, seed=seed))
 if page.can(nominal=True) and outlets is not None:

@@ -41,14 +41,21 @@ n_boot = 1000  # bootstrap resamples
 figures_dir = None  # where the main job saves charts; None: charts are not saved
 group_by = None  # report column to compare groups by; None: chosen by the rule in analysis.page
 include_unreliable = False  # True keeps variables whose reliability verdict is "unreliable"
+engine = "pandas"  # what counts: "pandas" (in memory), "duckdb" (out of core) or "dask" (a cluster)
+scheduler = None  # Dask only: the address of the cluster's scheduler; None: Dask's local threads
+coder = None  # corpus only (a Parquet dataset folder): whose codes are final; None: the one machine coder
+sample_size = 5000  # corpus only: reports in the sample that sections needing each report's codes use
 
 # %% tags=[]
 page = open_page(event_dir, group_by=group_by, include_unreliable=include_unreliable, n_boot=n_boot,
-                 seed=seed, figures_dir=figures_dir)
+                 seed=seed, figures_dir=figures_dir, engine=engine, scheduler=scheduler, coder=coder,
+                 sample_size=sample_size)
+page.about()
 page.describe()
 
 # %% tags=[]
 if page.can(columns=["derived_from"]):
+    page.on_sample()
     edits = wire_edits(page.final, page.codebook, page.reports)
     print(f"{len(wire_groups(page.event.reports))} reprints; {len(edits)} edits")
 

@@ -237,8 +237,9 @@ def test_engine_goes_to_the_notebooks_that_declare_it():
     nbs = REPO / "notebooks"
     for name in ("02-reliability", "03-frames", "07-divergence"):
         assert {"engine", "scheduler"} <= declared_parameters(nbs / f"{name}.ipynb")
-    assert "engine" not in declared_parameters(nbs / "01-sample.ipynb")
-    jobs = _jobs([nbs / "01-sample.ipynb", nbs / "02-reliability.ipynb"], kernel="python3",
+    # every notebook of one event takes the engine (corpus mode); the one comparing events does not
+    assert "engine" not in declared_parameters(nbs / "10-across-events.ipynb")
+    jobs = _jobs([nbs / "10-across-events.ipynb", nbs / "02-reliability.ipynb"], kernel="python3",
                  parameters={"seed": 0}, replace={}, optional={"engine": "duckdb", "scheduler": None})
     assert jobs[0]["parameters"] == {"seed": 0}
     assert jobs[1]["parameters"] == {"seed": 0, "engine": "duckdb", "scheduler": None}

@@ -62,6 +62,9 @@ __all__ = [
     "divergence",
     "judgements_table",
     "moments",
+    "report_counts",
+    "sample_reports",
+    "sample_rows",
     "shares",
     "term_counts",
     "write_parquet_dataset",
@@ -283,3 +286,52 @@ def term_counts(source: Source, *, engine: str = "pandas", by: str | Sequence[st
     options = {"scheduler": scheduler, "memory_limit": memory_limit, "temp_directory": temp_directory}
     with _counter(source, engine, options) as (counter, _):
         return st.terms_table(counter.terms(keys), keys)
+
+
+def report_counts(source: Source, *, engine: str = "pandas", by: str | Sequence[str] = (),
+                  coders: Sequence[str] | None = None, exclude: Sequence[str] = (),
+                  scheduler: str | None = None, memory_limit: str | None = None,
+                  temp_directory: str | None = None) -> pd.DataFrame:
+    """Reports with a value on any variable, per group: ``*by, n_reports`` (``by`` may be ``coder``).
+
+    ``coders``: only their judgements count (default all but ``exclude``). Unsorted.
+    """
+    keys = _by(by)
+    options = {"scheduler": scheduler, "memory_limit": memory_limit, "temp_directory": temp_directory}
+    with _counter(source, engine, options) as (counter, codebook):
+        who = Coders(tuple(coders), ()) if coders is not None else Coders(None, tuple(exclude))
+        out = counter.reports(keys, codebook["variable"].tolist(), who)
+    return out.astype({"n_reports": "int64"})
+
+
+def sample_reports(source: Source, *, engine: str = "pandas", size: int, seed: int = 0,
+                   scheduler: str | None = None, memory_limit: str | None = None,
+                   temp_directory: str | None = None) -> pd.DataFrame:
+    """A deterministic sample of at most ``size`` reports, the same on every engine.
+
+    The ``size`` reports (all when fewer) whose key ``md5(f"{seed}:{report_id}")`` is smallest
+    (:mod:`analysis.engines.sampling`): a simple random sample without replacement.
+
+    Returns
+    -------
+    DataFrame
+        ``report_id, key``, smallest key first; ``report_id`` of the dataset's type.
+    """
+    size = check_whole_number(size, "size")
+    check_seed(seed)
+    options = {"scheduler": scheduler, "memory_limit": memory_limit, "temp_directory": temp_directory}
+    with _counter(source, engine, options) as (counter, _):
+        return counter.sample(size, seed).reset_index(drop=True)
+
+
+def sample_rows(source: Source, report_ids: Sequence[object], *, engine: str = "pandas", terms: bool = False,
+                scheduler: str | None = None, memory_limit: str | None = None,
+                temp_directory: str | None = None) -> pd.DataFrame:
+    """The rows of the judgements (or, with ``terms``, the term counts) of the named reports.
+
+    Read by the engine with a filter on ``report_id``; the whole table is never in memory
+    (but on the pandas engine). All columns of the layout, hive partition columns included.
+    """
+    options = {"scheduler": scheduler, "memory_limit": memory_limit, "temp_directory": temp_directory}
+    with _counter(source, engine, options) as (counter, _):
+        return counter.rows("terms" if terms else "judgements", list(report_ids)).reset_index(drop=True)

@@ -16,6 +16,7 @@ import pandas as pd
 from . import partition as part
 from .layout import JUDGEMENT_COLUMNS, Source
 from .partition import Coders
+from .sampling import smallest_keys
 
 __all__ = ["DaskCounter"]
 
@@ -33,12 +34,12 @@ class DaskCounter:
         self.source = source
         self._client = Client(scheduler, set_as_default=False) if scheduler else None
 
-    def _frame(self, folder: str, columns: list[str], variables: Sequence[str] | None) -> Any:  # a dask DataFrame
+    def _frame(self, folder: str, columns: list[str] | None, variables: Sequence[str] | None) -> Any:  # a dask DataFrame
         import dask.dataframe as dd
 
         table = self.source.judgements if folder == "judgements" else self.source.terms
         if table is not None:
-            ordered = table[columns].sort_values("report_id", kind="stable")
+            ordered = table[columns or list(table.columns)].sort_values("report_id", kind="stable")
             ordered.index = pd.factorize(ordered["report_id"])[0]
             n_parts = max(1, min(8, len(ordered) // _ROWS_PER_PARTITION + 2))
             # sorted on the report's number: a report's rows never straddle two partitions
@@ -50,7 +51,7 @@ class DaskCounter:
         return dd.read_parquet(str(self.source.path / folder), columns=columns, filters=filters,
                                split_row_groups=False)
 
-    def _run(self, folder: str, columns: list[str], variables: Sequence[str] | None,
+    def _run(self, folder: str, columns: list[str] | None, variables: Sequence[str] | None,
              func: Callable[[pd.DataFrame], object]) -> list:
         import dask
 
@@ -111,6 +112,21 @@ class DaskCounter:
     def terms(self, by: Sequence[str]) -> pd.DataFrame:
         parts = self._run("terms", ["report_id", "term", "count", *by], None, lambda p: part.term_counts(p, by))
         return _summed(parts, [*by, "term"], "count")
+
+    def sample(self, size: int, seed: int) -> pd.DataFrame:
+        parts = self._run("judgements", ["report_id"], None, lambda p: smallest_keys(p["report_id"], size, seed))
+        # the smallest keys of all are among each partition's smallest
+        return smallest_keys(pd.concat(parts, ignore_index=True)["report_id"], size, seed)
+
+    def rows(self, folder: str, report_ids: Sequence[object]) -> pd.DataFrame:
+        wanted = set(report_ids)
+        parts = self._run(folder, None, None, lambda p: p[p["report_id"].isin(wanted)])
+        kept = [p for p in parts if len(p)]
+        out = pd.concat(kept or parts[:1], ignore_index=True)
+        for c in out.columns:  # hive partitions come back categorical
+            if isinstance(out[c].dtype, pd.CategoricalDtype):
+                out[c] = out[c].astype(object)
+        return out
 
     def close(self) -> None:
         if self._client is not None:

@@ -16,6 +16,7 @@ import pandas as pd
 from .layout import Source
 from .partition import Coders
 from .poisson import sql_report_key, sql_weights, streams
+from .sampling import sql_sample_key
 
 __all__ = ["DuckDBCounter"]
 
@@ -149,12 +150,28 @@ class DuckDBCounter:
         return out
 
     def terms(self, by: Sequence[str]) -> pd.DataFrame:
-        if "t" not in set(self.con.execute("SELECT view_name FROM duckdb_views() UNION ALL "
-                                           "SELECT table_name FROM duckdb_tables()").df().iloc[:, 0]) \
-                and self.source.terms is None:
+        if not self._has("t"):
             raise ValueError("the source has no term counts")
         cols = ", ".join([*map(_ident, by), "term"])
         return self._df(f"SELECT {cols}, sum(count)::BIGINT AS count FROM t GROUP BY {cols}")
+
+    def sample(self, size: int, seed: int) -> pd.DataFrame:
+        return self._df(f"SELECT report_id, {sql_sample_key('report_id', seed)} AS key FROM "
+                        f"(SELECT DISTINCT report_id FROM j) ORDER BY key, CAST(report_id AS VARCHAR) LIMIT {int(size)}")
+
+    def rows(self, folder: str, report_ids: Sequence[object]) -> pd.DataFrame:
+        name = "j" if folder == "judgements" else "t"
+        if name == "t" and not self._has("t"):
+            raise ValueError("the source has no term counts")
+        self.con.register("ids", pd.DataFrame({"report_id": list(report_ids)}))
+        out = self._df(f"SELECT * FROM {name} WHERE report_id IN (SELECT report_id FROM ids)")
+        self.con.unregister("ids")
+        return out
+
+    def _has(self, name: str) -> bool:
+        names = self.con.execute("SELECT view_name FROM duckdb_views() UNION ALL "
+                                 "SELECT table_name FROM duckdb_tables()").df().iloc[:, 0]
+        return name in set(names) or (name == "t" and self.source.terms is not None)
 
     def close(self) -> None:
         self.con.close()

@@ -238,10 +238,7 @@ def write_parquet_dataset(event: Event, path: str | Path, *, partition_by: Seque
         if c not in judgements or judgements[c].isna().any():
             raise ValueError(f"partition column {c!r} must be a report column with a value in every report")
     path.mkdir(parents=True)
-    cb = _codebook_rows(event.codebook)
-    rows = [{"variable": v, "level": lv, "codes": [_plain(c) for c in codes], "role": r}
-            for v, lv, codes, r in cb[list(_CODEBOOK_KEYS)].itertuples(index=False)]
-    (path / "codebook.json").write_text(json.dumps({"variables": rows}, indent=1), encoding="utf-8")
+    (path / "codebook.json").write_text(json.dumps(_codebook_json(event), indent=1), encoding="utf-8")
     tables = {"judgements": judgements, "terms": terms_table(event, columns=keep)}
     for name, table in tables.items():
         if table is None:
@@ -258,6 +255,35 @@ def write_parquet_dataset(event: Event, path: str | Path, *, partition_by: Seque
         else:
             pq.write_table(arrow, path / name / "part-0.parquet")
     return path
+
+
+def _codebook_json(event: Event) -> dict:
+    """codebook.json: the four keys the engines read per variable, the codebook's other columns
+    (labels, frames, reverse items, contradictions: what the pages of a corpus show), the value
+    labels, the frames and the event's title and window."""
+    cb = _codebook_rows(event.codebook)
+    rows = [{"variable": v, "level": lv, "codes": [_plain(c) for c in codes], "role": r}
+            for v, lv, codes, r in cb[list(_CODEBOOK_KEYS)].itertuples(index=False)]
+    for row, full in zip(rows, event.codebook.to_dict("records")):
+        for key, value in full.items():
+            if key not in row and _jsonable(value) is not None:
+                row[key] = _jsonable(value)
+    values = [{k: _jsonable(v) for k, v in r.items()} for r in event.values.to_dict("records")]
+    frames = [{k: _jsonable(v) for k, v in r.items()} for r in event.frames.to_dict("records")]
+    meta = {k: str(event.meta.get(k, "")) for k in ("id", "title", "start", "end", "description")}
+    facts = [{k: _jsonable(v) for k, v in r.items()} for r in event.facts.to_dict("records")]
+    figures = [{k: _jsonable(v) for k, v in r.items()} for r in event.figures.to_dict("records")]
+    return {"variables": rows, "values": values, "frames": frames, "event": meta, "facts": facts, "figures": figures}
+
+
+def _jsonable(value: object) -> object:
+    """A codebook cell as JSON (None for missing; tuples as lists, numpy scalars as Python's)."""
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return None
+    value = _plain(value)
+    return value if isinstance(value, (str, int, float, bool)) else str(value)
 
 
 def _plain(code: object) -> object:

@@ -8,6 +8,7 @@ import pandas as pd
 from . import partition as part
 from .layout import JUDGEMENT_COLUMNS, Source
 from .partition import Coders
+from .sampling import smallest_keys
 
 __all__ = ["PandasCounter"]
 
@@ -64,6 +65,22 @@ class PandasCounter:
         if terms is None:
             raise ValueError("the source has no term counts")
         return part.term_counts(terms, by)
+
+    def sample(self, size: int, seed: int) -> pd.DataFrame:
+        if self.source.judgements is not None:
+            ids = self.source.judgements["report_id"]
+        else:
+            assert self.source.path is not None
+            ids = pd.read_parquet(self.source.path / "judgements", columns=["report_id"])["report_id"]
+        return smallest_keys(ids, size, seed)
+
+    def rows(self, folder: str, report_ids: Sequence[object]) -> pd.DataFrame:
+        table = self.source.judgements if folder == "judgements" else self.source.terms
+        if table is None and self.source.path is not None and (self.source.path / folder).is_dir():
+            return pd.read_parquet(self.source.path / folder, filters=[("report_id", "in", list(report_ids))])
+        if table is None:
+            raise ValueError(f"the source has no {folder}")
+        return table[table["report_id"].isin(list(report_ids))].reset_index(drop=True)
 
     def close(self) -> None:
         """Nothing to release."""
