@@ -19,6 +19,7 @@ from packaging.version import Version
 
 import analysis
 from analysis import report as report_module
+from analysis import report_notebooks
 from analysis.cli import main
 from analysis.report import NotebooksNotFound, find_notebooks, run_events, run_report
 
@@ -119,7 +120,7 @@ def test_notebooks_installed_with_the_package_come_first(tmp_path, monkeypatch):
     for folder in (shipped, source):
         folder.mkdir()
         (folder / "01-a.ipynb").write_text("{}", encoding="utf-8")
-    monkeypatch.setattr(report_module, "_notebook_places", lambda: [shipped, source])
+    monkeypatch.setattr(report_notebooks, "_notebook_places", lambda: [shipped, source])
     assert report_module.default_notebooks() == shipped
     (shipped / "01-a.ipynb").unlink()
     (shipped / "README.md").write_text("not a notebook", encoding="utf-8")
@@ -157,7 +158,7 @@ def test_run_refuses_an_empty_notebooks_folder_and_writes_nothing(tmp_path, caps
 def test_run_without_notebooks_names_where_it_looked(tmp_path, monkeypatch, capsys):
     places = [tmp_path / "site-packages" / "analysis" / "notebooks", tmp_path / "checkout" / "notebooks"]
     places[1].mkdir(parents=True)
-    monkeypatch.setattr(report_module, "_notebook_places", lambda: places)
+    monkeypatch.setattr(report_notebooks, "_notebook_places", lambda: places)
     assert main(["run", str(EVENT), "--out", str(tmp_path / "out"), "--quiet"]) == 1
     err = capsys.readouterr().err
     assert str(places[0]) in err and str(places[1]) in err and "--notebooks" in err
