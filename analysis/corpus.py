@@ -7,9 +7,10 @@ opens one when it is given such a folder; everything else about a page stays as 
 event folder.
 
 What is counted on the whole corpus, by the engine (:mod:`analysis.engines`): the number of
-reports and coders, reliability (Krippendorff's alpha on the reports that two or more human
-coders coded: the double-coded subsample; the machine coders, named ``model:*``, and the
-adjudicator left out), frame scores per group, divergence between groups, label shares, the
+reports and coders, reliability (Krippendorff's alpha on the double-coded subsample: between the
+human coders on the reports two or more of them coded; with one human coder, between that coder
+and the machine coder whose codes are final, named ``model:*``: how far to trust the machine;
+the adjudicator left out), frame scores per group, divergence between groups, label shares, the
 figures' moments and the term counts that keyness compares.
 
 Which codes count as final: a corpus has no consolidated codes (consolidating needs every
@@ -87,6 +88,26 @@ class Corpus:
         return {"engine": self.engine, "scheduler": self.scheduler}
 
     @property
+    def compared(self) -> tuple[str, ...]:
+        """The coders reliability compares: the human coders when there are two or more; with one
+        human coder, that coder and the machine coder whose codes are final (how far to trust the
+        machine, on the reports both coded); else none."""
+        if len(self.human_coders) >= 2:
+            return self.human_coders
+        if len(self.human_coders) == 1 and self.coder.startswith(MACHINE_PREFIX):
+            return (self.human_coders[0], self.coder)
+        return ()
+
+    def compared_text(self) -> str:
+        """Who reliability compares, in words."""
+        if len(self.human_coders) >= 2:
+            return f"the human coders ({', '.join(self.human_coders)}) on the reports two or more of them coded"
+        if self.compared:
+            return (f"the machine coder {self.coder} with the human coder {self.human_coders[0]} on the reports "
+                    "both coded (the double-coded subsample: how far to trust the machine)")
+        return "no two coders (reliability not measured)"
+
+    @property
     def n_sample(self) -> int:
         return len(self.sample_ids)
 
@@ -103,8 +124,7 @@ class Corpus:
 
         return (f"Corpus mode: a Parquet dataset of {self.n_reports:,} reports ({self.n_rows:,} judgements), "
                 f"counted on the whole corpus by the {ENGINE_NAMES[self.engine]} engine. Final codes are coder "
-                f"{self.coder}'s ({self.coder_reason}); reliability compares the human coders "
-                f"({', '.join(self.human_coders) or 'none'}) on the reports two or more of them coded. Sections "
+                f"{self.coder}'s ({self.coder_reason}); reliability compares {self.compared_text()}. Sections "
                 f"that need each report's codes run on a sample of {self.n_sample:,} reports (seed {self.seed}).")
 
 

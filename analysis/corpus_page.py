@@ -67,7 +67,7 @@ def open_corpus_page(path: str | Path, *, group_by: str | None, include_unreliab
     return Page(event=event, final=final, reliability=rel, codebook=codebook.reset_index(drop=True),
                 left_out=left.reset_index(drop=True), reports=reports, group_by=column, grouping_reason=reason,
                 source=source_line(str(event.meta["id"]), corpus.n_reports, extra), figures_dir=figures_dir,
-                coders=list(corpus.human_coders), seed=seed, engine=engine, scheduler=scheduler, corpus=corpus,
+                coders=list(corpus.compared), seed=seed, engine=engine, scheduler=scheduler, corpus=corpus,
                 group_labels=labels)
 
 

@@ -36,14 +36,15 @@ def group_sizes(corpus: Corpus, column: str) -> pd.Series:
 
 def reliability(corpus: Corpus, codebook: pd.DataFrame, *, n_boot: int, seed: int) -> pd.DataFrame:
     """:func:`analysis.reliability.reliability`'s table from :func:`analysis.engines.alpha` on the
-    double-coded subsample: the human coders compared, the machine coders and adjudicator left out.
+    double-coded subsample: the coders of :attr:`analysis.corpus.Corpus.compared` (the human coders,
+    or with one human coder that coder against the final machine coder).
 
     ``verdict`` by :func:`analysis.verdicts.verdict` from alpha and the Poisson bootstrap's lower
-    end ("not measured" with fewer than two human coders); the rule of too little variation and
+    end ("not measured" with no two coders to compare); the rule of too little variation and
     the figures' ``alpha_cited`` are not applied on a corpus (NaN).
     """
     variables = codebook["variable"].tolist()
-    humans = list(corpus.human_coders)
+    humans = list(corpus.compared)
     if len(humans) >= 2:
         counted = engines.alpha(corpus.path, variables=variables, coders=humans, n_boot=n_boot, seed=seed,
                                 **corpus.options).set_index("variable").loc[variables].reset_index()

@@ -160,3 +160,17 @@ def test_main_job_on_a_corpus_with_duckdb(corpus, tmp_path):
 def test_main_job_on_a_corpus_with_dask(corpus, tmp_path):
     pytest.importorskip("distributed")
     _run(corpus[1], tmp_path / "out", "dask")
+
+
+def test_one_human_coder_is_compared_with_the_machine_on_the_double_coded_subsample(corpus, tmp_path):
+    event, _ = corpus
+    codes = event.codes[event.codes["coder"] != "coder_c"].reset_index(drop=True)
+    path = engines.write_parquet_dataset(dataclasses.replace(event, codes=codes), tmp_path / "one-human")
+    page = open_page(path, engine="duckdb", n_boot=0, sample_size=100)
+    assert page.corpus.compared == ("coder_b", "model:x")
+    assert "the machine coder model:x with the human coder coder_b" in page.corpus.about()
+    expected = reliability(codes, event.codebook, coders=["coder_b", "model:x"], exclude=(), n_boot=0)
+    got = page.reliability.set_index("variable").loc[expected["variable"]]
+    np.testing.assert_array_equal(got["n_pairable"].to_numpy(), expected["n_pairable"].to_numpy())
+    np.testing.assert_allclose(got["alpha"].to_numpy(float), expected["alpha"].to_numpy(float), rtol=1e-9, atol=1e-12)
+    assert (got["verdict"] != "not measured").all()
