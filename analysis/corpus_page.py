@@ -59,16 +59,19 @@ def open_corpus_page(path: str | Path, *, group_by: str | None, include_unreliab
     reports = derive_columns(event.reports)
     column, reason = _grouping(reports, corpus.columns, group_by)
     labels: dict[str, str] = {}
+    in_sample: dict[str, str] = {}
     if column is not None:
         sizes = corpus_tables.group_sizes(corpus, column)
         labels = {str(v): f"{v} (n={n})" for v, n in sizes.items()}
-        reports[column] = reports[column].map(lambda v: labels.get(str(v), v) if pd.notna(v) else v)
+        # the sample's reports carry their group's n in the sample: the n of what its sections count
+        in_sample = {str(v): f"{v} (n={n} in the sample)" for v, n in reports[column].value_counts().items()}
+        reports[column] = reports[column].map(lambda v: in_sample.get(str(v), v) if pd.notna(v) else v)
     extra = f"{corpus.engine} engine, final codes: {corpus.coder}"
     return Page(event=event, final=final, reliability=rel, codebook=codebook.reset_index(drop=True),
                 left_out=left.reset_index(drop=True), reports=reports, group_by=column, grouping_reason=reason,
                 source=source_line(str(event.meta["id"]), corpus.n_reports, extra), figures_dir=figures_dir,
                 coders=list(corpus.compared), seed=seed, engine=engine, scheduler=scheduler, corpus=corpus,
-                group_labels=labels)
+                group_labels=labels, sample_labels=in_sample)
 
 
 def relabel(page: Page, table: pd.DataFrame, columns: list[str], by: str) -> pd.DataFrame:
@@ -82,7 +85,7 @@ def relabel(page: Page, table: pd.DataFrame, columns: list[str], by: str) -> pd.
 
 def raw_group(page: Page, value: object) -> object:
     """A group's value in the corpus for its label on the page ("private (n=48)" -> "private")."""
-    inverse = {lab: raw for raw, lab in page.group_labels.items()}
+    inverse = {lab: raw for raw, lab in [*page.group_labels.items(), *page.sample_labels.items()]}
     return inverse.get(str(value), value)
 
 

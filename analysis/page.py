@@ -133,8 +133,10 @@ class Page:
     engine: str = "pandas"
     scheduler: str | None = None
     # corpus mode (analysis.corpus): the Corpus, and each group's label by its value in the corpus
+    # (its n in the whole corpus) and in the sample (its n in the sample, on the sample's reports)
     corpus: Any = None
     group_labels: dict = field(default_factory=dict)
+    sample_labels: dict = field(default_factory=dict)
     # how many tables the page has shown: a long table's position, which names its download
     n_tables: int = field(default=0, init=False, repr=False)
 

@@ -1,12 +1,15 @@
 """The coding design: how many independent coders coded each report, in a table and a sentence."""
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pandas as pd
 
 from .reliability import independent_coders
 
 
-def coding_design(codes: pd.DataFrame, *, adjudicator: str = "adjudicated") -> pd.DataFrame:
+def coding_design(codes: pd.DataFrame, *, adjudicator: str = "adjudicated",
+                  coders: Sequence[str] | None = None) -> pd.DataFrame:
     """How many reports were coded by how many independent coders.
 
     Parameters
@@ -15,6 +18,10 @@ def coding_design(codes: pd.DataFrame, *, adjudicator: str = "adjudicated") -> p
         ``report_id, coder, variable, value`` (Event.codes).
     adjudicator : str
         The adjudicator's coder name (not an independent coder).
+    coders : sequence of str, optional
+        The coders counted; default the independent coders
+        (:func:`analysis.reliability.independent_coders`). A corpus whose one human coder is
+        compared with the machine passes both (:attr:`analysis.corpus.Corpus.compared`).
 
     Returns
     -------
@@ -23,7 +30,7 @@ def coding_design(codes: pd.DataFrame, *, adjudicator: str = "adjudicated") -> p
         adjudicator not counted) that gave a report at least one value, sorted by ``n_coders``;
         ``n_coders`` 0 counts reports coded only by machines or the adjudicator.
     """
-    coders = independent_coders(codes, adjudicator=adjudicator)
+    coders = list(coders) if coders else independent_coders(codes, adjudicator=adjudicator)
     given = codes[codes["value"].notna()]
     reports = pd.Index(sorted(map(str, pd.unique(codes["report_id"]))))
     mine = given[given["coder"].astype(str).isin(coders)]

@@ -18,7 +18,8 @@
 # # Reliability: can the coders' judgements be trusted?
 #
 # Krippendorff's alpha per variable between the independent coders (the adjudicator and machine
-# coders left out), with a 95% bootstrap interval over reports. A variable is "reliable" when
+# coders left out; on a corpus with one human coder, that coder and the machine, as the page says),
+# with a 95% bootstrap interval over reports. A variable is "reliable" when
 # alpha is at least 0.800 and the interval's lower end at least 0.667, "tentative" from 0.667,
 # "unreliable" below; "unknown" when one code holds nearly every value (too little variation to
 # judge), "not measured" when no report was coded twice. Later pages leave unreliable variables
@@ -68,7 +69,7 @@ page.findings(findings.reliability(page))
 
 # %% tags=[]
 page.on_sample()
-design = coding_design(page.event.codes)
+design = coding_design(page.event.codes, coders=page.coders or None)
 page.say(design_sentence(design, n_reports=len(page.event.reports)))
 design
 
