@@ -206,13 +206,12 @@ def open_corpus(path: str | Path, *, engine: str, scheduler: str | None = None, 
     folder = Path(path)
     check_engine_for(folder, engine)
     n_rows, columns = _row_count(folder)
-    opts = {"engine": engine, "scheduler": scheduler}
-    per_coder = engines.report_counts(folder, by="coder", **opts)
+    per_coder = engines.report_counts(folder, by="coder", engine=engine, scheduler=scheduler)
     coders = sorted(str(c) for c in per_coder["coder"])
     final, reason = _final_coder(coders, coder, folder)
     humans = tuple(c for c in coders if not c.startswith(MACHINE_PREFIX) and c != ADJUDICATOR)
-    n_reports = int(engines.report_counts(folder, **opts)["n_reports"].sum())
-    sample = engines.sample_reports(folder, size=sample_size, seed=seed, **opts)
+    n_reports = int(engines.report_counts(folder, engine=engine, scheduler=scheduler)["n_reports"].sum())
+    sample = engines.sample_reports(folder, size=sample_size, seed=seed, engine=engine, scheduler=scheduler)
     raw = json.loads((folder / "codebook.json").read_text(encoding="utf-8"))
     return Corpus(path=folder, engine=engine, scheduler=scheduler, coder=final, coder_reason=reason,
                   human_coders=humans, coders=tuple(coders), n_reports=n_reports, n_rows=n_rows, columns=columns,

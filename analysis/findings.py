@@ -61,6 +61,9 @@ def sample(page: Page) -> list[str]:
         if date_only:
             verb = "gives" if date_only == 1 else "give"
             text += f" {date_only} of them {verb} a date but no time, so their order within a day is unknown."
+    if page.corpus is not None:
+        text = (f"A corpus of {page.corpus.n_reports:,} reports, counted whole where the pages say so; the sample "
+                f"that sections needing each report's codes read: {text}")
     return [text]
 
 

@@ -333,9 +333,9 @@ class Page:
         """:func:`analysis.framing.label_shares` by ``by``; on a corpus, counted on the whole corpus."""
         if self.corpus is not None:
             from .corpus_page import relabel
-            from .corpus_tables import label_shares
+            from .corpus_tables import label_shares as corpus_label_shares
 
-            return relabel(self, label_shares(self.corpus, self.codebook, by=by), [by], by)
+            return relabel(self, corpus_label_shares(self.corpus, self.codebook, by=by), [by], by)
         from .framing import label_shares
 
         return label_shares(self.final, self.codebook, self.reports, by=by)
@@ -343,9 +343,9 @@ class Page:
     def label_distribution(self) -> pd.DataFrame:
         """:func:`analysis.framing.label_distribution`; on a corpus, counted on the whole corpus."""
         if self.corpus is not None:
-            from .corpus_tables import label_distribution
+            from .corpus_tables import label_distribution as corpus_label_distribution
 
-            return label_distribution(self.corpus, self.codebook)
+            return corpus_label_distribution(self.corpus, self.codebook)
         from .framing import label_distribution
 
         return label_distribution(self.final, self.codebook)
@@ -385,32 +385,17 @@ class Page:
         engine sums (reprints need each report's terms, so with reprints the counting stays in memory)."""
         if self.corpus is not None:
             from .corpus_page import raw_group
-            from .corpus_tables import keyness
+            from .corpus_tables import keyness as corpus_keyness
 
-            return keyness(self.corpus, column=column, group_a=raw_group(self, group_a) if column == self.group_by
-                           else group_a)
+            return corpus_keyness(self.corpus, column=column, group_a=raw_group(self, group_a) if column == self.group_by
+                                  else group_a)
         from .keyness import keyness
 
         if self.engine == "pandas" or _has_reprints(self.reports):
             return keyness(self.event.terms, self.reports, column=column, group_a=group_a)
-        from dataclasses import replace
+        from .engines.pages import keyness_by_engine
 
-        from .engines import codes_source, term_counts
-
-        groups = pd.DataFrame({"report_id": self.reports["report_id"].astype(str),
-                               column: self.reports[column].to_numpy(dtype=object)})
-        terms = pd.DataFrame({"report_id": self.event.terms["report_id"].astype(str).to_numpy(),
-                              "term": self.event.terms["term"].astype(str).to_numpy(),
-                              "count": self.event.terms["count"].astype("int64").to_numpy()})
-        terms = terms.merge(groups, on="report_id", how="left")
-        empty = self.final.iloc[:0][["report_id", "variable", "value"]]
-        source = replace(codes_source(empty, self.codebook, groups, columns=[]), terms=terms)
-        counts = term_counts(source, engine=self.engine, by=column, scheduler=self.scheduler)
-        counts = counts[counts[column].notna()]
-        names = sorted(counts[column].astype(str).unique())
-        pseudo = pd.DataFrame({"report_id": counts[column].astype(str).to_numpy(), "term": counts["term"].to_numpy(),
-                               "count": counts["count"].to_numpy()})
-        return keyness(pseudo, pd.DataFrame({"report_id": names, column: names}), column=column, group_a=str(group_a))
+        return keyness_by_engine(self, column=column, group_a=group_a)
 
     def labelled(self, frame: pd.DataFrame) -> pd.DataFrame:
         """A copy whose codes (``value``, ``value_a``, ``value_b``, ``code``) and ``variable`` show

@@ -515,7 +515,8 @@ def _report_files(event_dir: Path, pages: list[Page], charts: tuple[Path, ...], 
         "analysis": __version__, "dataset sha256 (codebook.json, Parquet file names and sizes)":
             dataset_hash(event_dir), "engine": engine, "seed": seed, "n_boot": n_boot,
         "sample": f"{page.corpus.n_sample:,} of {page.corpus.n_reports:,} reports"}
-    design = design_sentence(coding_design(page.event.codes), n_reports=len(page.event.reports))
+    design = design_sentence(coding_design(page.event.codes, coders=page.coders or None),
+                             n_reports=len(page.event.reports))
     if page.corpus is not None:
         design = f"{page.corpus.about()} In the sample: {design}"
     index = index_html(

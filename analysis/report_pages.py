@@ -250,8 +250,9 @@ def method_items(page: Page, *, design: str, datasheet: str | None,
         n = int(r[col].nunique()) if col in r else 0
         counts.append(_count(n, one, many) if n else f"{many}: not given in reports.csv")
     sample = ", ".join(counts) + (f"; published from {_date(r['published'].min())} to "
-                                  f"{_date(r['published'].max())} (event window {meta.get('start')} to "
-                                  f"{meta.get('end')})" if len(r) else "")
+                                  f"{_date(r['published'].max())}" + (f" (event window {meta.get('start')} to "
+                                  f"{meta.get('end')})" if meta.get('start') and meta.get('end') else "")
+              if len(r) else "")
     caveats = []
     date_only = int((~r["published_time_known"]).sum())
     if date_only:
@@ -316,9 +317,10 @@ def index_html(page: Page, *, findings: list[str], pages: list[tuple[str, str, s
     files = "\n".join(f'<li><a href="{e(href)}">{e(href.rsplit("/", 1)[-1])}</a>: {e(text)}</li>'
                       for href, text in downloads)
     thumbs = _chart_grid([(src, truthful(title, people=people), link) for src, title, link in charts])
+    window = (f", {e(str(meta['start']))} to {e(str(meta['end']))}" if meta.get("start") and meta.get("end") else "")
     body = f"""<h1>{e(meta.get('title', ''))}</h1>
 <p>{e(meta.get('description', ''))}</p>
-<p>Event <code>{e(meta.get('id', ''))}</code>, {e(meta.get('start', ''))} to {e(meta.get('end', ''))}.</p>
+<p>Event <code>{e(meta.get('id', ''))}</code>{window}.</p>
 <h2 id="key-findings">Key findings</h2>
 <ul class="key-findings">
 {keys}
@@ -455,8 +457,8 @@ def outlet_table(page: Page, slugs: dict[str, str]) -> pd.DataFrame:
 
 def _datatable(frame: pd.DataFrame) -> tuple[str, str]:
     """``(head, table)``: the DataTables bundle (offline, inline) and the table, by itables."""
-    from itables.javascript import generate_init_offline_itables_html, to_html_datatable
     from itables import options
+    from itables.javascript import generate_init_offline_itables_html, to_html_datatable
 
     head = generate_init_offline_itables_html(options.dt_bundle)
     table = to_html_datatable(

@@ -12,7 +12,7 @@ bootstrap's (:mod:`analysis.engines`), and the divergences carry no null model.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -25,7 +25,10 @@ from ..verdicts import reaches_reliable, verdict, wide_interval_note
 from . import ENGINES, alpha, divergence, moments
 from .layout import codes_source
 
-__all__ = ["ENGINE_NAMES", "counted_by", "divergence_by_engine", "frame_profile_by_engine",
+if TYPE_CHECKING:
+    from ..page import Page
+
+__all__ = ["ENGINE_NAMES", "counted_by", "divergence_by_engine", "frame_profile_by_engine", "keyness_by_engine",
            "reliability_by_engine"]
 
 ENGINE_NAMES = {"pandas": "pandas", "duckdb": "DuckDB", "dask": "Dask"}
@@ -186,3 +189,28 @@ def divergence_by_engine(final: pd.DataFrame, codebook: pd.DataFrame, reports: p
     out = out[list(PAIRWISE_COLUMNS)]
     out.attrs.update(by=by, min_group=min_group, fdr=FDR, n_perm=0)
     return out
+
+
+def keyness_by_engine(page: Page, *, column: str, group_a: object) -> pd.DataFrame:
+    """:func:`analysis.keyness.keyness` of ``group_a`` against the rest, from the term counts per group
+    that ``page``'s engine sums (an event without reprint links: reprints need each report's terms)."""
+    from dataclasses import replace
+
+    from ..keyness import keyness
+    from . import term_counts
+
+    assert page.event.terms is not None  # the page checked page.can(terms=True)
+    groups = pd.DataFrame({"report_id": page.reports["report_id"].astype(str),
+                           column: page.reports[column].to_numpy(dtype=object)})
+    terms = pd.DataFrame({"report_id": page.event.terms["report_id"].astype(str).to_numpy(),
+                          "term": page.event.terms["term"].astype(str).to_numpy(),
+                          "count": page.event.terms["count"].astype("int64").to_numpy()})
+    terms = terms.merge(groups, on="report_id", how="left")
+    empty = page.final.iloc[:0][["report_id", "variable", "value"]]
+    source = replace(codes_source(empty, page.codebook, groups, columns=[]), terms=terms)
+    counts = term_counts(source, engine=page.engine, by=column, scheduler=page.scheduler)
+    counts = counts[counts[column].notna()]
+    names = sorted(counts[column].astype(str).unique())
+    pseudo = pd.DataFrame({"report_id": counts[column].astype(str).to_numpy(), "term": counts["term"].to_numpy(),
+                           "count": counts["count"].to_numpy()})
+    return keyness(pseudo, pd.DataFrame({"report_id": names, column: names}), column=column, group_a=str(group_a))
