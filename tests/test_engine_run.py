@@ -259,7 +259,8 @@ def test_main_job_on_duckdb_writes_the_default_runs_alpha(tmp_path):
         shutil.copy(REPO / "notebooks" / f"{name}.ipynb", nbs)
     runs = {}
     for engine in ("pandas", "duckdb"):
-        report = run_report(CAIRO, tmp_path / engine, notebooks_dir=nbs, engine=engine, progress=False, jobs=1)
+        report = run_report(CAIRO, tmp_path / engine, notebooks_dir=nbs, engine=engine, n_boot=200, progress=False,
+                            jobs=2)
         assert not report.failed, [p.error for p in report.failed]
         runs[engine] = pd.read_csv(tmp_path / engine / "downloads" / "reliability.csv")
     want, got = runs["pandas"], runs["duckdb"]
