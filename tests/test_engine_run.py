@@ -257,17 +257,19 @@ def test_main_job_on_duckdb_writes_the_default_runs_alpha(tmp_path):
     nbs.mkdir()
     for name in ("02-reliability", "03-frames", "07-divergence"):
         shutil.copy(REPO / "notebooks" / f"{name}.ipynb", nbs)
-    runs = {}
-    for engine in ("pandas", "duckdb"):
-        report = run_report(CAIRO, tmp_path / engine, notebooks_dir=nbs, engine=engine, n_boot=200, progress=False,
-                            jobs=2)
-        assert not report.failed, [p.error for p in report.failed]
-        runs[engine] = pd.read_csv(tmp_path / engine / "downloads" / "reliability.csv")
-    want, got = runs["pandas"], runs["duckdb"]
+    report = run_report(CAIRO, tmp_path / "duckdb", notebooks_dir=nbs, engine="duckdb", n_boot=200, progress=False,
+                        jobs=2)
+    assert not report.failed, [p.error for p in report.failed]
+    got = pd.read_csv(tmp_path / "duckdb" / "downloads" / "reliability.csv")
+    # the default engine's table, as its run writes it (the page's reliability; point estimates do
+    # not depend on the resamples)
+    want = open_page(CAIRO, n_boot=0).reliability
     assert got["variable"].tolist() == want["variable"].tolist() and len(got) > 40
+    # the download holds 4 decimals (analysis.downloads); equality to 1e-9 is tested on open_page above
     for col in ("alpha", "n_pairable", "n_units", "percent_agreement", "alpha_cited"):
-        np.testing.assert_allclose(got[col], want[col], rtol=0, atol=1e-9, err_msg=col)
-    assert not np.allclose(got["ci_low"].fillna(0), want["ci_low"].fillna(0))
+        np.testing.assert_allclose(got[col], want[col].astype(float), rtol=0, atol=5.01e-5, err_msg=col)
+    stored = open_page(CAIRO, n_boot=200).reliability
+    assert not np.allclose(got["ci_low"].fillna(0), stored["ci_low"].fillna(0))
     page = (tmp_path / "duckdb" / "02-reliability.html").read_text(encoding="utf-8")
     assert "Counted by the DuckDB engine" in page
-    assert "Counted by" not in (tmp_path / "pandas" / "02-reliability.html").read_text(encoding="utf-8")
+    assert "Counted by" not in (REPO / "notebooks" / "02-reliability.ipynb").read_text(encoding="utf-8")
