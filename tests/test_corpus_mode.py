@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import shutil
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -45,7 +43,7 @@ def _machine_final(event):
     return consolidate(mine, event.codebook, coders=["model:x"])
 
 
-@pytest.mark.parametrize("engine", ["duckdb", "pandas"])
+@pytest.mark.parametrize("engine", ["duckdb", "dask", "pandas"])
 def test_page_counts_the_whole_corpus(corpus, engine):
     event, path = corpus
     page = open_page(path, engine=engine, n_boot=0, sample_size=300)
@@ -157,17 +155,6 @@ def _run(path, out, engine, notebooks_dir=None):
 @pytest.mark.slow
 def test_main_job_on_a_corpus_with_duckdb(corpus, tmp_path):
     _run(corpus[1], tmp_path / "out", "duckdb")
-
-
-@pytest.mark.slow
-def test_main_job_on_a_corpus_with_dask(corpus, tmp_path):
-    pytest.importorskip("distributed")
-    # the pages whose tables Dask counts (the DuckDB run above writes every page); 04 reads the sample
-    nbs = tmp_path / "notebooks"
-    nbs.mkdir()
-    for name in ("02-reliability", "03-frames", "04-claims", "05-labels-keyness", "07-divergence"):
-        shutil.copy(Path(__file__).resolve().parents[1] / "notebooks" / f"{name}.ipynb", nbs)
-    _run(corpus[1], tmp_path / "out", "dask", notebooks_dir=nbs)
 
 
 def test_one_human_coder_is_compared_with_the_machine_on_the_double_coded_subsample(corpus, tmp_path):
