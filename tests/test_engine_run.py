@@ -39,7 +39,7 @@ CAIRO = REPO / "data" / "cairo-talks-2024-04"
 def cluster():
     from distributed import Client, LocalCluster
 
-    with LocalCluster(n_workers=1, threads_per_worker=2, processes=False, dashboard_address=None) as lc, \
+    with LocalCluster(n_workers=1, threads_per_worker=2, processes=False, dashboard_address=":0") as lc, \
             Client(lc) as client:
         yield client
 

@@ -37,7 +37,7 @@ SLOW_SEEDS = (0, 1, 2, 5, 8, 13, 21, 34)
 def cluster():
     from distributed import Client, LocalCluster
 
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None) as lc, \
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address=":0") as lc, \
             Client(lc) as client:
         yield client
 
