@@ -14,7 +14,8 @@ import pandas as pd
 
 from . import engines
 from .corpus import Corpus
-from .divergence import FDR, MIN_GROUP, PAIRWISE_COLUMNS
+from .divergence import MIN_GROUP
+from .engines.pages import as_pairwise
 from .framing.frames import FRAME_PROFILE_COLUMNS
 from .reliability import RELIABILITY_COLUMNS
 from .verdicts import NOT_MEASURED_NOTE, verdict
@@ -124,15 +125,7 @@ def divergence(corpus: Corpus, codebook: pd.DataFrame, *, by: str, n_boot: int, 
     variables = codebook.loc[codebook["level"] == "nominal", "variable"].tolist()
     out = engines.divergence(corpus.path, by=by, variables=variables, coder=corpus.coder, n_boot=n_boot,
                              seed=seed, **corpus.options)
-    out.loc[(out["n_a"] < 2) | (out["n_b"] < 2), ["ci_low", "ci_high"]] = np.nan
-    for col in ("null_mean", "excess", "p_value", "q_value"):
-        out[col] = np.nan
-    out["significant"] = False
-    out["small"] = (out["n_a"] < min_group) | (out["n_b"] < min_group)
-    out["note"] = ""
-    out = out[list(PAIRWISE_COLUMNS)]
-    out.attrs.update(by=by, min_group=min_group, fdr=FDR, n_perm=0)
-    return out
+    return as_pairwise(out, by=by, min_group=min_group)
 
 
 def label_shares(corpus: Corpus, codebook: pd.DataFrame, *, by: str | None) -> pd.DataFrame:

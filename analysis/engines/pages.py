@@ -28,8 +28,8 @@ from .layout import codes_source
 if TYPE_CHECKING:
     from ..page import Page
 
-__all__ = ["ENGINE_NAMES", "counted_by", "divergence_by_engine", "frame_profile_by_engine", "keyness_by_engine",
-           "reliability_by_engine"]
+__all__ = ["ENGINE_NAMES", "as_pairwise", "counted_by", "divergence_by_engine", "frame_profile_by_engine",
+           "keyness_by_engine", "reliability_by_engine"]
 
 ENGINE_NAMES = {"pandas": "pandas", "duckdb": "DuckDB", "dask": "Dask"}
 _RANK = {"unreliable": 0, "unknown": 1, "tentative": 2, "reliable": 3}
@@ -180,6 +180,13 @@ def divergence_by_engine(final: pd.DataFrame, codebook: pd.DataFrame, reports: p
     groups = pd.DataFrame({"report_id": reports["report_id"].astype(str), by: reports[by].to_numpy(dtype=object)})
     source = codes_source(final[["report_id", "variable", "value"]], codebook, groups, columns=[by])
     out = divergence(source, engine=engine, by=by, n_boot=n_boot, ci=ci, seed=seed, scheduler=scheduler)
+    return as_pairwise(out, by=by, min_group=min_group)
+
+
+def as_pairwise(out: pd.DataFrame, *, by: str, min_group: int = MIN_GROUP) -> pd.DataFrame:
+    """An engine's divergence table in :func:`analysis.divergence.pairwise_divergence`'s columns: no
+    interval for a group of one report, no null model (its columns NaN, nothing significant)."""
+    out = out.copy()
     out.loc[(out["n_a"] < 2) | (out["n_b"] < 2), ["ci_low", "ci_high"]] = np.nan
     for col in ("null_mean", "excess", "p_value", "q_value"):
         out[col] = np.nan
