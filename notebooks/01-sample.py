@@ -56,8 +56,8 @@ print(page.event.meta["title"])
 # ## What this page finds
 
 # %% tags=[]
-page.findings(findings.sample(page))
 page.on_sample()
+page.findings(findings.sample(page))
 
 # %% [markdown] tags=[]
 # ## What does the event folder hold?

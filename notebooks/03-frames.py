@@ -57,8 +57,8 @@ page.describe(roles=["frame_item"])
 # ## What this page finds
 
 # %% tags=[]
-page.findings(findings.frames(page, n_boot=n_boot, seed=seed))
 page.on_sample()
+page.findings(findings.frames(page, n_boot=n_boot, seed=seed))
 
 # %% [markdown] tags=[]
 # ## How present is each frame across all reports?

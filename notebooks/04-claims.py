@@ -56,8 +56,8 @@ page.describe(roles=["claim"])
 # ## What this page finds
 
 # %% tags=[]
-page.findings(findings.claims(page))
 page.on_sample()
+page.findings(findings.claims(page))
 
 # %% [markdown] tags=[]
 # ## Which stance did each group of outlets take?

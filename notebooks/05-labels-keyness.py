@@ -58,8 +58,8 @@ page.describe(roles=["label"])
 # ## What this page finds
 
 # %% tags=[]
-page.findings(findings.labels(page))
 page.on_sample()
+page.findings(findings.labels(page))
 
 # %% [markdown] tags=[]
 # ## Which words were used for each referent, across all reports?

@@ -58,8 +58,8 @@ flags = {v: page.flag(v) for v in page.codebook["variable"]}
 # ## What this page finds
 
 # %% tags=[]
-page.findings(findings.figures(page) + findings.facts(page))
 page.on_sample()
+page.findings(findings.figures(page) + findings.facts(page))
 
 # %% [markdown] tags=[]
 # ## How far do the cited figures stray from the reference values?

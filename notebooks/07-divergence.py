@@ -59,8 +59,8 @@ page.describe()
 # ## What this page finds
 
 # %% tags=[]
-page.findings(findings.divergence(page, seed=seed))
 page.on_sample()
+page.findings(findings.divergence(page, seed=seed))
 
 # %% [markdown] tags=[]
 # ## How far apart are the groups of outlets?
