@@ -46,7 +46,12 @@ def _regions() -> dict:
 
     data = country_converter.CountryConverter().data
     names = data["continent"].replace({"America": "Americas"})
-    return dict(zip(data["ISO2"].astype(str), names.astype(str)))
+    out = {}
+    # a few ISO2 cells are patterns, e.g. the United Kingdom's "^GB$|^UK$"
+    for codes, region in zip(data["ISO2"].astype(str), names.astype(str)):
+        for code in codes.split("|"):
+            out[code.strip("^$ ")] = region
+    return out
 
 
 def _own_agency(reports: pd.DataFrame) -> np.ndarray:

@@ -191,3 +191,10 @@ def test_lineage_counts_an_agencys_own_story_as_own_reporting():
                             "derived_from": [None, None, None, "x-0408"]})
     lineage = derive_columns(reports)["lineage"].tolist()
     assert lineage == ["own reporting", "agency copy", "own reporting", "agency copy"]
+
+
+def test_region_of_every_bundled_country_is_known():
+    # the United Kingdom's ISO2 cell in country_converter is a pattern ("^GB$|^UK$")
+    reports = pd.DataFrame({"outlet_country": ["GB", "US", "NA", "EG", "AU", "BR"]})
+    assert derive_columns(reports)["region"].tolist() == ["Europe", "Americas", "Africa", "Africa", "Oceania",
+                                                          "Americas"]
