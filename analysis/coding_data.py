@@ -18,11 +18,11 @@ from scipy.sparse.csgraph import connected_components
 
 from .common import check_columns
 from .events import ADJUDICATOR, CODE_COLUMNS, TERM_COLUMNS
+from .judgements import MODEL_PREFIX
 from .reliability import consolidate
 from .text import term_counts
 
 GROUP_COLUMNS = ("report_id", "group")
-MODEL_PREFIX = "model:"
 # below these a variable is reported as not learnable rather than forced through cross-validation
 MIN_REPORTS = 10
 N_SPLITS = 5

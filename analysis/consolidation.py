@@ -15,8 +15,20 @@ import numpy as np
 import pandas as pd
 
 from .common import check_columns
-from .judgements import (CODE_COLUMNS, Encoded, Spec, as_names, check_codebook, choose_coders,
-                         coded_by, encode, figure_flags, rows_of, sorted_ids)
+from .judgements import (
+    CODE_COLUMNS,
+    MODEL_PREFIX,
+    Encoded,
+    Spec,
+    as_names,
+    check_codebook,
+    choose_coders,
+    coded_by,
+    encode,
+    figure_flags,
+    rows_of,
+    sorted_ids,
+)
 
 DISAGREEMENT_COLUMNS = ("report_id", "variable", "coder", "value", "evidence", "n_distinct")
 CONSOLIDATION_COLUMNS = ("report_id", "variable", "value", "evidence", "rule", "n_coders")
@@ -155,11 +167,11 @@ def consolidate(codes: pd.DataFrame, codebook: pd.DataFrame, *, adjudicator: str
         raise ValueError(f"the adjudicator {adjudicator!r} cannot also be one of the coders; "
                          "choose another adjudicator or leave it out of coders")
     present = sorted(map(str, pd.unique(codes["coder"])))
-    machine = [c for c in present if c.startswith("model:")] if machines and coders is None else []
+    machine = [c for c in present if c.startswith(MODEL_PREFIX)] if machines and coders is None else []
     chosen = choose_coders(codes, coders, (adjudicator, *machine) if coders is None else (adjudicator,),
                            minimum=1)
     if coders is None:
-        chosen = [c for c in chosen if not c.startswith("model:")]
+        chosen = [c for c in chosen if not c.startswith(MODEL_PREFIX)]
     rows = rows_of(codes, chosen + machine + [adjudicator], spec)
     reports = sorted_ids(codes)
     if not len(spec) or not len(reports):

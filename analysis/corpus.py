@@ -42,13 +42,13 @@ import pandas as pd
 
 from .errors import DataError, Problem
 from .events import ADJUDICATOR, REPORT_OPTIONAL, Event
+from .judgements import MODEL_PREFIX, human_coders
 
 __all__ = ["PANDAS_MAX_ROWS", "SAMPLE_SIZE", "Corpus", "check_engine_for", "dataset_meta", "is_dataset",
            "open_corpus", "sample_event"]
 
 SAMPLE_SIZE = 5_000
 PANDAS_MAX_ROWS = 2_000_000
-MACHINE_PREFIX = "model:"
 _CODEBOOK_DEFAULTS: dict[str, Any] = {
     "label": None, "question": "", "frame": None, "reverse": False, "yes_code": None, "contradicts": (),
     "referent": None, "fact": None, "figure": None, "attribution": None, "source": None, "unit": None,
@@ -94,7 +94,7 @@ class Corpus:
         machine, on the reports both coded); else none."""
         if len(self.human_coders) >= 2:
             return self.human_coders
-        if len(self.human_coders) == 1 and self.coder.startswith(MACHINE_PREFIX):
+        if len(self.human_coders) == 1 and self.coder.startswith(MODEL_PREFIX):
             return (self.human_coders[0], self.coder)
         return ()
 
@@ -156,7 +156,7 @@ def _row_count(folder: Path) -> tuple[int, tuple[str, ...]]:
 
 def _final_coder(coders: list[str], coder: str | None, path: Path) -> tuple[str, str]:
     """The coder whose codes count as final, and why (see the module's docstring)."""
-    machines = [c for c in coders if c.startswith(MACHINE_PREFIX)]
+    machines = [c for c in coders if c.startswith(MODEL_PREFIX)]
     if coder is not None:
         if coder not in coders:
             raise DataError(Problem(str(path / "judgements"), f"coder {coder!r} has no judgement in the corpus",
@@ -209,7 +209,7 @@ def open_corpus(path: str | Path, *, engine: str, scheduler: str | None = None, 
     per_coder = engines.report_counts(folder, by="coder", engine=engine, scheduler=scheduler)
     coders = sorted(str(c) for c in per_coder["coder"])
     final, reason = _final_coder(coders, coder, folder)
-    humans = tuple(c for c in coders if not c.startswith(MACHINE_PREFIX) and c != ADJUDICATOR)
+    humans = tuple(human_coders(coders, adjudicator=ADJUDICATOR))
     n_reports = int(engines.report_counts(folder, engine=engine, scheduler=scheduler)["n_reports"].sum())
     sample = engines.sample_reports(folder, size=sample_size, seed=seed, engine=engine, scheduler=scheduler)
     raw = json.loads((folder / "codebook.json").read_text(encoding="utf-8"))
@@ -332,8 +332,9 @@ def sample_event(corpus: Corpus) -> Event:
         terms = pd.DataFrame({"report_id": t["report_id"].astype(str), "term": t["term"].astype(str),
                               "count": t["count"].astype("int64")})
     info = corpus.raw.get("event") or {}
-    meta = {**dataset_meta(corpus.path), "start": info.get("start", ""), "end": info.get("end", ""), "description": info.get("description", ""),
-            "coders": "", "coded_text": "", "sampling": corpus.sample_sentence()}
+    meta = {**dataset_meta(corpus.path), "start": info.get("start", ""), "end": info.get("end", ""),
+            "description": info.get("description", ""), "coders": "", "coded_text": "",
+            "sampling": corpus.sample_sentence()}
     return Event(meta=meta, reports=_reports(rows, corpus.columns), codes=codes.reset_index(drop=True),
                  codebook=codebook, values=_values(corpus.raw, codebook), frames=_frames(corpus.raw, codebook),
                  facts=_facts(corpus.raw), figures=_figures(corpus.raw, codebook), terms=terms,

@@ -126,10 +126,18 @@ def choose_coders(codes: pd.DataFrame, coders: Sequence[str] | str | None, exclu
     return chosen
 
 
+# machine coders are named "model:<name>" (analysis.autocode writes them so)
+MODEL_PREFIX = "model:"
+
+
+def human_coders(names: Iterable[object], *, adjudicator: str = "adjudicated") -> list[str]:
+    """The human coders among ``names``: all but the adjudicator and machine coders, sorted."""
+    return [c for c in sorted(map(str, names)) if c != adjudicator and not c.startswith(MODEL_PREFIX)]
+
+
 def independent_coders(codes: pd.DataFrame, *, adjudicator: str = "adjudicated") -> list[str]:
     """Names of the human coders: all but the adjudicator and machine coders (``model:...``), sorted."""
-    names = sorted(map(str, pd.unique(codes["coder"])))
-    return [c for c in names if c != adjudicator and not c.startswith("model:")]
+    return human_coders(pd.unique(codes["coder"]), adjudicator=adjudicator)
 
 
 def figure_flags(codebook: pd.DataFrame) -> dict:
